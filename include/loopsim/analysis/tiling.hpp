@@ -1,0 +1,38 @@
+// Tiling: collapses the per-loop tiles of the nest analysis into one record per storage
+// level and data space, applies bypass (keep masks), and derives reads, fills, updates and
+// temporal reductions (Timeloop's CollapseTiles with first-read elision).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "loopsim/analysis/nest_analysis.hpp"
+
+namespace loopsim {
+
+struct DataMovement {
+  std::uint64_t size = 0;            // utilized capacity (working set), 0 when bypassed
+  std::uint64_t partition_size = 0;  // share of the tensor held across this level's partition
+  AccessStatMatrix access_stats;     // accesses by the inner level, by multicast/scatter
+  std::uint64_t content_accesses = 0;
+  std::uint64_t link_transfers = 0;
+  std::uint64_t replication_factor = 0;  // instances holding a copy (spatial above)
+  std::uint64_t fanout = 0;
+  std::uint64_t partition_fraction_denominator = 0;
+  double parent_access_share = 0;
+  std::uint64_t peer_accesses = 0, peer_fills = 0;
+  std::uint64_t reads = 0, fills = 0, updates = 0, temporal_reductions = 0;
+  std::vector<Loop> subnest;  // loops of this level, innermost first
+};
+
+struct CollapsedNest {
+  std::vector<std::vector<DataMovement>> data;  // [data space][storage level]
+  std::uint64_t compute_accesses = 0;
+  std::uint64_t compute_replication = 1;
+};
+
+// keep[level][data space]
+CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
+                             int num_storage_levels, const std::vector<std::vector<bool>>& keep);
+
+}  // namespace loopsim

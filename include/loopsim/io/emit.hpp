@@ -1,0 +1,28 @@
+// Output files: Timeloop-layout stats.txt and map.txt, and a JSON with every figure.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "loopsim/arch/arch_spec.hpp"
+#include "loopsim/energy/energy_table.hpp"
+#include "loopsim/mapping/mapping.hpp"
+#include "loopsim/model/evaluate.hpp"
+
+namespace loopsim::io {
+
+struct EmitContext {
+  const Workload& workload;
+  const ArchSpec& arch;
+  const EnergyTable& energy;
+  const Mapping& mapping;
+  const Evaluation& eval;
+};
+
+void write_stats_txt(std::ostream& out, const EmitContext& ctx);
+void write_map_txt(std::ostream& out, const EmitContext& ctx);
+void write_stats_json(std::ostream& out, const EmitContext& ctx);
+// The short summary printed on stdout.
+void write_summary(std::ostream& out, const EmitContext& ctx);
+
+}  // namespace loopsim::io

@@ -1,0 +1,36 @@
+// Loading Timeloop/Accelergy inputs: several YAML files merged into one tree (like
+// `timeloop-model *.yaml`), then parsed into domain types. The only yaml-cpp user.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loopsim/arch/arch_spec.hpp"
+#include "loopsim/energy/energy_table.hpp"
+#include "loopsim/mapping/mapping.hpp"
+#include "loopsim/workload/workload.hpp"
+
+namespace loopsim::io {
+
+// The merged top-level keys of all input files (opaque; see load.cpp).
+class InputTree;
+
+struct ModelInputs {
+  Workload workload;
+  ArchSpec arch;
+  std::optional<Mapping> mapping;
+  EnergyInputs energy;
+  bool hide_inconsequential = false;  // globals.environment_variables
+  std::vector<std::string> files;
+};
+
+// Merges the files; a top-level key given twice is an error unless one of the two is empty.
+// `purpose` is "model" or "map" (what the keys are for, in messages).
+ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping);
+
+// Individual parsers, exposed for tests.
+Workload load_workload_file(const std::string& path);
+
+}  // namespace loopsim::io

@@ -1,0 +1,82 @@
+// Evaluation: accesses, energy, cycles and utilization of a mapping on an architecture.
+// Equations: docs/cost-model.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "loopsim/analysis/tiling.hpp"
+#include "loopsim/energy/energy_table.hpp"
+
+namespace loopsim {
+
+enum class RejectReason { Capacity, Fanout, Instances, MinUtilization, Mapping };
+
+struct Rejection {
+  int level = -1;  // storage level, -1 for the arithmetic level or the whole mapping
+  std::string level_name;
+  RejectReason reason = RejectReason::Mapping;
+  std::string detail;
+  [[nodiscard]] std::string describe() const;
+};
+
+struct DataSpaceStats {
+  bool keep = false;
+  std::uint64_t partition_size = 0;
+  std::uint64_t utilized_capacity = 0;
+  std::uint64_t utilized_instances = 0;
+  std::uint64_t utilized_clusters = 0;
+  std::uint64_t reads = 0, fills = 0, updates = 0;  // scalar, per instance
+  std::uint64_t temporal_reductions = 0;
+  std::uint64_t address_generations = 0;            // per cluster
+  double energy_per_instance_pj = 0;
+  double energy_total_pj = 0;
+  double read_bandwidth = 0, write_bandwidth = 0;   // words/cycle per instance
+  [[nodiscard]] std::uint64_t accesses() const { return reads + fills + updates; }
+};
+
+struct StorageStats {
+  std::string name;
+  std::vector<DataSpaceStats> data_spaces;
+  std::vector<Loop> loops;  // innermost first (trivial loops included)
+  std::uint64_t cycles = 0;
+  double slowdown = 1.0;
+  double leakage_pj = 0;   // all instances, whole run
+  double energy_pj = 0;    // data spaces + leakage
+  double area_um2 = 0;     // all instances
+  [[nodiscard]] bool keeps_anything() const;
+};
+
+struct ComputeStats {
+  std::uint64_t computes = 0;            // all instances
+  std::uint64_t cycles = 0;
+  std::uint64_t utilized_instances = 0;
+  double energy_pj = 0;
+  double area_um2 = 0;
+};
+
+struct Evaluation {
+  ComputeStats compute;
+  std::vector<StorageStats> levels;  // innermost first
+  std::uint64_t cycles = 0;
+  double utilization = 0;
+  double energy_pj = 0;
+  double area_um2 = 0;
+  [[nodiscard]] double edp() const { return energy_pj * 1e-12 * static_cast<double>(cycles); }
+  [[nodiscard]] double fj_per_compute() const {
+    return compute.computes ? energy_pj * 1000.0 / static_cast<double>(compute.computes) : 0.0;
+  }
+};
+
+using EvalResult = std::variant<Evaluation, Rejection>;
+
+// Structural checks that do not need the nest analysis (fan-out, factor products).
+std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch,
+                                  const Mapping& mapping);
+
+EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
+                    const Mapping& mapping);
+
+}  // namespace loopsim

@@ -1,0 +1,548 @@
+// Map of this file:
+//   Analyzer::run()                  set up per-loop properties, walk the nest, collect
+//   compute_deltas()                 one invocation of a loop: its tile and the delta from
+//                                    the previous invocation (same spatial instance)
+//   temporal_working_set()           iterate a temporal loop (#0, #1 x (n-1 or n-2), #last)
+//   spatial_working_set()            fan out a spatial loop, find multicast and link reuse
+//   fill_spatial_deltas()            deltas of each spatial instance (3 simulated, the rest
+//                                    extrapolated by translation)
+// The semantics follow Timeloop's NestAnalysis (2024) so that access counts match it
+// exactly; docs/cost-model.md states them as equations.
+#include "loopsim/analysis/nest_analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "loopsim/analysis/point_set.hpp"
+#include "loopsim/core/error.hpp"
+
+namespace loopsim {
+
+std::uint64_t AccessStatMatrix::total_accesses() const {
+  std::uint64_t t = 0;
+  for (const auto& [k, v] : stats) t += v.accesses;
+  return t;
+}
+
+std::uint64_t AccessStatMatrix::weighted_accesses() const {
+  std::uint64_t t = 0;
+  for (const auto& [k, v] : stats) t += v.accesses * k.first;
+  return t;
+}
+
+void AccessStatMatrix::accumulate(const AccessStatMatrix& other) {
+  for (const auto& [k, v] : other.stats) {
+    auto& mine = stats[k];
+    mine.accesses += v.accesses;
+    mine.hops += v.hops;
+  }
+}
+
+void AccessStatMatrix::divide(std::uint64_t divisor) {
+  for (auto& [k, v] : stats) {
+    v.accesses /= divisor;
+    v.hops /= static_cast<double>(divisor);
+  }
+}
+
+namespace {
+
+using Stamp = std::vector<std::uint64_t>;
+using Point = std::array<Coord, kMaxDims>;
+using SpatialDeltas = std::map<std::uint64_t, OperationSpace>;
+
+struct ElementState {
+  std::array<std::uint64_t, kMaxDataSpaces> max_size{};
+  std::array<AccessStatMatrix, kMaxDataSpaces> access_stats;
+  std::array<std::uint64_t, kMaxDataSpaces> link_transfers{};
+  OperationSpace last_point_set;
+  SpatialDeltas prev_spatial_deltas;
+};
+
+struct LoopState {
+  Loop desc;
+  std::map<Stamp, ElementState> live;
+};
+
+class Analyzer {
+ public:
+  Analyzer(const Workload& w, const LoopNest& nest, const std::vector<std::int64_t>& fx,
+           const std::vector<std::int64_t>& fy)
+      : w_(w), nds_(w.num_data_spaces()), ndims_(w.num_dims()), fanout_x_(fx), fanout_y_(fy) {
+    for (const auto& l : nest.loops) loops_.push_back(LoopState{l, {}});
+    boundaries_ = nest.boundaries;
+  }
+
+  NestAnalysisResult run() {
+    NestAnalysisResult result;
+    result.tiles.resize(static_cast<std::size_t>(nds_));
+    if (loops_.empty()) return result;
+    init_spatial_elems();
+    init_storage_boundaries();
+    init_spatial_fanouts();
+    init_dim_scales();
+    indices_.assign(loops_.size(), 0);
+    for (const auto& l : loops_)
+      if (l.desc.end != l.desc.residual_end) imperfect_ = true;
+    num_epochs_ = 1;
+    compute_deltas(static_cast<int>(loops_.size()) - 1);
+    collect(result);
+    return result;
+  }
+
+ private:
+  int levels() const { return static_cast<int>(loops_.size()); }
+
+  void init_spatial_elems() {
+    int n = levels();
+    num_spatial_elems_.assign(n, 1);
+    master_spatial_.assign(n, false);
+    std::uint64_t product = 1;
+    bool prev_spatial = false;
+    for (int cur = n - 1; cur >= 0; --cur) {
+      num_spatial_elems_[cur] = product;
+      if (loops_[cur].desc.spatial()) {
+        master_spatial_[cur] = !prev_spatial;
+        product *= static_cast<std::uint64_t>(loops_[cur].desc.end);
+        prev_spatial = true;
+      } else {
+        prev_spatial = false;
+      }
+    }
+  }
+
+  void init_storage_boundaries() {
+    int n = levels();
+    storage_boundary_.assign(n, false);
+    arch_level_.assign(n, 0);
+    int loop = 0;
+    for (std::size_t s = 0; s < boundaries_.size(); ++s) {
+      int b = boundaries_[s];
+      LOOPSIM_CHECK(b >= 0 && b < n, "bad storage boundary " << b);
+      storage_boundary_[b] = true;
+      for (; loop <= b; ++loop) arch_level_[loop] = static_cast<int>(s);
+    }
+  }
+
+  void init_spatial_fanouts() {
+    int n = levels();
+    spatial_fanouts_.assign(n, 1);
+    for (int cur = n - 1; cur >= 0; --cur) {
+      if (!loops_[cur].desc.spatial()) {
+        spatial_fanouts_[cur] = 1;
+      } else if (!master_spatial_[cur]) {
+        spatial_fanouts_[cur] = 0;
+      } else {
+        int next_temporal = cur;
+        std::uint64_t scale = 1;
+        while (loops_[next_temporal].desc.spatial()) {
+          if (next_temporal > 0) {
+            --next_temporal;
+          } else {
+            scale = static_cast<std::uint64_t>(loops_[0].desc.end);
+            break;
+          }
+        }
+        spatial_fanouts_[cur] = num_spatial_elems_[next_temporal] / num_spatial_elems_[cur] * scale;
+      }
+    }
+  }
+
+  void init_dim_scales() {
+    int n = levels();
+    vector_strides_.assign(n, {});
+    mold_high_.assign(n, {});
+    mold_high_residual_.assign(n, {});
+    Point scale, residual;
+    scale.fill(1);
+    residual.fill(1);
+    for (int l = 0; l < n; ++l) {
+      const Loop& d = loops_[l].desc;
+      for (int dim = 0; dim < ndims_; ++dim) vector_strides_[l][dim] = scale[dim];
+      residual[d.dim] += scale[d.dim] * (d.residual_end - 1);
+      scale[d.dim] *= d.end;
+      for (int dim = 0; dim < ndims_; ++dim) {
+        mold_high_[l][dim] = scale[dim] - 1;
+        mold_high_residual_[l][dim] = residual[dim] - 1;
+      }
+    }
+  }
+
+  bool is_last_global_iteration(int level, int dim) const {
+    for (int l = level; l < levels(); ++l) {
+      if (loops_[l].desc.dim != dim) continue;
+      if (indices_[l] + 1 < loops_[l].desc.residual_end) return false;
+    }
+    return true;
+  }
+
+  Stamp key() const { return Stamp(space_stamp_.begin(), space_stamp_.end() - 1); }
+
+  OperationSpace compute_deltas(int level) {
+    if (storage_boundary_[level]) space_stamp_.push_back(0);
+    ElementState& st = loops_[level].live[key()];
+
+    if (loops_[level].desc.spatial())
+      spatial_working_set(level);
+    else
+      temporal_working_set(level, st);
+
+    const Loop& d = loops_[level].desc;
+    const Point& mold = is_last_global_iteration(level + 1, d.dim) ? mold_high_residual_[level]
+                                                                   : mold_high_[level];
+    Point low{}, high{};
+    for (int dim = 0; dim < ndims_; ++dim) {
+      low[dim] = cur_transform_[dim];
+      high[dim] = cur_transform_[dim] + mold[dim];
+    }
+    OperationSpace point_set(w_, low, high);
+    if (storage_boundary_[level] || master_spatial_[level]) {
+      for (int pv = 0; pv < nds_; ++pv)
+        st.max_size[pv] =
+            std::max<std::uint64_t>(st.max_size[pv], static_cast<std::uint64_t>(point_set.size(pv)));
+    }
+    OperationSpace delta = point_set.subtract_tracking(st.last_point_set);
+    st.last_point_set = point_set;
+    if (storage_boundary_[level]) space_stamp_.pop_back();
+    return delta;
+  }
+
+  void temporal_working_set(int level, ElementState& st) {
+    const Loop& d = loops_[level].desc;
+    std::int64_t end = is_last_global_iteration(level + 1, d.dim) ? d.residual_end : d.end;
+    auto num_iterations = static_cast<std::uint64_t>(end);
+
+    if (level == 0) {
+      std::uint64_t body = num_iterations * num_epochs_;
+      if (spatial_id_ == 0) compute_accesses_ += body;
+      for (int pv = 0; pv < nds_; ++pv) {
+        auto& a = st.access_stats[pv].at(1, 1);
+        a.accesses += body;
+        a.hops = 0.0;
+      }
+      return;
+    }
+
+    std::vector<std::array<std::int64_t, kMaxDataSpaces>> sizes;
+    std::vector<std::uint64_t> scales;
+    bool run_last = imperfect_;
+    int dim = d.dim;
+    Coord scale = vector_strides_[level][dim];
+    Coord saved = cur_transform_[dim];
+    auto record = [&](const OperationSpace& delta, std::uint64_t times) {
+      std::array<std::int64_t, kMaxDataSpaces> s{};
+      for (int pv = 0; pv < nds_; ++pv) s[pv] = delta.size(pv);
+      sizes.push_back(s);
+      scales.push_back(times);
+    };
+
+    indices_[level] = 0;
+    if (num_iterations >= 1) {
+      record(compute_deltas(level - 1), 1);
+      cur_transform_[dim] += scale;
+      indices_[level] += 1;
+    }
+    if ((run_last && num_iterations >= 3) || (!run_last && num_iterations >= 2)) {
+      std::uint64_t virtual_iterations = run_last ? num_iterations - 2 : num_iterations - 1;
+      std::uint64_t saved_epochs = num_epochs_;
+      num_epochs_ *= virtual_iterations;
+      OperationSpace delta = compute_deltas(level - 1);
+      num_epochs_ = saved_epochs;
+      record(delta, virtual_iterations);
+      cur_transform_[dim] += scale * static_cast<Coord>(virtual_iterations);
+      indices_[level] += static_cast<std::int64_t>(virtual_iterations);
+    }
+    if (run_last && num_iterations >= 2) {
+      OperationSpace delta = compute_deltas(level - 1);
+      if (num_iterations >= 3) {
+        scales.back()++;
+      } else {
+        record(delta, 1);
+        cur_transform_[dim] += scale;
+      }
+      indices_[level] += 1;
+    }
+    cur_transform_[dim] = saved;
+
+    if (storage_boundary_[level - 1]) {
+      for (int pv = 0; pv < nds_; ++pv) {
+        std::uint64_t total = 0;
+        for (std::size_t i = 0; i < sizes.size(); ++i)
+          total += static_cast<std::uint64_t>(sizes[i][pv]) * scales[i];
+        auto& a = st.access_stats[pv].at(1, 1);
+        a.accesses += total * num_epochs_;
+        a.hops = 0.0;
+      }
+    }
+  }
+
+  Point index_to_point() const {
+    Point p{};
+    for (int l = 0; l < levels(); ++l) {
+      int dim = loops_[l].desc.dim;
+      p[dim] += vector_strides_[l][dim] * indices_[l];
+    }
+    return p;
+  }
+
+  void fill_spatial_deltas(int level, SpatialDeltas& deltas, std::uint64_t base_index) {
+    const Loop& d = loops_[level].desc;
+    std::int64_t end = is_last_global_iteration(level + 1, d.dim) ? d.residual_end : d.end;
+    base_index *= static_cast<std::uint64_t>(end);
+
+    if (level == 0) {
+      if (base_index == 0 && spatial_id_ == 0) compute_accesses_ += num_epochs_;
+      for (indices_[0] = 0; indices_[0] < end; ++indices_[0]) {
+        auto idx = base_index + static_cast<std::uint64_t>(indices_[0]);
+        OperationSpace os(w_);
+        os.add_point(w_, index_to_point());
+        deltas[idx] = os;
+      }
+      return;
+    }
+
+    int dim = d.dim;
+    Coord scale = vector_strides_[level][dim];
+    std::uint64_t orig_spatial_id = spatial_id_;
+    Coord saved = cur_transform_[dim];
+
+    if (loops_[level - 1].desc.spatial()) {
+      for (indices_[level] = 0; indices_[level] < end; ++indices_[level]) {
+        fill_spatial_deltas(level - 1, deltas,
+                            base_index + static_cast<std::uint64_t>(indices_[level]));
+        cur_transform_[dim] += scale;
+      }
+    } else {
+      const std::int64_t to_run = 3;
+      std::int64_t run = 0;
+      OperationSpace* second_last = nullptr;
+      OperationSpace* last = nullptr;
+      for (indices_[level] = 0; indices_[level] < end && run < to_run; ++indices_[level], ++run) {
+        auto idx = base_index + static_cast<std::uint64_t>(indices_[level]);
+        spatial_id_ = orig_spatial_id + idx;
+        space_stamp_.back() = idx;
+        OperationSpace delta = compute_deltas(level - 1);
+        deltas[idx] = delta;
+        cur_transform_[dim] += scale;
+        second_last = last;
+        last = &deltas[idx];
+      }
+      if (run < end) {
+        LOOPSIM_CHECK(second_last && last, "spatial extrapolation needs two samples");
+        std::array<std::array<Coord, kMaxRanks>, kMaxDataSpaces> shift{};
+        for (int pv = 0; pv < nds_; ++pv)
+          shift[pv] = second_last->data_space(pv).translation_to(last->data_space(pv));
+        const OperationSpace* prev = last;
+        for (; indices_[level] < end; ++indices_[level]) {
+          auto idx = base_index + static_cast<std::uint64_t>(indices_[level]);
+          spatial_id_ = orig_spatial_id + idx;
+          OperationSpace next = *prev;
+          for (int pv = 0; pv < nds_; ++pv) next.data_space(pv).translate(shift[pv]);
+          deltas[idx] = next;
+          prev = &deltas[idx];
+        }
+      }
+    }
+    cur_transform_[dim] = saved;
+    spatial_id_ = orig_spatial_id;
+  }
+
+  using Unaccounted = std::array<std::set<std::uint64_t>, kMaxDataSpaces>;
+
+  void reset_unaccounted(const SpatialDeltas& deltas, Unaccounted& u) const {
+    for (int pv = 0; pv < nds_; ++pv) {
+      u[pv].clear();
+      for (const auto& [idx, delta] : deltas) u[pv].insert(idx);
+    }
+  }
+
+  std::array<AccessStatMatrix, kMaxDataSpaces> multicast_accesses(int level,
+                                                                  const SpatialDeltas& deltas,
+                                                                  Unaccounted& unaccounted) {
+    struct Temp {
+      std::uint64_t accesses = 0, scatter = 0;
+      double hops = 0.0;
+    };
+    std::array<std::map<std::uint64_t, Temp>, kMaxDataSpaces> temp;
+    auto h_size = static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level]));
+    auto v_size = static_cast<std::uint64_t>(fanout_y_.at(arch_level_[level]));
+
+    for (auto it = deltas.begin(); it != deltas.end(); ++it) {
+      std::array<std::uint64_t, kMaxDataSpaces> matches{};
+      std::array<std::vector<std::uint64_t>, kMaxDataSpaces> match_set;
+      for (int pv = 0; pv < nds_; ++pv) {
+        auto u = unaccounted[pv].find(it->first);
+        if (u == unaccounted[pv].end()) continue;
+        unaccounted[pv].erase(u);
+        matches[pv] = 1;
+        match_set[pv].push_back(it->first);
+        for (auto other = std::next(it); other != deltas.end(); ++other) {
+          auto uo = unaccounted[pv].find(other->first);
+          if (uo == unaccounted[pv].end()) continue;
+          if (it->second.data_space(pv).same_box(other->second.data_space(pv))) {
+            unaccounted[pv].erase(uo);
+            matches[pv]++;
+            match_set[pv].push_back(other->first);
+          }
+        }
+      }
+      for (int pv = 0; pv < nds_; ++pv) {
+        if (matches[pv] == 0 || it->second.size(pv) <= 0) continue;
+        auto& t = temp[pv][matches[pv]];
+        t.accesses += static_cast<std::uint64_t>(it->second.size(pv)) * num_epochs_;
+        t.scatter++;
+        double hops = 0;
+        std::uint64_t h_max = 0;
+        for (auto id : match_set[pv]) h_max = std::max(h_max, id % h_size);
+        hops += static_cast<double>(h_max);
+        double v_center = static_cast<double>(v_size - 1) / 2;
+        for (auto id : match_set[pv])
+          hops += std::abs(static_cast<double>(id / h_size) - v_center);
+        t.hops += hops;
+      }
+    }
+    std::array<AccessStatMatrix, kMaxDataSpaces> out;
+    for (int pv = 0; pv < nds_; ++pv)
+      for (const auto& [mcast, t] : temp[pv]) out[pv].stats[{mcast, t.scatter}] = {t.accesses, t.hops};
+    return out;
+  }
+
+  void link_transfers(int level, const SpatialDeltas& deltas, Unaccounted& unaccounted,
+                      std::array<std::uint64_t, kMaxDataSpaces>& transfers, ElementState& st) {
+    auto h = static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level]));
+    auto v = static_cast<std::uint64_t>(fanout_y_.at(arch_level_[level]));
+    std::vector<std::array<bool, kMaxDataSpaces>> reuse(h * v);
+    const SpatialDeltas& prev = st.prev_spatial_deltas;
+    auto compare = [&](std::uint64_t cur_idx, std::uint64_t prev_idx) {
+      auto c = deltas.find(cur_idx);
+      if (c == deltas.end()) return;
+      auto p = prev.find(prev_idx);
+      if (p == prev.end()) return;
+      for (int pv = 0; pv < nds_; ++pv)
+        if (c->second.size(pv) != 0 &&
+            c->second.data_space(pv).same_box(p->second.data_space(pv)))
+          reuse.at(cur_idx)[pv] = true;
+    };
+    auto lin = [&](std::uint64_t hid, std::uint64_t vid) { return vid * h + hid; };
+    if (v > 1) {
+      for (std::uint64_t hid = 0; hid < h; ++hid)
+        for (std::uint64_t vid = 1; vid < v; ++vid) compare(lin(hid, vid), lin(hid, vid - 1));
+      for (std::uint64_t hid = 0; hid < h; ++hid)
+        for (std::uint64_t vid = 0; vid + 1 < v; ++vid) compare(lin(hid, vid), lin(hid, vid + 1));
+    }
+    if (h > 1) {
+      for (std::uint64_t vid = 0; vid < v; ++vid)
+        for (std::uint64_t hid = 1; hid < h; ++hid) compare(lin(hid, vid), lin(hid - 1, vid));
+      for (std::uint64_t vid = 0; vid < v; ++vid)
+        for (std::uint64_t hid = 0; hid + 1 < h; ++hid) compare(lin(hid, vid), lin(hid + 1, vid));
+    }
+    for (const auto& [idx, delta] : deltas) {
+      for (int pv = 0; pv < nds_; ++pv) {
+        if (!reuse.at(idx)[pv]) continue;
+        transfers[pv] += static_cast<std::uint64_t>(delta.size(pv)) * num_epochs_;
+        unaccounted[pv].erase(idx);
+      }
+    }
+    st.prev_spatial_deltas = deltas;
+  }
+
+  void spatial_working_set(int level) {
+    std::uint64_t n = spatial_fanouts_[level];
+    spatial_id_ *= n;
+    SpatialDeltas deltas;
+    fill_spatial_deltas(level, deltas, 0);
+    spatial_id_ /= n;
+
+    std::uint64_t physical = static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level]) *
+                                                        fanout_y_.at(arch_level_[level]));
+    for (const auto& [idx, delta] : deltas)
+      LOOPSIM_CHECK(idx < physical, "spatial index " << idx << " exceeds the fan-out " << physical);
+
+    ElementState& st = loops_[level].live[key()];
+    Unaccounted unaccounted;
+    reset_unaccounted(deltas, unaccounted);
+    auto without = multicast_accesses(level, deltas, unaccounted);
+    auto chosen = without;
+    // Link transfers between neighbouring instances (master spatial levels are linked).
+    reset_unaccounted(deltas, unaccounted);
+    std::array<std::uint64_t, kMaxDataSpaces> transfers{};
+    link_transfers(level, deltas, unaccounted, transfers, st);
+    auto with = multicast_accesses(level, deltas, unaccounted);
+    for (int pv = 0; pv < nds_; ++pv) {
+      if (with[pv].total_accesses() < without[pv].total_accesses()) {
+        st.link_transfers[pv] += transfers[pv];
+        chosen[pv] = with[pv];
+      }
+    }
+    for (int pv = 0; pv < nds_; ++pv) st.access_stats[pv].accumulate(chosen[pv]);
+  }
+
+  void collect(NestAnalysisResult& result) {
+    bool compute_done = false;
+    for (int level = 0; level < levels(); ++level) {
+      const auto& ls = loops_[level];
+      bool valid = !ls.desc.spatial() || master_spatial_[level];
+      if (!valid) continue;
+      std::vector<Loop> subnest{ls.desc};
+      if (master_spatial_[level]) {
+        for (int l = level - 1; l >= 0 && loops_[l].desc.spatial(); --l)
+          subnest.push_back(loops_[l].desc);
+        std::reverse(subnest.begin(), subnest.end());
+      }
+      auto n = static_cast<std::uint64_t>(ls.live.size());
+      LOOPSIM_CHECK(n > 0, "loop " << level << " was never visited");
+      for (int pv = 0; pv < nds_; ++pv) {
+        LoopTile tile;
+        std::uint64_t size = 0, links = 0;
+        for (const auto& [stamp, state] : ls.live) {
+          tile.access_stats.accumulate(state.access_stats[pv]);
+          size += state.max_size[pv];
+          links += state.link_transfers[pv];
+        }
+        tile.access_stats.divide(n);
+        tile.size = size / n;
+        tile.link_transfers = links / n;
+        tile.replication_factor = num_spatial_elems_[level];
+        tile.fanout = spatial_fanouts_[level];
+        tile.on_storage_boundary = storage_boundary_[level];
+        tile.master_spatial = master_spatial_[level];
+        tile.subnest = subnest;
+        result.tiles[pv].push_back(std::move(tile));
+      }
+      if (!compute_done) {
+        result.compute_replication = num_spatial_elems_[level] * spatial_fanouts_[level];
+        result.compute_accesses = compute_accesses_;
+        compute_done = true;
+      }
+    }
+  }
+
+  const Workload& w_;
+  int nds_, ndims_;
+  std::vector<std::int64_t> fanout_x_, fanout_y_;
+  std::vector<LoopState> loops_;
+  std::vector<int> boundaries_;
+  std::vector<bool> storage_boundary_, master_spatial_;
+  std::vector<int> arch_level_;
+  std::vector<std::uint64_t> num_spatial_elems_, spatial_fanouts_;
+  std::vector<Point> vector_strides_, mold_high_, mold_high_residual_;
+  Point cur_transform_{};
+  std::vector<std::int64_t> indices_;
+  std::uint64_t num_epochs_ = 1;
+  std::uint64_t spatial_id_ = 0;
+  Stamp space_stamp_;
+  bool imperfect_ = false;
+  std::uint64_t compute_accesses_ = 0;
+};
+
+}  // namespace
+
+NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest,
+                                const std::vector<std::int64_t>& fanout_x,
+                                const std::vector<std::int64_t>& fanout_y) {
+  Analyzer a(workload, nest, fanout_x, fanout_y);
+  return a.run();
+}
+
+}  // namespace loopsim

@@ -1,0 +1,181 @@
+#include "loopsim/analysis/tiling.hpp"
+
+#include <cmath>
+
+#include "loopsim/core/error.hpp"
+
+namespace loopsim {
+
+namespace {
+
+void compute_partition_sizes(std::vector<DataMovement>& nest) {
+  int n = static_cast<int>(nest.size());
+  std::uint64_t partition = nest[n - 1].size;
+  nest[n - 1].partition_size = partition;
+  for (int cur = n - 2; cur >= 0; --cur) {
+    if (nest[cur].partition_fraction_denominator != 0)
+      partition = partition * nest[cur].size / nest[cur].partition_fraction_denominator;
+    nest[cur].partition_size = partition;
+  }
+}
+
+void compute_parent_access_share(std::vector<DataMovement>& nest) {
+  int n = static_cast<int>(nest.size());
+  for (int cur = 0; cur < n; ++cur) {
+    if (nest[cur].size == 0) continue;
+    nest[cur].parent_access_share = 0;
+    int outer = cur + 1;
+    while (outer < n && nest[outer].size == 0) ++outer;
+    if (outer == n) continue;
+    for (const auto& [key, stat] : nest[outer].access_stats.stats)
+      nest[cur].parent_access_share +=
+          static_cast<double>((stat.accesses * key.first) / nest[outer].fanout);
+  }
+}
+
+void clear_buffer_stats(DataMovement& t) {
+  t.size = 0;
+  t.partition_size = 0;
+  t.content_accesses = 0;
+  t.parent_access_share = 0;
+}
+
+// A bypassed level's children access the next kept level directly.
+void mask_tiles(std::vector<DataMovement>& nest, const std::vector<bool>& keep) {
+  int n = static_cast<int>(nest.size());
+  for (int cur = 0; cur < n; ++cur) {
+    if (nest[cur].size == 0 || keep[cur]) continue;
+    int outer = cur + 1;
+    while (outer < n && nest[outer].size == 0) ++outer;
+    if (outer == n) {
+      clear_buffer_stats(nest[cur]);
+      break;
+    }
+    double all_children = static_cast<double>(nest[cur].content_accesses) *
+                          static_cast<double>(nest[outer].fanout);
+    double factor = all_children / static_cast<double>(nest[outer].access_stats.weighted_accesses());
+    for (auto& [key, stat] : nest[outer].access_stats.stats) {
+      if (stat.accesses == 0) continue;
+      stat.accesses = static_cast<std::uint64_t>(static_cast<double>(stat.accesses) * factor);
+      nest[outer].link_transfers = 0;
+    }
+    nest[outer].content_accesses = nest[outer].access_stats.total_accesses();
+    clear_buffer_stats(nest[cur]);
+  }
+}
+
+void process_outer_masked_levels(std::vector<DataMovement>& nest, const std::vector<bool>& keep) {
+  for (int cur = static_cast<int>(nest.size()) - 1; cur >= 0; --cur) {
+    if (!keep[cur]) {
+      DataMovement& t = nest[cur];
+      t.size = 0;
+      t.access_stats.stats.clear();
+      t.link_transfers = 0;
+      t.subnest.clear();
+      t.replication_factor = 0;
+      t.fanout = 0;
+    } else {
+      nest[cur].parent_access_share = 0;
+      break;
+    }
+  }
+}
+
+void compute_peer_accesses(std::vector<DataMovement>& nest) {
+  for (int cur = static_cast<int>(nest.size()) - 1; cur > 0; --cur) {
+    if (nest[cur].link_transfers == 0) continue;
+    LOOPSIM_CHECK(nest[cur - 1].size > 0, "link transfers into a bypassed level");
+    std::uint64_t spatial = nest[cur - 1].replication_factor;
+    LOOPSIM_CHECK(spatial > 1, "link transfers without spatial instances");
+    nest[cur - 1].peer_accesses += nest[cur].link_transfers / spatial;
+    nest[cur - 1].peer_fills += nest[cur].link_transfers / spatial;
+  }
+}
+
+void compute_read_update_reduction(std::vector<DataMovement>& nest, bool read_write) {
+  int n = static_cast<int>(nest.size());
+  for (int cur = 0; cur < n; ++cur) {
+    DataMovement& t = nest[cur];
+    if (t.size == 0) {
+      t.reads = t.updates = t.fills = t.temporal_reductions = 0;
+      continue;
+    }
+    auto content = static_cast<double>(t.content_accesses);
+    auto peer = static_cast<double>(t.peer_accesses);
+    auto partition = static_cast<double>(t.partition_size);
+    if (read_write) {
+      // First touch of each output is a write; later touches are read-modify-writes.
+      t.updates = static_cast<std::uint64_t>(std::llround(content));
+      double reads = content + peer - partition;
+      t.reads = reads > 0 ? static_cast<std::uint64_t>(std::llround(reads)) : 0;
+      t.temporal_reductions = t.reads;
+      bool outermost = true;
+      for (int l = cur + 1; l < n; ++l)
+        if (nest[l].size > 0) outermost = false;
+      double fills = t.parent_access_share + static_cast<double>(t.peer_fills) -
+                     (outermost ? 0.0 : partition);
+      t.fills = fills > 0 ? static_cast<std::uint64_t>(std::llround(fills)) : 0;
+    } else {
+      t.reads = static_cast<std::uint64_t>(std::llround(content + peer));
+      t.updates = 0;
+      t.fills = static_cast<std::uint64_t>(t.parent_access_share) + t.peer_fills;
+      t.temporal_reductions = 0;
+    }
+  }
+}
+
+}  // namespace
+
+CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
+                             int num_storage_levels, const std::vector<std::vector<bool>>& keep) {
+  CollapsedNest out;
+  out.compute_accesses = analysis.compute_accesses;
+  out.compute_replication = analysis.compute_replication;
+  int nds = workload.num_data_spaces();
+  out.data.resize(static_cast<std::size_t>(nds));
+  for (int pv = 0; pv < nds; ++pv) {
+    const auto& tiles = analysis.tiles[pv];
+    auto& nest = out.data[pv];
+    int processed = 0;
+    int total = static_cast<int>(tiles.size());
+    while (processed < total) {
+      int boundary = processed;
+      while (!tiles[boundary].on_storage_boundary && boundary < total - 1) ++boundary;
+      DataMovement c;
+      for (int l = processed; l <= boundary; ++l)
+        c.subnest.insert(c.subnest.end(), tiles[l].subnest.begin(), tiles[l].subnest.end());
+      const LoopTile& outermost = tiles[boundary];
+      const LoopTile& innermost = tiles[processed];
+      c.size = outermost.size;
+      c.access_stats = innermost.access_stats;
+      c.content_accesses = innermost.access_stats.total_accesses();
+      c.link_transfers = innermost.link_transfers;
+      c.replication_factor = outermost.replication_factor;
+      c.fanout = innermost.fanout;
+      if (!nest.empty()) {
+        nest.back().partition_fraction_denominator =
+            innermost.master_spatial ? innermost.size : nest.back().size;
+      }
+      nest.push_back(std::move(c));
+      processed = boundary + 1;
+    }
+    LOOPSIM_CHECK(static_cast<int>(nest.size()) == num_storage_levels,
+                  "collapsed " << nest.size() << " levels, expected " << num_storage_levels);
+    std::vector<bool> mask(static_cast<std::size_t>(num_storage_levels));
+    for (int l = 0; l < num_storage_levels; ++l) mask[l] = keep[l][pv];
+    compute_partition_sizes(nest);
+    compute_parent_access_share(nest);
+    mask_tiles(nest, mask);
+    process_outer_masked_levels(nest, mask);
+    for (int cur = num_storage_levels - 1; cur >= 0; --cur)
+      if (nest[cur].size > 0) {
+        nest[cur].fills = 0;
+        break;
+      }
+    compute_peer_accesses(nest);
+    compute_read_update_reduction(nest, workload.is_read_write(pv));
+  }
+  return out;
+}
+
+}  // namespace loopsim

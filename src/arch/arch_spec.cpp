@@ -1,0 +1,1 @@
+// ArchSpec helpers live in hierarchy.cpp next to the flattening.

@@ -1,0 +1,471 @@
+// The written hierarchy as a Boost.Graph tree, and its flattening into storage levels.
+//
+// Flattening follows Timeloop's front end: v0.4 `nodes` are walked in order; a container
+// with `spatial: {meshX, meshY}` contributes a dummy level `inter_<name>_spatial` (it
+// keeps nothing and carries the fan-out) and multiplies the instances of everything below
+// it; a !Parallel group's components become consecutive levels in the order written
+// (outer first). v0.2 `subtree`/`local` trees multiply instances by the name ranges.
+#include <boost/graph/adjacency_list.hpp>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "loopsim/arch/arch_spec.hpp"
+#include "loopsim/core/error.hpp"
+#include "loopsim/core/expr.hpp"
+#include "loopsim/core/text.hpp"
+
+namespace loopsim {
+
+class Hierarchy {
+ public:
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                      HierarchyNode>;
+  Graph g;
+  std::vector<int> roots;
+};
+
+ArchTree::ArchTree() : graph_(std::make_unique<Hierarchy>()) {}
+ArchTree::~ArchTree() = default;
+ArchTree::ArchTree(ArchTree&&) noexcept = default;
+ArchTree& ArchTree::operator=(ArchTree&&) noexcept = default;
+
+int ArchTree::add(int parent, HierarchyNode node) {
+  auto v = boost::add_vertex(std::move(node), graph_->g);
+  if (parent < 0)
+    graph_->roots.push_back(static_cast<int>(v));
+  else
+    boost::add_edge(static_cast<std::size_t>(parent), v, graph_->g);
+  return static_cast<int>(v);
+}
+
+const HierarchyNode& ArchTree::node(int id) const {
+  return graph_->g[static_cast<std::size_t>(id)];
+}
+
+std::vector<int> ArchTree::children(int id) const {
+  std::vector<int> out;
+  for (auto [it, end] = boost::out_edges(static_cast<std::size_t>(id), graph_->g); it != end;
+       ++it)
+    out.push_back(static_cast<int>(boost::target(*it, graph_->g)));
+  return out;
+}
+
+std::vector<int> ArchTree::roots() const { return graph_->roots; }
+int ArchTree::size() const { return static_cast<int>(boost::num_vertices(graph_->g)); }
+
+bool is_storage_class(const std::string& cls) {
+  static const char* kinds[] = {"DRAM", "SRAM", "regfile", "smartbuffer", "storage", "buffer",
+                                "register", "cache", "memory"};
+  for (auto k : kinds)
+    if (cls.find(k) != std::string::npos) return true;
+  return false;
+}
+
+bool is_compute_class(const std::string& cls) {
+  static const char* kinds[] = {"mac", "compute", "alu", "multiplier", "adder", "pe_array"};
+  for (auto k : kinds)
+    if (cls.find(k) != std::string::npos) return true;
+  return false;
+}
+
+const AttrValue* Attributes::find(const std::string& key) const {
+  for (const auto& [k, v] : items)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+void Attributes::set(const std::string& key, AttrValue value) {
+  for (auto& [k, v] : items)
+    if (k == key) {
+      v = std::move(value);
+      return;
+    }
+  items.emplace_back(key, std::move(value));
+}
+
+namespace {
+
+// Attribute lookup with expression evaluation over the component's own attributes and
+// the variables.
+class Scope {
+ public:
+  Scope(const Attributes& attrs, const Variables& vars) : attrs_(attrs), vars_(vars) {}
+
+  const AttrValue* raw(const std::string& key) const { return attrs_.find(key); }
+
+  std::optional<double> number(const std::string& key) const {
+    const AttrValue* v = attrs_.find(key);
+    if (!v || v->is_null) return std::nullopt;
+    return evaluate(*v, 0);
+  }
+
+  // First present key among aliases.
+  std::optional<double> number_any(std::initializer_list<const char*> keys,
+                                   const AttrValue** which = nullptr) const {
+    for (auto k : keys) {
+      const AttrValue* v = attrs_.find(k);
+      if (v && !v->is_null) {
+        if (which) *which = v;
+        return evaluate(*v, 0);
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::string> string(const std::string& key) const {
+    const AttrValue* v = attrs_.find(key);
+    if (!v || v->is_null) return std::nullopt;
+    return v->text;
+  }
+
+ private:
+  double evaluate(const AttrValue& v, int depth) const {
+    if (auto n = parse_number(v.text)) return *n;
+    if (v.text == "true" || v.text == "True") return 1.0;
+    if (v.text == "false" || v.text == "False") return 0.0;
+    if (v.quoted)
+      throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path,
+                        "expected a number, got the string \"" + v.text + "\"");
+    if (depth > 32)
+      throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path,
+                        "expression refers to itself: '" + v.text + "'");
+    try {
+      return evaluate_expression(v.text, [&](const std::string& name) -> std::optional<double> {
+        const AttrValue* a = attrs_.find(name);
+        if (!a) a = vars_.values.find(name);
+        if (!a || a->is_null || a == &v) return std::nullopt;
+        return evaluate(*a, depth + 1);
+      });
+    } catch (const ExprError& e) {
+      throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path,
+                        std::string("expected a number or an expression over variables; ") +
+                            e.what());
+    }
+  }
+
+  const Attributes& attrs_;
+  const Variables& vars_;
+};
+
+[[noreturn]] void attr_error(const AttrValue& v, const std::string& msg) {
+  throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path, msg);
+}
+
+std::int64_t as_positive_int(const Scope& s, const AttrValue* which, double value) {
+  (void)s;
+  if (value < 0 || std::floor(value) != value)
+    attr_error(*which, "expected a non-negative whole number, got " + which->text);
+  return static_cast<std::int64_t>(value);
+}
+
+StorageLevel make_storage(const HierarchyNode& n, const Attributes& merged, const Variables& vars,
+                          std::int64_t instances) {
+  Scope s(merged, vars);
+  StorageLevel lv;
+  lv.name = n.name;
+  lv.cls = n.cls;
+  lv.dummy = (n.cls == "dummy_storage");
+  lv.attributes = merged;
+  lv.loc = n.loc;
+  const AttrValue* w = nullptr;
+
+  if (auto v = s.number_any({"word-bits", "word_bits", "word_width", "datawidth"}, &w))
+    lv.word_bits = static_cast<int>(as_positive_int(s, w, *v));
+  if (lv.word_bits <= 0) attr_error(*w, "datawidth must be positive");
+
+  bool block_given = false, cluster_given = false;
+  if (auto v = s.number_any({"block-size", "block_size", "n_words"}, &w)) {
+    lv.block_size = static_cast<int>(as_positive_int(s, w, *v));
+    if (lv.block_size == 0) attr_error(*w, "block size must be positive");
+    block_given = true;
+  }
+  if (auto v = s.number_any({"cluster-size", "cluster_size"}, &w)) {
+    lv.cluster_size = static_cast<int>(as_positive_int(s, w, *v));
+    if (lv.cluster_size == 0) attr_error(*w, "cluster size must be positive");
+    // The front end writes cluster_size: 1 as a default; it only pins the block size when
+    // the block size is not given either (Timeloop ignores a default cluster size).
+    cluster_given = !(lv.cluster_size == 1 && !block_given);
+  }
+  if (auto v = s.number_any({"width", "memory_width", "data_storage_width"}, &w)) {
+    std::int64_t width = as_positive_int(s, w, *v);
+    std::int64_t unit = std::int64_t{lv.word_bits} * lv.block_size;
+    if (block_given && cluster_given) {
+      if (unit * lv.cluster_size != width)
+        attr_error(*w, "width " + std::to_string(width) + " != block_size * datawidth * "
+                       "cluster_size = " + std::to_string(unit * lv.cluster_size));
+    } else if (cluster_given) {
+      if (width % (std::int64_t{lv.cluster_size} * lv.word_bits) != 0)
+        attr_error(*w, "width " + std::to_string(width) +
+                           " is not a multiple of cluster_size * datawidth");
+      lv.block_size = static_cast<int>(width / lv.cluster_size / lv.word_bits);
+    } else if (block_given) {
+      if (width % unit != 0)
+        attr_error(*w, "width " + std::to_string(width) + " is not a multiple of block_size (" +
+                           std::to_string(lv.block_size) + ") * datawidth (" +
+                           std::to_string(lv.word_bits) + ")");
+      lv.cluster_size = static_cast<int>(width / unit);
+    } else {
+      if (width % lv.word_bits != 0)
+        attr_error(*w, "width " + std::to_string(width) + " is not a multiple of datawidth " +
+                           std::to_string(lv.word_bits));
+      lv.block_size = static_cast<int>(std::max<std::int64_t>(1, width / lv.word_bits));
+      lv.cluster_size = 1;
+    }
+  }
+
+  if (auto v = s.number_any({"entries"}, &w)) {
+    lv.size_words = as_positive_int(s, w, *v);
+  } else if (auto d = s.number_any({"depth", "memory_depth", "data_storage_depth"}, &w)) {
+    lv.size_words = as_positive_int(s, w, *d) * lv.block_size;
+  } else if (auto k = s.number_any({"sizeKB"}, &w)) {
+    lv.size_words = as_positive_int(s, w, *k) * 1024 * 8 / lv.word_bits;
+  }
+
+  if (n.cls.find("DRAM") != std::string::npos) lv.technology = StorageTech::DRAM;
+  if (auto t = s.string("technology"); t && *t == "DRAM") lv.technology = StorageTech::DRAM;
+
+  if (auto v = s.number_any({"num-ports", "n_ports", "num_ports"}, &w)) {
+    lv.num_ports = static_cast<int>(as_positive_int(s, w, *v));
+    if (lv.num_ports != 1 && lv.num_ports != 2) attr_error(*w, "num_ports must be 1 or 2");
+  }
+  if (auto v = s.number_any({"num-banks", "n_banks"}, &w))
+    lv.num_banks = static_cast<int>(as_positive_int(s, w, *v));
+  if (auto v = s.number("bandwidth")) {
+    lv.read_bandwidth = *v / 2;
+    lv.write_bandwidth = *v / 2;
+  }
+  if (auto v = s.number_any({"read_bandwidth", "read-bandwidth"})) lv.read_bandwidth = *v;
+  if (auto v = s.number_any({"write_bandwidth", "write-bandwidth"})) lv.write_bandwidth = *v;
+  if (auto v = s.number_any({"shared_bandwidth", "shared-bandwidth"})) lv.shared_bandwidth = *v;
+  if (auto v = s.number_any({"multiple-buffering", "multiple_buffering"}, &w)) {
+    if (*v <= 0) attr_error(*w, "multiple_buffering must be positive");
+    lv.multiple_buffering = *v;
+  }
+  if (lv.size_words)
+    lv.effective_size_words =
+        static_cast<std::int64_t>(std::floor(double(*lv.size_words) / lv.multiple_buffering));
+  if (auto v = s.number_any({"min-utilization", "min_utilization"})) lv.min_utilization = *v;
+  if (auto v = s.number("allow_overbooking")) lv.allow_overbooking = *v != 0.0;
+  if (auto v = s.number_any({"vector-access-energy", "vector_access_energy"}))
+    lv.vector_access_energy_pj = *v;
+
+  lv.instances = instances;
+  std::optional<std::int64_t> mx, my;
+  if (auto v = s.number_any({"instances"}, &w)) lv.instances = as_positive_int(s, w, *v);
+  if (auto v = s.number_any({"meshX"}, &w)) mx = as_positive_int(s, w, *v);
+  if (auto v = s.number_any({"meshY"}, &w)) my = as_positive_int(s, w, *v);
+  if (mx && my) {
+    if (*mx * *my != lv.instances)
+      throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path,
+                        "meshX * meshY (" + std::to_string(*mx) + " * " + std::to_string(*my) +
+                            ") != instances (" + std::to_string(lv.instances) + ")");
+  } else if (mx) {
+    if (*mx == 0 || lv.instances % *mx != 0)
+      throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path,
+                        "instances (" + std::to_string(lv.instances) +
+                            ") is not a multiple of meshX (" + std::to_string(*mx) + ")");
+    my = lv.instances / *mx;
+  } else if (my) {
+    if (*my == 0 || lv.instances % *my != 0)
+      throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path,
+                        "instances (" + std::to_string(lv.instances) +
+                            ") is not a multiple of meshY (" + std::to_string(*my) + ")");
+    mx = lv.instances / *my;
+  } else {
+    mx = lv.instances;
+    my = 1;
+  }
+  lv.mesh_x = *mx;
+  lv.mesh_y = *my;
+  return lv;
+}
+
+ArithmeticLevel make_arithmetic(const HierarchyNode& n, const Attributes& merged,
+                                const Variables& vars, std::int64_t instances) {
+  Scope s(merged, vars);
+  ArithmeticLevel a;
+  a.name = n.name;
+  a.cls = n.cls;
+  a.attributes = merged;
+  a.loc = n.loc;
+  const AttrValue* w = nullptr;
+  if (auto v = s.number_any({"word-bits", "word_bits", "word_width", "datawidth"}, &w))
+    a.word_bits = static_cast<int>(as_positive_int(s, w, *v));
+  a.instances = instances;
+  if (auto v = s.number_any({"instances"}, &w)) a.instances = as_positive_int(s, w, *v);
+  std::optional<std::int64_t> mx, my;
+  if (auto v = s.number_any({"meshX"}, &w)) mx = as_positive_int(s, w, *v);
+  if (auto v = s.number_any({"meshY"}, &w)) my = as_positive_int(s, w, *v);
+  if (mx && !my && *mx > 0) my = a.instances / *mx;
+  if (my && !mx && *my > 0) mx = a.instances / *my;
+  a.mesh_x = mx.value_or(a.instances);
+  a.mesh_y = my.value_or(1);
+  if (a.mesh_x * a.mesh_y != a.instances)
+    throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path,
+                      "meshX * meshY != instances for the arithmetic level");
+  if (auto v = s.number_any({"energy", "compute-energy"})) a.energy_pj = *v;
+  return a;
+}
+
+struct Walker {
+  const ArchTree& tree;
+  const Variables& vars;
+  std::vector<StorageLevel> outer_to_inner;
+  std::optional<ArithmeticLevel> arithmetic;
+  std::set<std::string> names;
+
+  void check_name(const HierarchyNode& n, const std::string& name) {
+    if (!names.insert(name).second)
+      throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path,
+                        "component name '" + name + "' is used twice");
+  }
+
+  static Attributes merge(const Attributes& inherited, const Attributes& own) {
+    Attributes out = inherited;
+    for (const auto& [k, v] : own.items) out.set(k, v);
+    return out;
+  }
+
+  void component(const HierarchyNode& n, const Attributes& inherited, std::int64_t mx,
+                 std::int64_t my) {
+    Attributes merged = merge(inherited, n.attributes);
+    if (arithmetic)
+      throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path,
+                        "component '" + n.name + "' comes after the arithmetic level '" +
+                            arithmetic->name + "'; the compute units must be innermost");
+    std::string cls = n.cls;
+    if (is_compute_class(cls) && !is_storage_class(cls)) {
+      check_name(n, n.name);
+      arithmetic = make_arithmetic(n, merged, vars, mx * my * n.multiplicity);
+      if (!n.v02_style && !merged.find("meshX") && !merged.find("meshY")) {
+        arithmetic->mesh_x = mx;
+        arithmetic->mesh_y = my;
+      }
+      return;
+    }
+    if (!is_storage_class(cls))
+      throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path + ".class",
+                        "unknown component class '" + cls +
+                            "': expected a storage class (DRAM, SRAM, regfile, "
+                            "smartbuffer_SRAM, smartbuffer_RF, storage, dummy_storage) or a "
+                            "compute class (intmac, fpmac, mac, compute)");
+    check_name(n, n.name);
+    outer_to_inner.push_back(make_storage(n, merged, vars, mx * my * n.multiplicity));
+    if (!n.v02_style && !merged.find("meshX") && !merged.find("meshY")) {
+      outer_to_inner.back().mesh_x = mx;
+      outer_to_inner.back().mesh_y = my;
+    }
+  }
+
+  // v0.4 semantics: children of a container are walked in order.
+  void walk(int id, Attributes inherited, std::int64_t& mx, std::int64_t& my) {
+    const HierarchyNode& n = tree.node(id);
+    switch (n.kind) {
+      case NodeKind::Component:
+        component(n, inherited, mx, my);
+        break;
+      case NodeKind::Nothing:
+        break;
+      case NodeKind::Parallel: {
+        for (int c : tree.children(id)) {
+          std::int64_t cx = mx, cy = my;
+          walk(c, inherited, cx, cy);
+        }
+        break;
+      }
+      case NodeKind::Container: {
+        Attributes merged = merge(inherited, n.attributes);
+        if (n.v02_style) {
+          std::int64_t cx = mx * n.multiplicity, cy = my;
+          for (int c : tree.children(id)) walk(c, merged, cx, cy);
+          break;
+        }
+        if (n.spatial_x * n.spatial_y > 1) {
+          HierarchyNode dummy;
+          dummy.kind = NodeKind::Component;
+          dummy.name = "inter_" + n.name + "_spatial";
+          dummy.cls = "dummy_storage";
+          dummy.loc = n.loc;
+          AttrValue one;
+          one.text = "1";
+          one.loc = n.loc;
+          Attributes a;
+          a.set("width", one);
+          a.set("depth", one);
+          a.set("datawidth", one);
+          check_name(dummy, dummy.name);
+          outer_to_inner.push_back(make_storage(dummy, a, vars, mx * my));
+          outer_to_inner.back().mesh_x = mx;
+          outer_to_inner.back().mesh_y = my;
+          outer_to_inner.back().dummy = true;
+          mx *= n.spatial_x;
+          my *= n.spatial_y;
+        }
+        for (int c : tree.children(id)) walk(c, merged, mx, my);
+        break;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+ArchSpec ArchTree::flatten(const Variables& variables) const {
+  Walker w{*this, variables, {}, std::nullopt, {}};
+  std::int64_t mx = 1, my = 1;
+  for (int r : roots()) w.walk(r, Attributes{}, mx, my);
+  if (!w.arithmetic) {
+    SourceLoc loc = size() > 0 ? node(0).loc : SourceLoc{};
+    throw ConfigError(loc.file, loc.line, "architecture",
+                      "no compute component (class intmac, fpmac, mac or compute) found; the "
+                      "innermost component must be the arithmetic unit");
+  }
+  if (w.outer_to_inner.empty())
+    throw ConfigError(w.arithmetic->loc.file, w.arithmetic->loc.line, "architecture",
+                      "no storage component found");
+  ArchSpec spec;
+  spec.arithmetic = *w.arithmetic;
+  spec.storage.assign(w.outer_to_inner.rbegin(), w.outer_to_inner.rend());
+  Scope top(spec.arithmetic.attributes, variables);
+  if (auto v = top.number("global_cycle_seconds")) spec.global_cycle_seconds = *v;
+  // Fan-outs must divide evenly.
+  for (int l = 0; l < spec.num_storage_levels(); ++l) {
+    const auto& lv = spec.storage[l];
+    std::int64_t cx = l == 0 ? spec.arithmetic.mesh_x : spec.storage[l - 1].mesh_x;
+    std::int64_t cy = l == 0 ? spec.arithmetic.mesh_y : spec.storage[l - 1].mesh_y;
+    if (cx % lv.mesh_x != 0 || cy % lv.mesh_y != 0 || cx < lv.mesh_x || cy < lv.mesh_y) {
+      const auto& inner = l == 0 ? spec.arithmetic.name : spec.storage[l - 1].name;
+      throw ConfigError(lv.loc.file, lv.loc.line, lv.loc.key_path,
+                        "mesh of '" + lv.name + "' (" + std::to_string(lv.mesh_x) + "x" +
+                            std::to_string(lv.mesh_y) + ") does not divide the mesh of the "
+                            "inner level '" + inner + "' (" + std::to_string(cx) + "x" +
+                            std::to_string(cy) + ")");
+    }
+  }
+  return spec;
+}
+
+std::int64_t ArchSpec::fanout_x(int level) const {
+  std::int64_t inner = level == 0 ? arithmetic.mesh_x : storage[level - 1].mesh_x;
+  return inner / storage[level].mesh_x;
+}
+
+std::int64_t ArchSpec::fanout_y(int level) const {
+  std::int64_t inner = level == 0 ? arithmetic.mesh_y : storage[level - 1].mesh_y;
+  return inner / storage[level].mesh_y;
+}
+
+int ArchSpec::find_level(const std::string& name) const {
+  for (int i = 0; i < num_storage_levels(); ++i)
+    if (storage[i].name == name) return i;
+  return -1;
+}
+
+std::vector<std::string> ArchSpec::level_names() const {
+  std::vector<std::string> out;
+  for (const auto& s : storage) out.push_back(s.name);
+  return out;
+}
+
+}  // namespace loopsim

@@ -1,0 +1,134 @@
+#include "loopsim/energy/energy_table.hpp"
+
+#include <set>
+
+#include "loopsim/core/error.hpp"
+#include "loopsim/core/text.hpp"
+
+namespace loopsim {
+
+std::string ert_component_name(const std::string& full) {
+  std::string s = full;
+  auto dot = s.rfind('.');
+  // Dots inside a "[a..b]" range are not separators.
+  while (dot != std::string::npos) {
+    auto open = s.rfind('[', dot);
+    auto close = s.find(']', dot);
+    if (open != std::string::npos && close != std::string::npos && open < dot) {
+      if (open == 0) break;
+      dot = s.rfind('.', open - 1);
+      continue;
+    }
+    break;
+  }
+  if (dot != std::string::npos) s = s.substr(dot + 1);
+  auto br = s.find('[');
+  if (br != std::string::npos) s = s.substr(0, br);
+  return s;
+}
+
+namespace {
+
+const ErtEntry* find_ert(const EnergyInputs& in, const std::string& name) {
+  for (const auto& e : in.ert)
+    if (ert_component_name(e.name) == name) return &e;
+  return nullptr;
+}
+
+const ArtEntry* find_art(const EnergyInputs& in, const std::string& name) {
+  for (const auto& e : in.art)
+    if (ert_component_name(e.name) == name) return &e;
+  return nullptr;
+}
+
+std::optional<double> action(const ErtEntry& e, std::initializer_list<const char*> names) {
+  for (auto n : names) {
+    auto it = e.actions.find(n);
+    if (it != e.actions.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> action_names(const ErtEntry& e) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : e.actions) out.push_back(k);
+  return out;
+}
+
+}  // namespace
+
+EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
+  EnergyTable t;
+  std::vector<std::string> names = arch.level_names();
+  names.push_back(arch.arithmetic.name);
+  if (in.ert.empty()) {
+    throw ConfigError(in.ert_file, 0, "ERT",
+                      "no energy reference table (ERT) was given: pass Accelergy's ERT.yaml "
+                      "(e.g. timeloop-model.ERT.yaml) with the other input files");
+  }
+  for (const auto& e : in.ert) {
+    std::string n = ert_component_name(e.name);
+    bool known = false;
+    for (const auto& k : names) known |= (k == n);
+    if (!known)
+      throw ConfigError(e.loc.file, e.loc.line, e.loc.key_path,
+                        "ERT entry '" + e.name + "' names no component of the architecture" +
+                            did_you_mean(n, names));
+  }
+  for (const auto& lv : arch.storage) {
+    StorageEnergy se;
+    const ErtEntry* e = find_ert(in, lv.name);
+    if (!e) {
+      if (!lv.dummy && !lv.vector_access_energy_pj)
+        throw ConfigError(in.ert_file, 0, "ERT.tables",
+                          "no ERT entry for storage level '" + lv.name +
+                              "' (expected a table named like '<system>." + lv.name + "[1.." +
+                              std::to_string(lv.instances) + "]')");
+      double v = lv.vector_access_energy_pj.value_or(0.0);
+      se.read_pj = se.fill_pj = se.update_pj = v;
+      se.source = lv.dummy ? "none" : "user";
+    } else {
+      auto read = action(*e, {"read", "random_read"});
+      auto write = action(*e, {"write", "random_fill", "fill"});
+      if (!read || !write)
+        throw ConfigError(e->loc.file, e->loc.line, e->loc.key_path,
+                          "ERT entry '" + e->name + "' needs 'read' and 'write' actions; it has: " +
+                              join(action_names(*e)));
+      se.read_pj = *read;
+      se.fill_pj = *write;
+      se.update_pj = action(*e, {"update", "random_update"}).value_or(*write);
+      se.leak_pj = action(*e, {"leak"}).value_or(0.0);
+    }
+    if (const ArtEntry* a = find_art(in, lv.name)) se.area_um2 = a->area_um2;
+    t.storage_.push_back(se);
+  }
+  const ErtEntry* c = find_ert(in, arch.arithmetic.name);
+  if (!c) {
+    if (!arch.arithmetic.energy_pj)
+      throw ConfigError(in.ert_file, 0, "ERT.tables",
+                        "no ERT entry for the arithmetic level '" + arch.arithmetic.name + "'");
+    t.compute_.compute_pj = *arch.arithmetic.energy_pj;
+    t.compute_.source = "user";
+  } else {
+    auto e = action(*c, {"compute", "mac_random", "mac", "random_compute"});
+    if (!e)
+      throw ConfigError(c->loc.file, c->loc.line, c->loc.key_path,
+                        "ERT entry '" + c->name + "' has no 'compute' action; it has: " +
+                            join(action_names(*c)));
+    t.compute_.compute_pj = *e;
+  }
+  if (const ArtEntry* a = find_art(in, arch.arithmetic.name)) t.compute_.area_um2 = a->area_um2;
+  return t;
+}
+
+void EnergyTable::scale(double f) {
+  for (auto& s : storage_) {
+    s.read_pj *= f;
+    s.fill_pj *= f;
+    s.update_pj *= f;
+    s.leak_pj *= f;
+  }
+  compute_.compute_pj *= f;
+}
+
+}  // namespace loopsim

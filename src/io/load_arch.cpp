@@ -1,0 +1,201 @@
+// architecture: v0.4 {version, nodes: [!Container, !Component, !Parallel, !Nothing ...]},
+// v0.2/v0.3 {version, subtree: [{name, attributes, local: [...], subtree: [...]}]}, and
+// the resolved form Timeloop's front end writes (subtree/local with [1..N] ranges).
+#include <cctype>
+
+#include "io_internal.hpp"
+#include "loopsim/core/text.hpp"
+
+namespace loopsim::io {
+
+namespace {
+
+// Attribute names Timeloop and Accelergy read; a name close to one of these but not equal
+// is almost certainly a typo.
+const std::vector<std::string>& known_attributes() {
+  static const std::vector<std::string> k = {
+      "depth", "width", "datawidth", "word-bits", "word_bits", "word_width", "block-size",
+      "block_size", "n_words", "cluster-size", "cluster_size", "entries", "sizeKB",
+      "memory_depth", "memory_width", "data_storage_depth", "data_storage_width",
+      "technology", "num-ports", "n_ports", "num_ports", "num-banks", "n_banks", "bandwidth",
+      "read_bandwidth", "write_bandwidth", "shared_bandwidth", "multiple-buffering",
+      "multiple_buffering", "min-utilization", "min_utilization", "instances", "meshX",
+      "meshY", "allow_overbooking", "reduction_supported", "vector-access-energy",
+      "addr-gen-energy", "cluster-area", "network_read", "network_fill", "network_drain",
+      "network_update", "global_cycle_seconds", "type", "multiplier_width", "adder_width",
+      "has_power_gating", "power_gated_at", "version", "n_rdwr_ports", "n_rd_ports",
+      "n_wr_ports", "update_fifo_depth", "metadata_storage_width", "metadata_storage_depth",
+      "metadata_datawidth", "action_latency_cycles", "cycle_seconds", "n_instances",
+      "nports", "latency"};
+  return k;
+}
+
+Attributes parse_attributes(const Cursor& c) {
+  Attributes a;
+  if (c.is_null()) return a;
+  for (const auto& [key, v] : c.entries()) {
+    bool known = false;
+    for (const auto& k : known_attributes()) known |= (k == key);
+    if (!known) {
+      std::string hint = did_you_mean(key, known_attributes());
+      if (!hint.empty()) v.fail("unknown attribute '" + key + "'" + hint);
+    }
+    AttrValue val;
+    val.loc = SourceLoc{v.file(), v.line(), v.path()};
+    if (v.is_null()) {
+      val.is_null = true;
+    } else if (v.is_scalar()) {
+      val.text = v.str();
+      val.quoted = v.quoted();
+    } else {
+      v.fail("attribute values must be single values (a number, a string or an expression)");
+    }
+    a.set(key, val);
+  }
+  return a;
+}
+
+std::string component_class(const Cursor& n) {
+  auto cls = n.optional("class");
+  if (!cls) n.fail("a component needs a 'class'");
+  return cls->str();
+}
+
+void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent) {
+  int scope = parent;
+  for (const auto& n : list.items()) {
+    std::string tag = n.tag();
+    HierarchyNode node;
+    node.loc = SourceLoc{n.file(), n.line(), n.path()};
+    if (tag == "!Parallel" || tag == "!Hierarchical") {
+      n.allow_keys({"nodes", "name", "attributes", "constraints"});
+      node.kind = NodeKind::Parallel;
+      if (tag == "!Hierarchical") node.kind = NodeKind::Container;
+      node.name = n.optional("name") ? n.required("name").str() : "";
+      if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
+      int id = tree.add(scope, node);
+      parse_v04_nodes(n.required("nodes"), tree, id);
+      continue;
+    }
+    if (tag == "!Nothing") {
+      n.allow_keys({"constraints", "name"});
+      node.kind = NodeKind::Nothing;
+      tree.add(scope, node);
+      continue;
+    }
+    if (tag == "!Container") {
+      n.allow_keys({"name", "attributes", "spatial", "constraints", "max_utilization",
+                    "enabled"});
+      node.kind = NodeKind::Container;
+      node.name = n.required("name").str();
+      if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
+      if (auto sp = n.optional("spatial")) {
+        sp->allow_keys({"meshX", "meshY"});
+        if (auto x = sp->optional("meshX")) node.spatial_x = x->positive_integer();
+        if (auto y = sp->optional("meshY")) node.spatial_y = y->positive_integer();
+      }
+      scope = tree.add(scope, node);  // everything after a container is inside it
+      continue;
+    }
+    if (tag == "!Component" || tag.empty()) {
+      if (tag.empty() && !n.optional("class"))
+        n.fail("expected a node tagged !Container, !Component, !Parallel or !Nothing");
+      n.allow_keys({"name", "class", "subclass", "attributes", "constraints", "required_actions",
+                    "enabled", "area_share", "actions"});
+      node.kind = NodeKind::Component;
+      node.name = n.required("name").str();
+      node.cls = component_class(n);
+      if (auto sc = n.optional("subclass")) node.subclass = sc->str();
+      if (node.cls == "storage" && !node.subclass.empty()) node.cls = node.subclass;
+      if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
+      tree.add(scope, node);
+      continue;
+    }
+    n.fail("unknown node tag '" + tag + "'" +
+           did_you_mean(tag, {"!Container", "!Component", "!Parallel", "!Nothing"}));
+  }
+}
+
+void parse_subtree(const Cursor& st, ArchTree& tree, int parent) {
+  st.allow_keys({"name", "attributes", "local", "subtree"});
+  HierarchyNode node;
+  node.kind = NodeKind::Container;
+  node.v02_style = true;
+  node.loc = SourceLoc{st.file(), st.line(), st.path()};
+  auto [name, mult] = split_name_range(st, st.required("name").str());
+  node.name = name;
+  node.multiplicity = mult;
+  if (auto a = st.optional("attributes")) node.attributes = parse_attributes(*a);
+  int id = tree.add(parent, node);
+  if (auto local = st.optional("local")) {
+    for (const auto& c : local->items()) {
+      c.allow_keys({"name", "class", "subclass", "attributes", "required_actions", "enabled"});
+      HierarchyNode comp;
+      comp.kind = NodeKind::Component;
+      comp.v02_style = true;
+      comp.loc = SourceLoc{c.file(), c.line(), c.path()};
+      auto [cname, cmult] = split_name_range(c, c.required("name").str());
+      comp.name = cname;
+      comp.multiplicity = cmult;
+      comp.cls = component_class(c);
+      if (auto sc = c.optional("subclass")) comp.subclass = sc->str();
+      if (comp.cls == "storage" && !comp.subclass.empty()) comp.cls = comp.subclass;
+      if (auto a = c.optional("attributes")) comp.attributes = parse_attributes(*a);
+      tree.add(id, comp);
+    }
+  }
+  if (auto sub = st.optional("subtree"))
+    for (const auto& s : sub->items()) parse_subtree(s, tree, id);
+}
+
+}  // namespace
+
+std::pair<std::string, std::int64_t> split_name_range(const Cursor& where, const std::string& name) {
+  auto open = name.find('[');
+  if (open == std::string::npos) return {name, 1};
+  auto dots = name.find("..", open);
+  auto close = name.find(']', open);
+  if (dots == std::string::npos || close == std::string::npos || close != name.size() - 1)
+    where.fail("bad name '" + name + "': expected NAME or NAME[first..last]");
+  try {
+    std::int64_t lo = std::stoll(name.substr(open + 1, dots - open - 1));
+    std::int64_t hi = std::stoll(name.substr(dots + 2, close - dots - 2));
+    if (hi < lo) where.fail("bad range in '" + name + "': last < first");
+    return {name.substr(0, open), hi - lo + 1};
+  } catch (const std::logic_error&) {
+    where.fail("bad range in '" + name + "': expected whole numbers");
+  }
+}
+
+ArchTree parse_architecture(const Cursor& a) {
+  a.expect_map();
+  a.allow_keys({"version", "nodes", "subtree", "local"});
+  ArchTree tree;
+  if (auto nodes = a.optional("nodes")) {
+    if (a.optional("subtree")) a.fail("use either 'nodes' (v0.4) or 'subtree' (v0.2/v0.3)");
+    parse_v04_nodes(*nodes, tree, -1);
+  } else if (auto sub = a.optional("subtree")) {
+    for (const auto& s : sub->items()) parse_subtree(s, tree, -1);
+  } else {
+    a.fail("missing 'nodes' (v0.4) or 'subtree' (v0.2/v0.3)");
+  }
+  if (tree.size() == 0) a.fail("the architecture has no components");
+  return tree;
+}
+
+Variables parse_variables(const std::optional<Cursor>& v) {
+  Variables out;
+  if (!v || v->is_null()) return out;
+  for (const auto& [key, val] : v->entries()) {
+    if (key == "version") continue;
+    AttrValue a;
+    a.loc = SourceLoc{val.file(), val.line(), val.path()};
+    if (!val.is_scalar()) val.fail("a variable must be a single value or an expression");
+    a.text = val.str();
+    a.quoted = val.quoted();
+    out.values.set(key, a);
+  }
+  return out;
+}
+
+}  // namespace loopsim::io

@@ -1,0 +1,291 @@
+// mapping: [{target, type: temporal|spatial|datatype|dataspace|bypass, factors, permutation,
+//            split, keep, bypass}]
+// Factors: "C=3 M=4", "C3 M4", "R=1,P=16", a list [C=3, M=4]; "Q=7,6" is an imperfect
+// factor (7 per step, 6 on the last step). Permutations list dimensions innermost first.
+#include <cctype>
+#include <map>
+
+#include "io_internal.hpp"
+#include "loopsim/core/text.hpp"
+
+namespace loopsim::io {
+
+namespace {
+
+struct Factor {
+  std::int64_t end = 1, residual = 1;
+};
+
+int resolve_dim(const Cursor& at, const Workload& w, const std::string& name) {
+  int d = w.dim_index(name);
+  if (d < 0)
+    at.fail("unknown dimension '" + name + "'" + did_you_mean(name, w.dims) +
+            "; dimensions are: " + join(w.dims));
+  return d;
+}
+
+std::map<int, Factor> parse_factors(const Cursor& c, const Workload& w) {
+  std::string text;
+  if (c.is_seq()) {
+    for (const auto& item : c.items()) text += item.str() + " ";
+  } else {
+    text = c.str();
+  }
+  std::map<int, Factor> out;
+  std::size_t i = 0, n = text.size();
+  auto skip = [&]() {
+    while (i < n && (std::isspace(static_cast<unsigned char>(text[i])) || text[i] == ','))
+      ++i;
+  };
+  auto read_int = [&]() -> std::int64_t {
+    std::size_t start = i;
+    while (i < n && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    if (start == i) c.fail("bad factors '" + text + "': expected a number after a dimension");
+    return std::stoll(text.substr(start, i - start));
+  };
+  skip();
+  while (i < n) {
+    std::size_t start = i;
+    while (i < n && (std::isalpha(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+    if (start == i) c.fail("bad factors '" + text + "': expected a dimension name at '" + text.substr(start) + "'");
+    std::string name = text.substr(start, i - start);
+    int d = resolve_dim(c, w, name);
+    if (i < n && text[i] == '=') ++i;
+    Factor f;
+    f.end = read_int();
+    f.residual = f.end;
+    // "Q=7,6": a residual follows when the text after the comma is a number.
+    if (i + 1 < n && text[i] == ',' && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+      ++i;
+      f.residual = read_int();
+      if (f.residual > f.end || f.residual == 0)
+        c.fail("imperfect factor " + name + "=" + std::to_string(f.end) + "," +
+               std::to_string(f.residual) + ": the last step must be between 1 and " +
+               std::to_string(f.end));
+    }
+    if (f.end <= 0) c.fail("factor of " + name + " must be positive");
+    if (out.count(d)) c.fail("dimension " + name + " has two factors");
+    out[d] = f;
+    skip();
+  }
+  return out;
+}
+
+std::vector<int> parse_permutation(const Cursor& c, const Workload& w) {
+  std::vector<std::string> names;
+  if (c.is_seq()) {
+    for (const auto& item : c.items()) names.push_back(item.str());
+  } else {
+    std::string s = c.str();
+    bool separated = s.find_first_of(" ,") != std::string::npos;
+    if (separated) {
+      std::string cur;
+      for (char ch : s) {
+        if (ch == ' ' || ch == ',') {
+          if (!cur.empty()) names.push_back(cur);
+          cur.clear();
+        } else {
+          cur += ch;
+        }
+      }
+      if (!cur.empty()) names.push_back(cur);
+    } else if (w.dim_index(s) >= 0) {
+      names.push_back(s);
+    } else {
+      for (char ch : s) names.emplace_back(1, ch);
+    }
+  }
+  std::vector<int> out;
+  for (const auto& n : names) {
+    int d = resolve_dim(c, w, n);
+    for (int e : out)
+      if (e == d) c.fail("dimension " + n + " appears twice in the permutation");
+    out.push_back(d);
+  }
+  return out;
+}
+
+int resolve_target(const Cursor& t, const ArchSpec& arch) {
+  std::string name = t.str();
+  int l = arch.find_level(name);
+  if (l >= 0) return l;
+  l = arch.find_level("inter_" + name + "_spatial");
+  if (l >= 0) return l;
+  std::vector<std::string> names = arch.level_names();
+  t.fail("no storage level named '" + name + "'" + did_you_mean(name, names) +
+         "; levels are: " + join(names));
+}
+
+std::vector<bool> data_space_list(const Cursor& c, const Workload& w) {
+  std::vector<bool> out(static_cast<std::size_t>(w.num_data_spaces()), false);
+  if (c.is_null()) return out;
+  std::vector<std::string> names;
+  for (const auto& d : w.data_spaces) names.push_back(d.name);
+  std::vector<Cursor> items;
+  if (c.is_scalar()) items.push_back(c);
+  else items = c.items();
+  for (const auto& item : items) {
+    int ds = w.data_space_index(item.str());
+    if (ds < 0)
+      item.fail("unknown data space '" + item.str() + "'" + did_you_mean(item.str(), names) +
+                "; data spaces are: " + join(names));
+    out[ds] = true;
+  }
+  return out;
+}
+
+struct LevelDirectives {
+  std::optional<std::map<int, Factor>> temporal_factors, spatial_factors;
+  std::vector<int> temporal_perm, spatial_perm;
+  std::optional<std::int64_t> split;
+  std::optional<Cursor> temporal_at, spatial_at;
+};
+
+}  // namespace
+
+Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) {
+  const int nlev = arch.num_storage_levels();
+  const int nds = w.num_data_spaces();
+  std::vector<LevelDirectives> dir(static_cast<std::size_t>(nlev));
+  Mapping mapping;
+  mapping.levels.resize(static_cast<std::size_t>(nlev));
+  for (int l = 0; l < nlev; ++l)
+    mapping.levels[l].keep.assign(static_cast<std::size_t>(nds), !arch.storage[l].dummy);
+
+  Cursor list = m;
+  if (m.is_map()) {
+    m.allow_keys({"version", "mapping", "targets"});
+    if (auto t = m.optional("targets")) list = *t;
+    else list = m.required("mapping");
+  }
+  for (const auto& d : list.items()) {
+    d.allow_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass",
+                  "version"});
+    std::string type = d.required("type").str();
+    int l = resolve_target(d.required("target"), arch);
+    auto& ld = dir[l];
+    if (type == "temporal" || type == "spatial") {
+      if (d.optional("keep") || d.optional("bypass"))
+        d.fail("keep/bypass belong in a directive of type 'datatype'");
+      bool spatial = type == "spatial";
+      auto& factors = spatial ? ld.spatial_factors : ld.temporal_factors;
+      if ((spatial ? ld.spatial_at : ld.temporal_at))
+        d.fail("level '" + arch.storage[l].name + "' has two " + type + " directives");
+      (spatial ? ld.spatial_at : ld.temporal_at) = d;
+      factors = std::map<int, Factor>{};
+      if (auto f = d.optional("factors")) factors = parse_factors(*f, w);
+      if (auto p = d.optional("permutation"))
+        (spatial ? ld.spatial_perm : ld.temporal_perm) = parse_permutation(*p, w);
+      if (auto s = d.optional("split")) {
+        if (!spatial) s->fail("'split' applies to spatial directives only");
+        ld.split = s->integer();
+        if (*ld.split < 0) s->fail("split must be >= 0");
+      }
+      if (spatial) {
+        bool nontrivial = false;
+        for (const auto& [dim, f] : *factors) nontrivial |= f.end > 1;
+        if (nontrivial && arch.fanout(l) <= 1)
+          d.fail("level '" + arch.storage[l].name +
+                 "' has no spatial fan-out to the next-inner level; spatial factors > 1 "
+                 "cannot be mapped there");
+      }
+    } else if (type == "datatype" || type == "dataspace" || type == "bypass") {
+      if (d.optional("factors") || d.optional("permutation"))
+        d.fail("factors/permutation belong in a temporal or spatial directive");
+      auto& keep = mapping.levels[l].keep;
+      if (auto k = d.optional("keep")) {
+        auto ks = data_space_list(*k, w);
+        for (int pv = 0; pv < nds; ++pv)
+          if (ks[pv]) keep[pv] = true;
+      }
+      if (auto b = d.optional("bypass")) {
+        auto bs = data_space_list(*b, w);
+        for (int pv = 0; pv < nds; ++pv)
+          if (bs[pv]) {
+            if (d.optional("keep") && data_space_list(d.required("keep"), w)[pv])
+              b->fail("data space '" + w.data_spaces[pv].name + "' is both kept and bypassed");
+            keep[pv] = false;
+          }
+      }
+    } else {
+      d.required("type").fail("unknown directive type '" + type + "'" +
+                              did_you_mean(type, {"temporal", "spatial", "datatype", "bypass"}) +
+                              "; expected temporal, spatial, datatype (or dataspace, bypass)");
+    }
+  }
+
+  // Unspecified factors are 1; a dimension whose factors fall short of its bound takes the
+  // remainder at the outermost level that does not give it a temporal factor.
+  for (int d = 0; d < w.num_dims(); ++d) {
+    std::int64_t extent = 1, scale = 1;
+    for (int l = 0; l < nlev; ++l) {
+      for (auto* f : {&dir[l].spatial_factors, &dir[l].temporal_factors}) {
+        if (!*f || !(*f)->count(d)) continue;
+        const Factor& fac = (**f).at(d);
+        extent += scale * (fac.residual - 1);
+        scale *= fac.end;
+      }
+    }
+    if (extent == w.bounds[d]) continue;
+    int free_level = -1;
+    for (int l = nlev - 1; l >= 0; --l)
+      if (!dir[l].temporal_factors || !dir[l].temporal_factors->count(d)) {
+        free_level = l;
+        break;
+      }
+    if (free_level >= 0 && extent == scale && w.bounds[d] % scale == 0) {
+      if (!dir[free_level].temporal_factors) dir[free_level].temporal_factors.emplace();
+      (*dir[free_level].temporal_factors)[d] = Factor{w.bounds[d] / scale, w.bounds[d] / scale};
+      continue;
+    }
+    Cursor at = list;
+    for (int l = nlev - 1; l >= 0; --l)
+      if (dir[l].temporal_at) at = *dir[l].temporal_at;
+    at.fail("the factors of dimension " + w.dims[d] + " cover " + std::to_string(extent) +
+            " iterations across all levels, but its bound is " + std::to_string(w.bounds[d]));
+  }
+
+  for (int l = 0; l < nlev; ++l) {
+    auto& ld = dir[l];
+    auto build = [&](const std::optional<std::map<int, Factor>>& factors, std::vector<int> perm,
+                     bool spatial) {
+      // Complete a partial permutation with the remaining dimensions, outermost.
+      for (int d = 0; d < w.num_dims(); ++d) {
+        bool present = false;
+        for (int p : perm) present |= (p == d);
+        if (!present) perm.push_back(d);
+      }
+      std::int64_t split = static_cast<std::int64_t>(perm.size());
+      if (spatial) {
+        if (ld.split) split = *ld.split;
+        else if (arch.fanout_x(l) <= 1 && arch.fanout_y(l) > 1) split = 0;
+      }
+      std::vector<Loop> loops;
+      for (std::size_t i = 0; i < perm.size(); ++i) {
+        int d = perm[i];
+        Factor f;
+        if (factors && factors->count(d)) f = factors->at(d);
+        Loop loop;
+        loop.dim = d;
+        loop.end = f.end;
+        loop.residual_end = f.residual;
+        loop.spacetime = !spatial ? Spacetime::Time
+                                  : (static_cast<std::int64_t>(i) < split ? Spacetime::SpaceX
+                                                                          : Spacetime::SpaceY);
+        if (!loop.trivial()) loops.push_back(loop);
+      }
+      return loops;
+    };
+    mapping.levels[l].temporal = build(ld.temporal_factors, ld.temporal_perm, false);
+    mapping.levels[l].spatial = build(ld.spatial_factors, ld.spatial_perm, true);
+  }
+  for (int pv = 0; pv < nds; ++pv) {
+    bool somewhere = false;
+    for (int l = 0; l < nlev; ++l) somewhere |= mapping.levels[l].keep[pv];
+    if (!somewhere)
+      list.fail("data space '" + w.data_spaces[pv].name + "' is bypassed at every level");
+  }
+  return mapping;
+}
+
+}  // namespace loopsim::io

@@ -1,0 +1,193 @@
+// problem: {version, shape: {name, dimensions, coefficients, data_spaces}, instance: {...}}
+// Keys with hyphens (data-spaces, read-write) are the v0.2/v0.3 spelling.
+#include <cctype>
+#include <cmath>
+
+#include "io_internal.hpp"
+#include "loopsim/core/text.hpp"
+
+namespace loopsim::io {
+
+namespace {
+
+// One projection term: [dim], [dim, coeff] or [coeff, dim].
+ProjectionTerm parse_term(const Cursor& t, const Workload& w) {
+  std::vector<std::string> names;
+  if (t.is_scalar()) {
+    names.push_back(t.str());
+  } else {
+    for (const auto& x : t.items()) names.push_back(x.str());
+  }
+  if (names.empty() || names.size() > 2)
+    t.fail("a projection term is [dimension] or [dimension, coefficient]");
+  ProjectionTerm term;
+  int dim = -1, coeff = -1;
+  for (const auto& n : names) {
+    int d = w.dim_index(n), c = w.coeff_index(n);
+    if (d >= 0 && dim < 0) {
+      dim = d;
+    } else if (c >= 0 && coeff < 0) {
+      coeff = c;
+    } else {
+      std::vector<std::string> all = w.dims;
+      all.insert(all.end(), w.coeff_names.begin(), w.coeff_names.end());
+      t.fail("'" + n + "' is neither a dimension nor a coefficient" + did_you_mean(n, all));
+    }
+  }
+  if (dim < 0) t.fail("a projection term needs a dimension");
+  term.dim = dim;
+  term.coeff = coeff;
+  return term;
+}
+
+// A rank written as text: "R*Wdilation + P*Wstride" or "C".
+std::vector<ProjectionTerm> parse_rank_text(const Cursor& r, const Workload& w) {
+  std::vector<ProjectionTerm> out;
+  std::string s = r.str();
+  std::string cur;
+  auto flush = [&]() {
+    std::string term;
+    for (char c : cur)
+      if (!std::isspace(static_cast<unsigned char>(c))) term += c;
+    if (term.empty()) r.fail("empty term in projection '" + s + "'");
+    ProjectionTerm t;
+    t.dim = -1;
+    std::size_t star = term.find('*');
+    std::vector<std::string> parts;
+    if (star == std::string::npos) parts = {term};
+    else parts = {term.substr(0, star), term.substr(star + 1)};
+    for (const auto& p : parts) {
+      if (w.dim_index(p) >= 0 && t.dim < 0) t.dim = w.dim_index(p);
+      else if (w.coeff_index(p) >= 0 && t.coeff < 0) t.coeff = w.coeff_index(p);
+      else r.fail("'" + p + "' in projection '" + s + "' is neither a dimension nor a coefficient" +
+                  did_you_mean(p, w.dims));
+    }
+    if (t.dim < 0) r.fail("projection term '" + term + "' has no dimension");
+    out.push_back(t);
+    cur.clear();
+  };
+  for (char c : s) {
+    if (c == '+') flush();
+    else cur += c;
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+Workload parse_problem(const Cursor& problem) {
+  problem.expect_map();
+  problem.allow_keys({"version", "shape", "instance"});
+  Workload w;
+  auto shape = problem.optional("shape");
+  if (!shape || shape->is_null()) {
+    w = Workload::default_cnn_shape();
+  } else {
+    const Cursor& s = *shape;
+    s.allow_keys({"name", "dimensions", "coefficients", "data_spaces", "data-spaces"});
+    w.shape_name = s.optional("name") ? s.required("name").str() : "";
+    auto dims = s.required("dimensions");
+    if (dims.is_scalar()) {
+      // "[C, M]" written as a flow string is parsed as a list by YAML; a plain "CMRS" too.
+      for (char c : dims.str()) w.dims.emplace_back(1, c);
+    } else {
+      for (const auto& d : dims.items()) {
+        std::string n = d.str();
+        for (const auto& e : w.dims)
+          if (e == n) d.fail("dimension '" + n + "' is listed twice");
+        w.dims.push_back(n);
+      }
+    }
+    if (w.dims.empty()) dims.fail("at least one dimension is needed");
+    if (static_cast<int>(w.dims.size()) > kMaxDims)
+      dims.fail("at most " + std::to_string(kMaxDims) + " dimensions are supported");
+    w.bounds.assign(w.dims.size(), 1);
+    if (auto coeffs = s.optional("coefficients"); coeffs && !coeffs->is_null()) {
+      for (const auto& c : coeffs->items()) {
+        c.allow_keys({"name", "default"});
+        w.coeff_names.push_back(c.required("name").str());
+        w.coeff_values.push_back(c.optional("default") ? c.required("default").integer() : 1);
+      }
+    }
+    auto ds = s.optional_any({"data_spaces", "data-spaces"});
+    if (!ds) s.fail("missing required key 'data_spaces'");
+    for (const auto& d : ds->items()) {
+      d.allow_keys({"name", "projection", "read_write", "read-write"});
+      DataSpace space;
+      space.name = d.required("name").str();
+      if (w.data_space_index(space.name) >= 0) d.fail("data space '" + space.name + "' is listed twice");
+      auto proj = d.required("projection");
+      for (const auto& rank : proj.items()) {
+        if (rank.is_scalar()) {
+          space.projection.push_back(parse_rank_text(rank, w));
+        } else {
+          std::vector<ProjectionTerm> terms;
+          for (const auto& t : rank.items()) terms.push_back(parse_term(t, w));
+          if (terms.empty()) rank.fail("a projection rank needs at least one term");
+          space.projection.push_back(terms);
+        }
+      }
+      if (space.projection.empty()) proj.fail("a projection needs at least one rank");
+      if (static_cast<int>(space.projection.size()) > kMaxRanks)
+        proj.fail("at most " + std::to_string(kMaxRanks) + " ranks are supported");
+      if (auto rw = d.optional_any({"read_write", "read-write"})) space.read_write = rw->boolean();
+      w.data_spaces.push_back(std::move(space));
+      if (static_cast<int>(w.data_spaces.size()) > kMaxDataSpaces)
+        d.fail("at most " + std::to_string(kMaxDataSpaces) + " data spaces are supported");
+    }
+  }
+
+  auto inst = problem.required("instance");
+  inst.expect_map();
+  std::vector<bool> seen(w.dims.size(), false);
+  std::int64_t h = 0, wd = 0, hpad = 0, wpad = 0;
+  std::optional<Cursor> h_at, w_at;
+  for (const auto& [key, v] : inst.entries()) {
+    int d = w.dim_index(key);
+    int c = w.coeff_index(key);
+    if (d >= 0) {
+      w.bounds[d] = v.positive_integer();
+      seen[d] = true;
+    } else if (c >= 0) {
+      w.coeff_values[c] = v.integer();
+    } else if (key == "densities") {
+      if (!v.is_empty())
+        v.fail("densities (sparse tensors) are not supported yet; remove them for a dense run");
+    } else if (key == "H" || key == "W" || key == "Hpad" || key == "Wpad") {
+      // Informational input size and padding of a CNN layer; checked against P and Q below.
+      std::int64_t val = v.integer();
+      if (key == "H") { h = val; h_at = v; }
+      if (key == "W") { wd = val; w_at = v; }
+      if (key == "Hpad") hpad = val;
+      if (key == "Wpad") wpad = val;
+    } else {
+      std::vector<std::string> all = w.dims;
+      all.insert(all.end(), w.coeff_names.begin(), w.coeff_names.end());
+      Cursor(inst.node(), inst.file(), inst.path() + "." + key)
+          .fail("'" + key + "' is not a dimension or coefficient of shape '" + w.shape_name + "'" +
+                did_you_mean(key, all) + "; dimensions are: " + join(w.dims));
+    }
+  }
+  for (std::size_t d = 0; d < w.dims.size(); ++d)
+    if (!seen[d] && problem.optional("shape") && !problem.required("shape").is_null())
+      inst.fail("missing the bound of dimension '" + w.dims[d] + "'");
+  // Input sizes given with the CNN shape must agree with the output sizes.
+  auto check_io = [&](const std::optional<Cursor>& at, std::int64_t in, std::int64_t pad,
+                      const char* out, const char* kernel, const char* stride, const char* dil) {
+    int o = w.dim_index(out), k = w.dim_index(kernel);
+    int s = w.coeff_index(stride), dl = w.coeff_index(dil);
+    if (!at || o < 0 || k < 0 || s < 0 || dl < 0) return;
+    std::int64_t span = (w.bounds[k] - 1) * w.coeff_values[dl] + 1;
+    std::int64_t expect = (in + 2 * pad - span) / w.coeff_values[s] + 1;
+    if (expect != w.bounds[o])
+      at->fail("input size " + std::to_string(in) + " with padding " + std::to_string(pad) +
+               " gives " + std::string(out) + "=" + std::to_string(expect) + ", but " + out +
+               " is " + std::to_string(w.bounds[o]));
+  };
+  check_io(w_at, wd, wpad, "P", "R", "Wstride", "Wdilation");
+  check_io(h_at, h, hpad, "Q", "S", "Hstride", "Hdilation");
+  return w;
+}
+
+}  // namespace loopsim::io

@@ -1,0 +1,227 @@
+// Map: precheck() rejects mappings whose spatial factors exceed a level's fan-out;
+// evaluate() runs the nest analysis, collapses tiles per level, then applies the buffer
+// model (capacity, energy, bandwidth) and the arithmetic model. docs/cost-model.md has the
+// equations in the same order.
+#include "loopsim/model/evaluate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "loopsim/core/error.hpp"
+
+namespace loopsim {
+
+std::string Rejection::describe() const {
+  const char* kind = "mapping";
+  switch (reason) {
+    case RejectReason::Capacity: kind = "capacity"; break;
+    case RejectReason::Fanout: kind = "fan-out"; break;
+    case RejectReason::Instances: kind = "instances"; break;
+    case RejectReason::MinUtilization: kind = "min-utilization"; break;
+    case RejectReason::Mapping: kind = "mapping"; break;
+  }
+  return std::string(kind) + (level_name.empty() ? "" : " at " + level_name) + ": " + detail;
+}
+
+bool StorageStats::keeps_anything() const {
+  for (const auto& d : data_spaces)
+    if (d.keep) return true;
+  return false;
+}
+
+namespace {
+
+std::uint64_t product_spatial(const LevelMapping& lm, Spacetime which) {
+  std::uint64_t p = 1;
+  for (const auto& l : lm.spatial)
+    if (l.spacetime == which) p *= static_cast<std::uint64_t>(l.end);
+  return p;
+}
+
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch,
+                                  const Mapping& mapping) {
+  LOOPSIM_CHECK(static_cast<int>(mapping.levels.size()) == arch.num_storage_levels(),
+                "mapping has " << mapping.levels.size() << " levels");
+  for (int l = 0; l < arch.num_storage_levels(); ++l) {
+    const auto& lm = mapping.levels[l];
+    auto x = product_spatial(lm, Spacetime::SpaceX);
+    auto y = product_spatial(lm, Spacetime::SpaceY);
+    auto fx = static_cast<std::uint64_t>(arch.fanout_x(l));
+    auto fy = static_cast<std::uint64_t>(arch.fanout_y(l));
+    if (x > fx || y > fy) {
+      // Timeloop allows folding X onto Y when the total fits only if the split says so;
+      // we require each axis to fit.
+      return Rejection{l, arch.storage[l].name, RejectReason::Fanout,
+                       "spatial factors X=" + std::to_string(x) + " Y=" + std::to_string(y) +
+                           " exceed the fan-out " + std::to_string(fx) + "x" +
+                           std::to_string(fy) + " to the next-inner level"};
+    }
+  }
+  auto extent = mapped_extent(mapping, workload);
+  for (int d = 0; d < workload.num_dims(); ++d)
+    if (extent[d] != workload.bounds[d])
+      return Rejection{-1, "", RejectReason::Mapping,
+                       "factors of " + workload.dims[d] + " cover " + std::to_string(extent[d]) +
+                           " iterations, but the bound is " + std::to_string(workload.bounds[d])};
+  return std::nullopt;
+}
+
+EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
+                    const Mapping& mapping) {
+  if (auto r = precheck(workload, arch, mapping)) return *r;
+  const int nlev = arch.num_storage_levels();
+  const int nds = workload.num_data_spaces();
+
+  LoopNest nest = build_loop_nest(mapping, workload);
+  std::vector<std::int64_t> fx, fy;
+  for (int l = 0; l < nlev; ++l) {
+    fx.push_back(arch.fanout_x(l));
+    fy.push_back(arch.fanout_y(l));
+  }
+  NestAnalysisResult analysis = analyze_nest(workload, nest, fx, fy);
+  std::vector<std::vector<bool>> keep(static_cast<std::size_t>(nlev));
+  for (int l = 0; l < nlev; ++l) keep[l] = mapping.levels[l].keep;
+  CollapsedNest tiles = collapse_tiles(analysis, workload, nlev, keep);
+
+  Evaluation ev;
+  const std::uint64_t compute_cycles = tiles.compute_accesses;
+
+  // Spatial expansion above each level: product of spatial factors of outer levels.
+  std::vector<std::uint64_t> above_x(nlev, 1), above_y(nlev, 1);
+  for (int l = nlev - 2; l >= 0; --l) {
+    above_x[l] = above_x[l + 1] * product_spatial(mapping.levels[l + 1], Spacetime::SpaceX);
+    above_y[l] = above_y[l + 1] * product_spatial(mapping.levels[l + 1], Spacetime::SpaceY);
+  }
+
+  for (int l = 0; l < nlev; ++l) {
+    const StorageLevel& spec = arch.storage[l];
+    const StorageEnergy& en = energy.storage(l);
+    StorageStats st;
+    st.name = spec.name;
+    st.data_spaces.resize(static_cast<std::size_t>(nds));
+    st.loops = l < nlev ? tiles.data[0][l].subnest : std::vector<Loop>{};
+    std::uint64_t utilized_instances = above_x[l] * above_y[l];
+    if (above_x[l] > static_cast<std::uint64_t>(spec.mesh_x) ||
+        above_y[l] > static_cast<std::uint64_t>(spec.mesh_y))
+      return Rejection{l, spec.name, RejectReason::Instances,
+                       "mapped spatial expansion " + std::to_string(above_x[l]) + "x" +
+                           std::to_string(above_y[l]) + " exceeds the mesh " +
+                           std::to_string(spec.mesh_x) + "x" + std::to_string(spec.mesh_y)};
+    std::uint64_t total_capacity = 0;
+    for (int pv = 0; pv < nds; ++pv) {
+      const DataMovement& dm = tiles.data[pv][l];
+      DataSpaceStats& d = st.data_spaces[pv];
+      d.keep = mapping.levels[l].keep[pv];
+      d.partition_size = dm.partition_size;
+      d.utilized_capacity = dm.size;
+      d.utilized_instances = utilized_instances;
+      auto clusters = static_cast<std::uint64_t>(spec.instances / spec.cluster_size);
+      d.utilized_clusters = std::min(utilized_instances, clusters);
+      d.reads = dm.reads;
+      d.fills = dm.fills;
+      d.updates = dm.updates;
+      d.temporal_reductions = dm.temporal_reductions;
+      d.address_generations =
+          workload.is_read_write(pv) ? d.updates + d.fills : d.reads + d.fills;
+      if (d.keep) total_capacity += d.utilized_capacity;
+    }
+    if (spec.effective_size_words && !spec.allow_overbooking &&
+        total_capacity > static_cast<std::uint64_t>(*spec.effective_size_words))
+      return Rejection{l, spec.name, RejectReason::Capacity,
+                       "mapped tile size " + std::to_string(total_capacity) +
+                           " exceeds buffer capacity " + std::to_string(*spec.effective_size_words)};
+    if (spec.effective_size_words &&
+        static_cast<double>(total_capacity) <
+            static_cast<double>(*spec.effective_size_words) * spec.min_utilization)
+      return Rejection{l, spec.name, RejectReason::MinUtilization,
+                       "mapped tile size " + std::to_string(total_capacity) +
+                           " is less than the minimum utilization " +
+                           std::to_string(static_cast<double>(*spec.effective_size_words) *
+                                          spec.min_utilization)};
+
+    // Energy: vector accesses (ceil of scalar / block size) times energy per action; shared
+    // among the utilized instances of a cluster.
+    const auto block = static_cast<std::uint64_t>(spec.block_size);
+    for (int pv = 0; pv < nds; ++pv) {
+      DataSpaceStats& d = st.data_spaces[pv];
+      if (d.utilized_instances == 0 || !d.keep) continue;
+      double cluster_energy = static_cast<double>(ceil_div(d.reads, block)) * en.read_pj +
+                              static_cast<double>(ceil_div(d.fills, block)) * en.fill_pj +
+                              static_cast<double>(ceil_div(d.updates, block)) * en.update_pj;
+      double cluster_utilization =
+          static_cast<double>(d.utilized_instances) / static_cast<double>(d.utilized_clusters);
+      d.energy_per_instance_pj = cluster_energy / cluster_utilization;
+      d.energy_total_pj = d.energy_per_instance_pj * static_cast<double>(d.utilized_instances);
+    }
+
+    // Bandwidth: demand at the compute rate, throttled by the level's specified bandwidth.
+    double total_read = 0, total_write = 0;
+    std::vector<double> rbw(nds), wbw(nds);
+    for (int pv = 0; pv < nds; ++pv) {
+      const DataSpaceStats& d = st.data_spaces[pv];
+      rbw[pv] = compute_cycles ? static_cast<double>(d.reads) / static_cast<double>(compute_cycles) : 0;
+      wbw[pv] = compute_cycles
+                    ? static_cast<double>(d.fills + d.updates) / static_cast<double>(compute_cycles)
+                    : 0;
+      if (!st.data_spaces[pv].keep) rbw[pv] = wbw[pv] = 0;
+      total_read += rbw[pv];
+      total_write += wbw[pv];
+    }
+    double slowdown = 1.0;
+    if (spec.read_bandwidth && *spec.read_bandwidth < total_read)
+      slowdown = std::min(slowdown, *spec.read_bandwidth / total_read);
+    if (spec.write_bandwidth && *spec.write_bandwidth < total_write)
+      slowdown = std::min(slowdown, *spec.write_bandwidth / total_write);
+    if (spec.shared_bandwidth && *spec.shared_bandwidth < total_read + total_write)
+      slowdown = std::min(slowdown, *spec.shared_bandwidth / (total_read + total_write));
+    st.slowdown = slowdown;
+    for (int pv = 0; pv < nds; ++pv) {
+      st.data_spaces[pv].read_bandwidth = slowdown * rbw[pv];
+      st.data_spaces[pv].write_bandwidth = slowdown * wbw[pv];
+    }
+    st.cycles = static_cast<std::uint64_t>(std::ceil(static_cast<double>(compute_cycles) / slowdown));
+    st.area_um2 = en.area_um2 * static_cast<double>(spec.instances);
+    ev.levels.push_back(std::move(st));
+  }
+
+  // Arithmetic level.
+  ComputeStats& cs = ev.compute;
+  cs.utilized_instances = tiles.compute_replication;
+  if (cs.utilized_instances > static_cast<std::uint64_t>(arch.arithmetic.instances))
+    return Rejection{-1, arch.arithmetic.name, RejectReason::Instances,
+                     "mapped " + std::to_string(cs.utilized_instances) +
+                         " arithmetic instances, the architecture has " +
+                         std::to_string(arch.arithmetic.instances)};
+  cs.computes = tiles.compute_accesses * tiles.compute_replication;
+  cs.cycles = compute_cycles;
+  cs.energy_pj = static_cast<double>(cs.computes) * energy.compute().compute_pj;
+  cs.area_um2 = energy.compute().area_um2 * static_cast<double>(arch.arithmetic.instances);
+
+  ev.cycles = cs.cycles;
+  for (const auto& st : ev.levels) ev.cycles = std::max(ev.cycles, st.cycles);
+
+  // Leakage over the whole run, on every instance; then totals.
+  ev.energy_pj = cs.energy_pj;
+  ev.area_um2 = cs.area_um2;
+  for (int l = 0; l < nlev; ++l) {
+    StorageStats& st = ev.levels[l];
+    st.leakage_pj = energy.storage(l).leak_pj * static_cast<double>(arch.storage[l].instances) *
+                    static_cast<double>(ev.cycles);
+    st.energy_pj = st.leakage_pj;
+    for (const auto& d : st.data_spaces) st.energy_pj += d.energy_total_pj;
+    ev.energy_pj += st.energy_pj;
+    ev.area_um2 += st.area_um2;
+  }
+  ev.utilization = ev.cycles ? static_cast<double>(cs.computes) /
+                                   (static_cast<double>(ev.cycles) *
+                                    static_cast<double>(arch.arithmetic.instances))
+                             : 0.0;
+  return ev;
+}
+
+}  // namespace loopsim

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "loopsim/analysis/point_set.hpp"
@@ -57,6 +58,8 @@ struct ElementState {
   std::array<AccessStatMatrix, kMaxDataSpaces> access_stats;
   std::array<std::uint64_t, kMaxDataSpaces> link_transfers{};
   OperationSpace last_point_set;
+  // Translation between the last two point sets, per data space (none after a reset).
+  std::array<std::optional<std::array<Coord, kMaxRanks>>, kMaxDataSpaces> last_translation;
   SpatialDeltas prev_spatial_deltas;
 };
 
@@ -202,9 +205,36 @@ class Analyzer {
         st.max_size[pv] =
             std::max<std::uint64_t>(st.max_size[pv], static_cast<std::uint64_t>(point_set.size(pv)));
     }
-    OperationSpace delta = point_set.subtract_tracking(st.last_point_set);
-    st.last_point_set = point_set;
+    OperationSpace delta = delta_if_same_stride(point_set, st);
     if (storage_boundary_[level]) space_stamp_.pop_back();
+    return delta;
+  }
+
+  // Delta between this invocation's point set and the previous one. A tile that keeps
+  // sliding with the same stride only fetches the new part; when the stride changes (also
+  // from or to standing still) the residual is discarded and the whole tile is fetched.
+  OperationSpace delta_if_same_stride(const OperationSpace& point_set, ElementState& st) const {
+    if (st.last_point_set.count() == 0) st.last_point_set = OperationSpace(w_);
+    OperationSpace delta = point_set;
+    for (int pv = 0; pv < nds_; ++pv) {
+      Aahr& prev = st.last_point_set.data_space(pv);
+      Aahr& cur = delta.data_space(pv);
+      auto& last = st.last_translation[pv];
+      if (prev.empty()) {
+        // First invocation: everything is new.
+      } else {
+        auto t = prev.translation_to(cur);
+        if (!last) {
+          cur.subtract(prev);
+          last = t;
+        } else if (*last == t) {
+          cur.subtract(prev);
+        } else {
+          last.reset();
+        }
+      }
+      prev = point_set.data_space(pv);
+    }
     return delta;
   }
 

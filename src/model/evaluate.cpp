@@ -210,7 +210,10 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
   ev.area_um2 = cs.area_um2;
   for (int l = 0; l < nlev; ++l) {
     StorageStats& st = ev.levels[l];
-    st.leakage_pj = energy.storage(l).leak_pj * static_cast<double>(arch.storage[l].instances) *
+    // Leakage: only the utilized instances leak (the others are power-gated).
+    std::uint64_t utilized = 0;
+    for (const auto& d : st.data_spaces) utilized = std::max(utilized, d.utilized_instances);
+    st.leakage_pj = energy.storage(l).leak_pj * static_cast<double>(utilized) *
                     static_cast<double>(ev.cycles);
     st.energy_pj = st.leakage_pj;
     for (const auto& d : st.data_spaces) st.energy_pj += d.energy_total_pj;

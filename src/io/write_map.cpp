@@ -21,7 +21,7 @@ void write_map_txt(std::ostream& out, const EmitContext& c) {
     std::vector<Loop> loops;
     for (auto it = lm.temporal.rbegin(); it != lm.temporal.rend(); ++it) loops.push_back(*it);
     for (auto it = lm.spatial.rbegin(); it != lm.spatial.rend(); ++it) loops.push_back(*it);
-    if (loops.empty()) continue;
+    if (loops.empty() && l > 0) continue;
     out << std::string(header.size() - 1, '-') << "\n";
     for (const auto& loop : loops) {
       out << "|" << std::string(static_cast<std::size_t>(2 * depth + 1), ' ')

@@ -74,14 +74,15 @@ void write_stats_txt(std::ostream& out, const EmitContext& c) {
     line(out, in8, "Effective size", W,
          spec.effective_size_words ? std::to_string(*spec.effective_size_words) : "-");
     line(out, in8, "Min utilization", W, f2(spec.min_utilization));
-    double vae = std::max({en.read_pj, en.fill_pj, en.update_pj});
+    double vae = std::max({en.read_pj, en.fill_pj, en.update_pj}) / spec.cluster_size;
     line(out, in8, "Vector access energy", W, f2(vae) + " pJ");
     line(out, in8, "Vector access energy source", W, en.source);
     line(out, in8, "Per-instance-cycle leakage", W, f2(en.leak_pj) + " pJ");
     line(out, in8, "Instances sharing power gating", W, "1.00");
     line(out, in8, "Non-power-gated utilization", W, "100.00%");
     line(out, in8, "Leakage energy (total)", W, f2(st.leakage_pj) + " pJ");
-    line(out, in8, "Area", W, f2(en.area_um2) + " um^2");
+    // Timeloop keeps areas in single precision; print them the same way.
+    line(out, in8, "Area", W, f2(static_cast<float>(en.area_um2)) + " um^2");
     out << "\n" << in4 << "MAPPING\n" << in4 << "-------\n" << in4 << "Loop nest:\n";
     std::string ind = "  ";
     for (auto it = st.loops.rbegin(); it != st.loops.rend(); ++it) {

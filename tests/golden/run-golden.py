@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Golden cases: tests/golden/<case>/{inputs.txt, expected.json}.
+
+inputs.txt lists input files (relative to the repository root), one per line.
+expected.json: {"cycles": N, "fj_per_compute": X, "levels": {level: {data space:
+{"reads": n, "fills": n, "updates": n}}}}; counts must match exactly, fJ/compute within 0.1%.
+usage: run-golden.py LOOPSIM REPO_ROOT
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def main():
+    loopsim, root = sys.argv[1], sys.argv[2]
+    gdir = os.path.join(root, "tests", "golden")
+    passed = failed = 0
+    for case in sorted(os.listdir(gdir)):
+        cdir = os.path.join(gdir, case)
+        if not os.path.isfile(os.path.join(cdir, "expected.json")):
+            continue
+        with open(os.path.join(cdir, "inputs.txt")) as f:
+            inputs = [os.path.join(root, l.strip()) for l in f if l.strip() and not l.startswith("#")]
+        with open(os.path.join(cdir, "expected.json")) as f:
+            expected = json.load(f)
+        with tempfile.TemporaryDirectory() as out:
+            p = subprocess.run([loopsim, "model", "-q", "-o", out] + inputs, capture_output=True, text=True)
+            if p.returncode != 0:
+                print(f"FAIL {case}: exit {p.returncode}: {p.stderr.strip()}")
+                failed += 1
+                continue
+            with open(os.path.join(out, "loopsim-model.stats.json")) as f:
+                ours = json.load(f)
+        errors = []
+        if "cycles" in expected and ours["summary"]["cycles"] != expected["cycles"]:
+            errors.append(f"cycles {ours['summary']['cycles']} != {expected['cycles']}")
+        if "fj_per_compute" in expected:
+            want, got = expected["fj_per_compute"], ours["summary"]["fj_per_compute"]
+            if abs(got - want) > 1e-3 * abs(want):
+                errors.append(f"fJ/compute {got} != {want}")
+        levels = {l["name"]: l for l in ours["levels"]}
+        for lname, dss in expected.get("levels", {}).items():
+            for ds, counts in dss.items():
+                got = levels.get(lname, {}).get("data_spaces", {}).get(ds)
+                if got is None:
+                    errors.append(f"{lname}.{ds} missing")
+                    continue
+                for k, v in counts.items():
+                    if got[k] != v:
+                        errors.append(f"{lname}.{ds}.{k} {got[k]} != {v}")
+        if errors:
+            failed += 1
+            print(f"FAIL {case}: " + "; ".join(errors))
+        else:
+            passed += 1
+            print(f"ok {case}")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+// Hand-derived checks of the evaluation engine on tiny problems (derivations inline).
+#include <gtest/gtest.h>
+
+#include "loopsim/model/evaluate.hpp"
+
+using namespace loopsim;
+
+namespace {
+
+// 1-D convolution: Weights[R], Inputs[R+P], Outputs[P] (read-write).
+Workload conv1d(std::int64_t r, std::int64_t p) {
+  Workload w;
+  w.shape_name = "Conv1D";
+  w.dims = {"R", "P"};
+  w.bounds = {r, p};
+  w.data_spaces.push_back({"Weights", {{{0, -1}}}, false});
+  w.data_spaces.push_back({"Inputs", {{{0, -1}, {1, -1}}}, false});
+  w.data_spaces.push_back({"Outputs", {{{1, -1}}}, true});
+  return w;
+}
+
+StorageLevel level(const std::string& name, std::int64_t instances, std::optional<std::int64_t> size) {
+  StorageLevel l;
+  l.name = name;
+  l.cls = "regfile";
+  l.word_bits = 8;
+  l.size_words = size;
+  l.effective_size_words = size;
+  l.instances = instances;
+  l.mesh_x = instances;
+  l.mesh_y = 1;
+  return l;
+}
+
+// Inner RF (instances `pes`), outer DRAM, MACs under the RF.
+ArchSpec two_level(std::int64_t pes, std::optional<std::int64_t> rf_size = 64) {
+  ArchSpec a;
+  a.storage.push_back(level("RF", pes, rf_size));
+  a.storage.push_back(level("DRAM", 1, std::nullopt));
+  a.storage[1].technology = StorageTech::DRAM;
+  a.arithmetic.name = "MAC";
+  a.arithmetic.instances = pes;
+  a.arithmetic.mesh_x = pes;
+  return a;
+}
+
+EnergyTable table(const ArchSpec& arch) {
+  EnergyInputs in;
+  in.ert_file = "test";
+  ErtEntry rf{"RF", {{"read", 1.0}, {"write", 2.0}}, {}};
+  ErtEntry dram{"DRAM", {{"read", 100.0}, {"write", 100.0}}, {}};
+  ErtEntry mac{"MAC", {{"compute", 0.5}}, {}};
+  in.ert = {rf, dram, mac};
+  return EnergyTable::resolve(arch, in);
+}
+
+Loop loop(int dim, std::int64_t end, Spacetime st = Spacetime::Time) {
+  Loop l;
+  l.dim = dim;
+  l.end = end;
+  l.residual_end = end;
+  l.spacetime = st;
+  return l;
+}
+
+Mapping output_stationary() {
+  Mapping m;
+  m.levels.resize(2);
+  m.levels[0].temporal = {loop(0, 3)};   // RF: for R in [0:3)
+  m.levels[1].temporal = {loop(1, 16)};  // DRAM: for P in [0:16)
+  for (auto& l : m.levels) l.keep = {true, true, true};
+  return m;
+}
+
+}  // namespace
+
+// R=3, P=16, output stationary in the RF. Per P step the RF reads 3 weights, 3 inputs and
+// read-modify-writes one output 3 times. Weights stay resident: 3 fills. The input window
+// slides by one: 3 + 15 = 18 fills. Outputs: 48 updates, 48 - 16 = 32 reads (the first
+// update of each output is not read back); DRAM receives each output once (16 updates).
+TEST(Evaluate, OutputStationaryConv1dAccessCounts) {
+  Workload w = conv1d(3, 16);
+  ArchSpec a = two_level(1);
+  auto r = evaluate(w, a, table(a), output_stationary());
+  ASSERT_TRUE(std::holds_alternative<Evaluation>(r)) << std::get<Rejection>(r).describe();
+  const auto& ev = std::get<Evaluation>(r);
+  const auto& rf = ev.levels[0].data_spaces;
+  EXPECT_EQ(rf[0].reads, 48u);
+  EXPECT_EQ(rf[0].fills, 3u);
+  EXPECT_EQ(rf[1].reads, 48u);
+  EXPECT_EQ(rf[1].fills, 18u);
+  EXPECT_EQ(rf[2].reads, 32u);
+  EXPECT_EQ(rf[2].updates, 48u);
+  EXPECT_EQ(rf[2].fills, 0u);
+  const auto& dram = ev.levels[1].data_spaces;
+  EXPECT_EQ(dram[0].reads, 3u);
+  EXPECT_EQ(dram[1].reads, 18u);
+  EXPECT_EQ(dram[2].reads, 0u);
+  EXPECT_EQ(dram[2].updates, 16u);
+  EXPECT_EQ(ev.cycles, 48u);
+  EXPECT_DOUBLE_EQ(ev.utilization, 1.0);
+  // Energy: RF (48+48+32)*1 + (3+18)*2 + 48*2 = 266; DRAM (3+18+16)*100 = 3700; MAC 24.
+  EXPECT_DOUBLE_EQ(ev.levels[0].energy_pj, 266.0);
+  EXPECT_DOUBLE_EQ(ev.levels[1].energy_pj, 3700.0);
+  EXPECT_DOUBLE_EQ(ev.compute.energy_pj, 24.0);
+  EXPECT_DOUBLE_EQ(ev.energy_pj, 3990.0);
+}
+
+// R=3, P=4 over two PEs (P split spatially): both PEs need the same 3 weights, read once
+// from DRAM and multicast; their input windows [0,4) and [2,6) differ: 8 unicast reads.
+TEST(Evaluate, SpatialMulticastOfWeights) {
+  Workload w = conv1d(3, 4);
+  ArchSpec a = two_level(2);
+  Mapping m;
+  m.levels.resize(2);
+  m.levels[0].temporal = {loop(0, 3), loop(1, 2)};
+  m.levels[1].spatial = {loop(1, 2, Spacetime::SpaceX)};
+  for (auto& l : m.levels) l.keep = {true, true, true};
+  auto r = evaluate(w, a, table(a), m);
+  ASSERT_TRUE(std::holds_alternative<Evaluation>(r)) << std::get<Rejection>(r).describe();
+  const auto& ev = std::get<Evaluation>(r);
+  const auto& rf = ev.levels[0].data_spaces;
+  EXPECT_EQ(rf[0].utilized_instances, 2u);
+  EXPECT_EQ(rf[0].utilized_capacity, 3u);
+  EXPECT_EQ(rf[1].utilized_capacity, 4u);
+  EXPECT_EQ(rf[2].utilized_capacity, 2u);
+  EXPECT_EQ(rf[0].fills, 3u);
+  EXPECT_EQ(rf[1].fills, 4u);
+  EXPECT_EQ(rf[2].updates, 6u);
+  EXPECT_EQ(rf[2].reads, 4u);
+  const auto& dram = ev.levels[1].data_spaces;
+  EXPECT_EQ(dram[0].reads, 3u);
+  EXPECT_EQ(dram[1].reads, 8u);
+  EXPECT_EQ(dram[2].updates, 4u);
+  EXPECT_EQ(ev.compute.computes, 12u);
+  EXPECT_EQ(ev.cycles, 6u);
+}
+
+// Capacity boundary: the RF tile of the output-stationary mapping is 3 + 3 + 1 = 7 words.
+TEST(Evaluate, CapacityExactFitAcceptedOneWordLessRejected) {
+  Workload w = conv1d(3, 16);
+  ArchSpec fits = two_level(1, 7);
+  EXPECT_TRUE(std::holds_alternative<Evaluation>(evaluate(w, fits, table(fits), output_stationary())));
+  ArchSpec small = two_level(1, 6);
+  auto r = evaluate(w, small, table(small), output_stationary());
+  ASSERT_TRUE(std::holds_alternative<Rejection>(r));
+  EXPECT_EQ(std::get<Rejection>(r).reason, RejectReason::Capacity);
+  EXPECT_EQ(std::get<Rejection>(r).level_name, "RF");
+}
+
+TEST(Evaluate, FactorProductMustEqualBound) {
+  Workload w = conv1d(3, 16);
+  ArchSpec a = two_level(1);
+  Mapping m = output_stationary();
+  m.levels[1].temporal = {loop(1, 8)};
+  auto r = evaluate(w, a, table(a), m);
+  ASSERT_TRUE(std::holds_alternative<Rejection>(r));
+  EXPECT_EQ(std::get<Rejection>(r).reason, RejectReason::Mapping);
+}
+
+TEST(Evaluate, EnergyIsLinearInTheTable) {
+  Workload w = conv1d(3, 16);
+  ArchSpec a = two_level(1);
+  EnergyTable t = table(a);
+  double base = std::get<Evaluation>(evaluate(w, a, t, output_stationary())).energy_pj;
+  t.scale(3.0);
+  double scaled = std::get<Evaluation>(evaluate(w, a, t, output_stationary())).energy_pj;
+  EXPECT_DOUBLE_EQ(scaled, 3.0 * base);
+}
+
+// Outermost traffic is at least the tensor sizes, and MACs are the product of bounds.
+TEST(Evaluate, OutermostTrafficCoversEveryTensor) {
+  Workload w = conv1d(3, 16);
+  ArchSpec a = two_level(1);
+  const auto& ev = std::get<Evaluation>(evaluate(w, a, table(a), output_stationary()));
+  EXPECT_EQ(ev.compute.computes, static_cast<std::uint64_t>(w.operations()));
+  for (int d = 0; d < w.num_data_spaces(); ++d) {
+    const auto& s = ev.levels[1].data_spaces[d];
+    EXPECT_GE(s.reads + s.updates, static_cast<std::uint64_t>(w.tensor_size(d)));
+  }
+}

@@ -12,7 +12,6 @@ std::int64_t Aahr::size() const {
 void Aahr::reset() {
   min_.fill(0);
   max_.fill(0);
-  gradient_ = Gradient{};
 }
 
 bool Aahr::same_box(const Aahr& o) const {
@@ -36,62 +35,36 @@ void Aahr::add_point(const std::array<Coord, kMaxRanks>& p) {
   }
 }
 
-Gradient Aahr::subtract(const Aahr& s) {
-  if (size() == 0 || s.size() == 0) return Gradient{};
+void Aahr::subtract(const Aahr& s) {
+  if (size() == 0 || s.size() == 0) return;
   if (same_box(s)) {
     reset();
-    return Gradient{};
+    return;
   }
   for (int d = 0; d < order_; ++d)
-    if (s.max_[d] <= min_[d] || s.min_[d] >= max_[d]) return Gradient{};  // no intersection
+    if (s.max_[d] <= min_[d] || s.min_[d] >= max_[d]) return;  // no intersection
 
   Aahr updated = *this;
-  Gradient g;
   bool found = false;
   for (int d = 0; d < order_; ++d) {
     if (min_[d] == s.min_[d] && max_[d] == s.max_[d]) continue;
-    if (found) return Gradient{};  // differs along two ranks: keep the whole set
+    if (found) return;  // differs along two ranks: keep the whole set
     found = true;
     if (s.min_[d] <= min_[d]) {
-      if (s.max_[d] <= max_[d]) {
-        g.dim = d;
-        g.value = s.max_[d] - min_[d];
+      if (s.max_[d] <= max_[d])
         updated.min_[d] = s.max_[d];
-      } else {
-        g = Gradient{};
+      else
         updated.max_[d] = min_[d];
-      }
     } else {
-      if (s.max_[d] < max_[d]) return Gradient{};  // would fracture: keep the whole set
-      g.dim = d;
-      g.value = s.min_[d] - max_[d];
+      if (s.max_[d] < max_[d]) return;  // would fracture: keep the whole set
       updated.max_[d] = s.min_[d];
     }
     if (updated.min_[d] == updated.max_[d]) {
       reset();
-      return Gradient{};
+      return;
     }
   }
   *this = updated;
-  return g;
-}
-
-Aahr Aahr::minus(const Aahr& s) {
-  Aahr delta(*this);
-  Gradient g = delta.subtract(s);
-  if (s.gradient_.value == 0) {
-    gradient_ = g;
-  } else if (g.value == 0 && delta.size() == 0) {
-    gradient_ = g;
-  } else if (s.gradient_.dim == g.dim && s.gradient_.sign() == g.sign()) {
-    gradient_ = g;
-  } else {
-    // The tile changed direction: discard the residual and refetch the whole set.
-    delta = *this;
-    gradient_ = Gradient{};
-  }
-  delta.gradient_ = Gradient{};
-  return delta;
 }
 
 std::array<Coord, kMaxRanks> Aahr::translation_to(const Aahr& s) const {
@@ -118,9 +91,9 @@ OperationSpace::OperationSpace(const Workload& w, const std::array<Coord, kMaxDi
   for (int d = 0; d < count_; ++d) {
     const auto& proj = w.data_spaces[d].projection;
     for (std::size_t r = 0; r < proj.size(); ++r) {
-      Coord lo = 0, hi = 0;
+      std::int64_t lo = 0, hi = 0;
       for (const auto& t : proj[r]) {
-        Coord c = w.coefficient(t.coeff);
+        std::int64_t c = w.coefficient(t.coeff);
         if (c < 0) {
           lo += high[t.dim] * c;
           hi += low[t.dim] * c;
@@ -129,7 +102,7 @@ OperationSpace::OperationSpace(const Workload& w, const std::array<Coord, kMaxDi
           hi += high[t.dim] * c;
         }
       }
-      spaces_[d].set(static_cast<int>(r), lo, hi + 1);
+      spaces_[d].set(static_cast<int>(r), static_cast<Coord>(lo), static_cast<Coord>(hi + 1));
     }
   }
 }
@@ -139,16 +112,10 @@ void OperationSpace::add_point(const Workload& w, const std::array<Coord, kMaxDi
     const auto& proj = w.data_spaces[d].projection;
     std::array<Coord, kMaxRanks> p{};
     for (std::size_t r = 0; r < proj.size(); ++r)
-      for (const auto& t : proj[r]) p[r] += op[t.dim] * w.coefficient(t.coeff);
+      for (const auto& t : proj[r])
+        p[r] += static_cast<Coord>(op[t.dim] * w.coefficient(t.coeff));
     spaces_[d].add_point(p);
   }
-}
-
-OperationSpace OperationSpace::subtract_tracking(const OperationSpace& prev) {
-  OperationSpace delta;
-  delta.count_ = count_;
-  for (int d = 0; d < count_; ++d) delta.spaces_[d] = spaces_[d].minus(prev.spaces_[d]);
-  return delta;
 }
 
 }  // namespace loopsim

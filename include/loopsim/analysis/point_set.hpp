@@ -4,19 +4,14 @@
 #pragma once
 
 #include <array>
+// Points are per-dimension coordinates of operations; data spaces are boxes over ranks.
 #include <cstdint>
 
 #include "loopsim/workload/workload.hpp"
 
 namespace loopsim {
 
-using Coord = std::int64_t;
-
-struct Gradient {
-  int dim = 0;
-  Coord value = 0;
-  [[nodiscard]] int sign() const { return value < 0 ? -1 : (value == 0 ? 0 : 1); }
-};
+using Coord = std::int32_t;  // as Timeloop
 
 class Aahr {
  public:
@@ -37,10 +32,8 @@ class Aahr {
 
   // Grows this set to include a unit point (extruding when discontiguous).
   void add_point(const std::array<Coord, kMaxRanks>& p);
-  // In-place set difference; returns the gradient (0 when undefined).
-  Gradient subtract(const Aahr& s);
-  // this - s, updating this set's remembered gradient (reset-on-stride-change).
-  Aahr minus(const Aahr& s);
+  // In-place set difference (Timeloop's AAHR rule; see docs/cost-model.md).
+  void subtract(const Aahr& s);
   [[nodiscard]] bool same_box(const Aahr& o) const;
   // Translation from this set to `s` (s.min - min).
   [[nodiscard]] std::array<Coord, kMaxRanks> translation_to(const Aahr& s) const;
@@ -49,7 +42,6 @@ class Aahr {
  private:
   int order_ = 0;
   std::array<Coord, kMaxRanks> min_{}, max_{};
-  Gradient gradient_{};
 };
 
 // Points of each data space touched by a set of operations.
@@ -62,7 +54,6 @@ class OperationSpace {
                  const std::array<Coord, kMaxDims>& high);
 
   void add_point(const Workload& w, const std::array<Coord, kMaxDims>& op);
-  OperationSpace subtract_tracking(const OperationSpace& prev);  // this - prev; updates gradients
   [[nodiscard]] Aahr& data_space(int d) { return spaces_[d]; }
   [[nodiscard]] const Aahr& data_space(int d) const { return spaces_[d]; }
   [[nodiscard]] std::int64_t size(int d) const { return spaces_[d].size(); }

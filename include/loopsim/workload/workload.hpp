@@ -9,8 +9,8 @@
 namespace loopsim {
 
 inline constexpr int kMaxDims = 16;        // dimensions of the operation space
-inline constexpr int kMaxDataSpaces = 8;   // tensors
-inline constexpr int kMaxRanks = 8;        // coordinates of one tensor
+inline constexpr int kMaxDataSpaces = 6;   // tensors
+inline constexpr int kMaxRanks = 6;        // coordinates of one tensor
 
 // One term of a projection: dimension `dim` times coefficient `coeff` (-1: no coefficient).
 struct ProjectionTerm {

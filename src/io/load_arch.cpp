@@ -55,9 +55,24 @@ Attributes parse_attributes(const Cursor& c) {
   return a;
 }
 
+// The class (or, for class 'storage', the subclass) must name a storage or a compute unit.
 std::string component_class(const Cursor& n) {
   auto cls = n.optional("class");
   if (!cls) n.fail("a component needs a 'class'");
+  std::string c = cls->str();
+  Cursor at = *cls;
+  if (auto sc = n.optional("subclass"); sc && c == "storage" && !sc->str().empty()) {
+    c = sc->str();
+    at = *sc;
+  }
+  if (!is_storage_class(c) && !is_compute_class(c)) {
+    static const std::vector<std::string> known = {
+        "DRAM", "SRAM", "regfile", "smartbuffer_SRAM", "smartbuffer_RF", "storage",
+        "dummy_storage", "intmac", "fpmac", "mac", "compute"};
+    at.fail("unknown component class '" + c + "'" + did_you_mean(c, known) +
+            "; expected a storage class (DRAM, SRAM, regfile, smartbuffer_SRAM, smartbuffer_RF, "
+            "storage, dummy_storage) or a compute class (intmac, fpmac, mac, compute)");
+  }
   return cls->str();
 }
 

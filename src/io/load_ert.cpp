@@ -6,6 +6,17 @@
 
 namespace loopsim::io {
 
+namespace {
+
+// Energies and areas are non-negative numbers.
+double non_negative(const Cursor& c, const char* what) {
+  double v = c.number();
+  if (v < 0) c.fail("expected a non-negative " + std::string(what) + ", got '" + c.str() + "'");
+  return v;
+}
+
+}  // namespace
+
 void parse_ert(const Cursor& ert, EnergyInputs& out) {
   ert.allow_keys({"version", "tables"});
   out.ert_file = ert.file();
@@ -17,7 +28,7 @@ void parse_ert(const Cursor& ert, EnergyInputs& out) {
     for (const auto& a : t.required("actions").items()) {
       a.allow_keys({"name", "arguments", "energy"});
       std::string name = a.required("name").str();
-      double energy = a.required("energy").number();
+      double energy = non_negative(a.required("energy"), "energy (pJ)");
       auto it = e.actions.find(name);
       if (it == e.actions.end()) e.actions[name] = energy;
       else it->second = std::max(it->second, energy);  // largest over argument sets
@@ -32,7 +43,7 @@ void parse_art(const Cursor& art, EnergyInputs& out) {
     t.allow_keys({"name", "area"});
     ArtEntry e;
     e.name = t.required("name").str();
-    e.area_um2 = t.required("area").number();
+    e.area_um2 = non_negative(t.required("area"), "area (um^2)");
     e.loc = SourceLoc{t.file(), t.line(), t.path()};
     out.art.push_back(std::move(e));
   }
@@ -50,9 +61,10 @@ void parse_ert_summary(const Cursor& s, EnergyInputs& out) {
     for (const auto& a : t.required("actions").items()) {
       a.allow_keys({"name", "energy", "average_energy", "max_energy", "min_energy"});
       std::string name = a.required("name").str();
-      double energy = a.optional("energy")       ? a.required("energy").number()
-                      : a.optional("max_energy") ? a.required("max_energy").number()
-                                                 : a.required("energy").number();
+      double energy = non_negative(a.optional("energy")       ? a.required("energy")
+                                   : a.optional("max_energy") ? a.required("max_energy")
+                                                              : a.required("energy"),
+                                   "energy (pJ)");
       e.actions[name] = energy;
     }
     // An ERT given alongside its summary takes precedence.
@@ -67,7 +79,7 @@ void parse_art_summary(const Cursor& s, EnergyInputs& out) {
     t.allow_keys({"name", "area", "primitive_estimations"});
     ArtEntry e;
     e.name = t.required("name").str();
-    e.area_um2 = t.required("area").number();
+    e.area_um2 = non_negative(t.required("area"), "area (um^2)");
     e.loc = SourceLoc{t.file(), t.line(), t.path()};
     if (!have_art) out.art.push_back(std::move(e));
   }

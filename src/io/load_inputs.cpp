@@ -16,6 +16,47 @@ const std::vector<std::string>& top_level_keys() {
   return k;
 }
 
+// Where `key` itself is written in the map `parent` (for messages about its whole value).
+Cursor key_of(const Cursor& parent, const std::string& key) {
+  Cursor value = parent.required(key);
+  for (auto it = parent.node().begin(); it != parent.node().end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == key)
+      return Cursor(it->first, value.file(), value.path());
+  return value;
+}
+
+// Every storage level and the arithmetic level need an ERT table unless the architecture
+// gives their energy itself. Reported here, at the tables, so the message has a line.
+// Tables that name no component are left to EnergyTable::resolve (it suggests the name).
+void check_ert_coverage(const Cursor& tables, const ArchSpec& arch, const EnergyInputs& energy) {
+  std::vector<std::string> components = arch.level_names();
+  components.push_back(arch.arithmetic.name);
+  std::vector<std::string> table_names;
+  for (const auto& e : energy.ert) {
+    std::string n = ert_component_name(e.name);
+    bool known = false;
+    for (const auto& c : components) known |= (c == n);
+    if (!known) return;
+    table_names.push_back(e.name);
+  }
+  auto has = [&](const std::string& name) {
+    for (const auto& e : energy.ert)
+      if (ert_component_name(e.name) == name) return true;
+    return false;
+  };
+  for (const auto& lv : arch.storage)
+    if (!lv.dummy && !lv.vector_access_energy_pj && !has(lv.name))
+      tables.fail("no ERT entry for storage level '" + lv.name +
+                  "'; expected a table named like '<system>." + lv.name + "[1.." +
+                  std::to_string(lv.instances) + "]' (tables given: " +
+                  join(table_names) + ")");
+  if (!arch.arithmetic.energy_pj && !has(arch.arithmetic.name))
+    tables.fail("no ERT entry for the arithmetic level '" + arch.arithmetic.name +
+                "'; expected a table named like '<system>." + arch.arithmetic.name + "[1.." +
+                std::to_string(arch.arithmetic.instances) + "]' (tables given: " +
+                join(table_names) + ")");
+}
+
 }  // namespace
 
 Workload load_workload_file(const std::string& path) {
@@ -26,54 +67,77 @@ Workload load_workload_file(const std::string& path) {
 
 ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping) {
   if (files.empty()) throw ConfigError("", 0, "", "no input files given");
-  std::map<std::string, Cursor> top;
+  // Each top-level key: its value and where the key itself is written.
+  struct TopEntry {
+    Cursor value, key;
+  };
+  std::map<std::string, TopEntry> top;
   for (const auto& f : files) {
     Cursor root(load_yaml_file(f), f, "");
     if (root.is_null()) continue;
-    if (!root.is_map()) root.fail("expected a YAML map at the top level");
-    for (const auto& [key, value] : root.entries()) {
+    if (!root.is_map())
+      root.fail("expected a YAML map at the top level (problem:, architecture:, ...)");
+    auto values = root.entries();  // checks for plain and unique keys
+    std::size_t i = 0;
+    for (auto it = root.node().begin(); it != root.node().end(); ++it, ++i) {
+      const auto& [key, value] = values[i];
+      Cursor key_at(it->first, f, key);
       bool known = false;
       for (const auto& k : top_level_keys()) known |= (k == key);
       if (!known)
-        value.fail("unknown top-level key '" + key + "'" + did_you_mean(key, top_level_keys()) +
-                   "; expected one of: " + join(top_level_keys()));
-      auto it = top.find(key);
-      if (it == top.end()) {
-        top.emplace(key, value);
+        key_at.fail("unknown top-level key '" + key + "'" + did_you_mean(key, top_level_keys()) +
+                    "; expected one of: " + join(top_level_keys()));
+      auto prev = top.find(key);
+      if (prev == top.end()) {
+        top.emplace(key, TopEntry{value, key_at});
         continue;
       }
       if (value.is_empty()) continue;
-      if (it->second.is_empty()) {
-        it->second = value;
+      if (prev->second.value.is_empty()) {
+        prev->second = TopEntry{value, key_at};
         continue;
       }
-      value.fail("'" + key + "' is given twice: also at " + it->second.file() + ":" +
-                 std::to_string(it->second.line()));
+      key_at.fail("'" + key + "' is given twice: also at " + prev->second.key.file() + ":" +
+                  std::to_string(prev->second.key.line()) + "; expected it in one file only");
     }
   }
   auto get = [&](const std::string& k) -> std::optional<Cursor> {
     auto it = top.find(k);
-    if (it == top.end() || it->second.is_empty()) return std::nullopt;
-    return it->second;
+    if (it == top.end() || it->second.value.is_empty()) return std::nullopt;
+    return it->second.value;
+  };
+  // A section that is needed but absent: point at an empty one when there is one.
+  auto missing = [&](const std::string& k, const std::string& what) -> ConfigError {
+    auto it = top.find(k);
+    if (it != top.end())
+      return ConfigError(it->second.key.file(), it->second.key.line(), k,
+                         "'" + k + "' is empty; expected " + what);
+    return ConfigError(files.front(), 0, k,
+                       "no top-level '" + k + "' in the input files (" + join(files) +
+                           "); expected " + what);
   };
   ModelInputs in;
   in.files = files;
   auto problem = get("problem");
-  if (!problem) throw ConfigError(files.front(), 0, "problem", "no 'problem' (workload) in the input files");
+  if (!problem) throw missing("problem", "the workload (shape: and instance:)");
   in.workload = parse_problem(*problem);
   auto arch = get("architecture");
-  if (!arch) throw ConfigError(files.front(), 0, "architecture", "no 'architecture' in the input files");
+  if (!arch) throw missing("architecture", "the architecture (nodes: or subtree:)");
   Variables vars = parse_variables(get("variables"));
   ArchTree tree = parse_architecture(*arch);
   in.arch = tree.flatten(vars);
   if (auto m = get("mapping")) in.mapping = parse_mapping(*m, in.workload, in.arch);
   else if (need_mapping)
-    throw ConfigError(files.front(), 0, "mapping",
-                      "no 'mapping' in the input files (a non-empty mapping: list is needed)");
-  if (auto e = get("ERT")) parse_ert(*e, in.energy);
+    throw missing("mapping", "a non-empty list of mapping directives");
+  auto ert = get("ERT");
+  auto ert_summary = get("ERT_summary");
+  if (ert) parse_ert(*ert, in.energy);
   if (auto a = get("ART")) parse_art(*a, in.energy);
-  if (auto e = get("ERT_summary")) parse_ert_summary(*e, in.energy);
+  if (ert_summary) parse_ert_summary(*ert_summary, in.energy);
   if (auto a = get("ART_summary")) parse_art_summary(*a, in.energy);
+  if (ert) check_ert_coverage(key_of(*ert, "tables"), in.arch, in.energy);
+  else if (ert_summary)
+    check_ert_coverage(key_of(*ert_summary, "table_summary"), in.arch, in.energy);
   if (auto g = get("globals")) {
     g->allow_keys({"version", "environment_variables", "expression_custom_functions",
                    "accelergy_plug_ins"});

@@ -41,6 +41,9 @@ std::map<int, Factor> parse_factors(const Cursor& c, const Workload& w) {
     std::size_t start = i;
     while (i < n && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
     if (start == i) c.fail("bad factors '" + text + "': expected a number after a dimension");
+    if (i - start > 15)
+      c.fail("bad factors '" + text + "': factor " + text.substr(start, i - start) +
+             " is too large; expected at most 15 digits");
     return std::stoll(text.substr(start, i - start));
   };
   skip();
@@ -139,6 +142,7 @@ struct LevelDirectives {
   std::vector<int> temporal_perm, spatial_perm;
   std::optional<std::int64_t> split;
   std::optional<Cursor> temporal_at, spatial_at;
+  std::optional<Cursor> temporal_factors_at, spatial_factors_at;  // the 'factors' keys
 };
 
 }  // namespace
@@ -173,7 +177,10 @@ Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) 
         d.fail("level '" + arch.storage[l].name + "' has two " + type + " directives");
       (spatial ? ld.spatial_at : ld.temporal_at) = d;
       factors = std::map<int, Factor>{};
-      if (auto f = d.optional("factors")) factors = parse_factors(*f, w);
+      if (auto f = d.optional("factors")) {
+        factors = parse_factors(*f, w);
+        (spatial ? ld.spatial_factors_at : ld.temporal_factors_at) = f;
+      }
       if (auto p = d.optional("permutation"))
         (spatial ? ld.spatial_perm : ld.temporal_perm) = parse_permutation(*p, w);
       if (auto s = d.optional("split")) {
@@ -238,11 +245,21 @@ Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) 
       (*dir[free_level].temporal_factors)[d] = Factor{w.bounds[d] / scale, w.bounds[d] / scale};
       continue;
     }
+    // Point at the outermost 'factors' that gives this dimension a factor.
     Cursor at = list;
     for (int l = nlev - 1; l >= 0; --l)
       if (dir[l].temporal_at) at = *dir[l].temporal_at;
+    for (int l = 0; l < nlev; ++l) {
+      const auto& ld = dir[l];
+      if (ld.spatial_factors && ld.spatial_factors->count(d) && ld.spatial_factors_at)
+        at = *ld.spatial_factors_at;
+      if (ld.temporal_factors && ld.temporal_factors->count(d) && ld.temporal_factors_at)
+        at = *ld.temporal_factors_at;
+    }
     at.fail("the factors of dimension " + w.dims[d] + " cover " + std::to_string(extent) +
-            " iterations across all levels, but its bound is " + std::to_string(w.bounds[d]));
+            " iterations across all levels, but its bound is " + std::to_string(w.bounds[d]) +
+            "; expected the factors of " + w.dims[d] + " to multiply to " +
+            std::to_string(w.bounds[d]));
   }
 
   for (int l = 0; l < nlev; ++l) {

@@ -57,6 +57,9 @@ std::vector<ProjectionTerm> parse_rank_text(const Cursor& r, const Workload& w) 
     if (star == std::string::npos) parts = {term};
     else parts = {term.substr(0, star), term.substr(star + 1)};
     for (const auto& p : parts) {
+      if (p.empty())
+        r.fail("term '" + term + "' in projection '" + s +
+               "' has an empty factor; expected DIMENSION or DIMENSION*COEFFICIENT");
       if (w.dim_index(p) >= 0 && t.dim < 0) t.dim = w.dim_index(p);
       else if (w.coeff_index(p) >= 0 && t.coeff < 0) t.coeff = w.coeff_index(p);
       else r.fail("'" + p + "' in projection '" + s + "' is neither a dimension nor a coefficient" +
@@ -143,7 +146,11 @@ Workload parse_problem(const Cursor& problem) {
   std::vector<bool> seen(w.dims.size(), false);
   std::int64_t h = 0, wd = 0, hpad = 0, wpad = 0;
   std::optional<Cursor> h_at, w_at;
-  for (const auto& [key, v] : inst.entries()) {
+  auto inst_entries = inst.entries();
+  auto key_it = inst.node().begin();
+  for (const auto& [key, v] : inst_entries) {
+    Cursor key_at(key_it->first, inst.file(), v.path());
+    ++key_it;
     int d = w.dim_index(key);
     int c = w.coeff_index(key);
     if (d >= 0) {
@@ -164,9 +171,8 @@ Workload parse_problem(const Cursor& problem) {
     } else {
       std::vector<std::string> all = w.dims;
       all.insert(all.end(), w.coeff_names.begin(), w.coeff_names.end());
-      Cursor(inst.node(), inst.file(), inst.path() + "." + key)
-          .fail("'" + key + "' is not a dimension or coefficient of shape '" + w.shape_name + "'" +
-                did_you_mean(key, all) + "; dimensions are: " + join(w.dims));
+      key_at.fail("'" + key + "' is not a dimension or coefficient of shape '" + w.shape_name +
+                  "'" + did_you_mean(key, all) + "; dimensions are: " + join(w.dims));
     }
   }
   for (std::size_t d = 0; d < w.dims.size(); ++d)

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
+#include <tuple>
 
 #include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
@@ -68,10 +70,27 @@ std::optional<Cursor> Cursor::optional_any(std::initializer_list<const char*> ke
   return found;
 }
 
+// Keys must be plain names and appear once per map (yaml-cpp keeps duplicates silently).
+static void check_keys(const YAML::Node& map, const std::string& file, const std::string& path) {
+  std::vector<std::pair<std::string, int>> seen;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    Cursor at(it->first, file, path);
+    if (!it->first.IsScalar()) at.fail("keys must be plain names, not lists or maps");
+    std::string key = it->first.Scalar();
+    for (const auto& [k, line] : seen)
+      if (k == key)
+        Cursor(it->first, file, child_path(path, key))
+            .fail("key '" + key + "' is given twice in the same map (first at line " +
+                  std::to_string(line) + "); expected each key once");
+    seen.emplace_back(key, at.line());
+  }
+}
+
 void Cursor::allow_keys(const std::vector<std::string>& allowed) const {
   expect_map();
+  check_keys(node_, file_, path_);
   for (auto it = node_.begin(); it != node_.end(); ++it) {
-    std::string key = it->first.as<std::string>();
+    std::string key = it->first.Scalar();
     bool ok = false;
     for (const auto& a : allowed) ok |= (a == key);
     if (!ok) {
@@ -92,11 +111,10 @@ std::vector<Cursor> Cursor::items() const {
 
 std::vector<std::pair<std::string, Cursor>> Cursor::entries() const {
   expect_map();
+  check_keys(node_, file_, path_);
   std::vector<std::pair<std::string, Cursor>> out;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
-    if (!it->first.IsScalar())
-      Cursor(it->first, file_, path_).fail("keys must be plain names");
-    std::string key = it->first.as<std::string>();
+    std::string key = it->first.Scalar();
     out.emplace_back(key, Cursor(it->second, file_, child_path(path_, key)));
   }
   return out;
@@ -135,15 +153,95 @@ bool Cursor::boolean() const {
   fail("expected true or false, got '" + s + "'");
 }
 
+// Line (1-based) of the first byte that is not part of valid UTF-8, or 0.
+static int first_bad_utf8_line(const std::string& text) {
+  int line = 1;
+  std::size_t i = 0, n = text.size();
+  while (i < n) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') ++line;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
+    if (len == 0 || i + len > n || (len == 2 && c < 0xC2)) return line;
+    for (std::size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return line;
+    if (c == 0) return line;  // NUL bytes are not YAML text either
+    i += len;
+  }
+  return 0;
+}
+
+static std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// The last line at or before `line` that opens more `open` brackets than it closes, or 0.
+static int unclosed_line(const std::vector<std::string>& lines, int line, char open, char close) {
+  for (int l = std::min<int>(line, static_cast<int>(lines.size())); l >= 1; --l) {
+    std::string row = lines[l - 1].substr(0, lines[l - 1].find(" #"));
+    int depth = 0;
+    for (char ch : row) depth += ch == open ? 1 : ch == close ? -1 : 0;
+    if (depth > 0) return l;
+  }
+  return 0;
+}
+
+// A plainer explanation of yaml-cpp's most common syntax messages; may move `line` to where
+// the mistake is (an unclosed bracket is reported by yaml-cpp only where it gives up).
+static std::string syntax_hint(const std::string& text, int& line, const std::string& msg) {
+  auto lines = split_lines(text);
+  std::string row = line >= 1 && line <= static_cast<int>(lines.size()) ? lines[line - 1] : "";
+  std::string lead = row.substr(0, row.find_first_not_of(" \t"));
+  if (lead.find('\t') != std::string::npos)
+    return " (this line is indented with a tab; YAML indentation must use spaces)";
+  for (auto [what, open, close] : {std::tuple{"end of sequence flow", '[', ']'},
+                                   std::tuple{"end of map flow", '{', '}'}}) {
+    if (msg.find(what) == std::string::npos) continue;
+    std::string hint = std::string(" (a '") + open + "' is not closed with '" + close + "'";
+    if (int at = unclosed_line(lines, line, open, close); at > 0 && at != line) {
+      hint += "; found while reading line " + std::to_string(line);
+      line = at;
+    }
+    return hint + ")";
+  }
+  if (msg.find("illegal map value") != std::string::npos ||
+      msg.find("end of map not found") != std::string::npos ||
+      msg.find("end of sequence not found") != std::string::npos)
+    return " (check the indentation of this line against the lines above it)";
+  if (msg.find("end of string") != std::string::npos)
+    return " (a quoted string is not closed)";
+  return "";
+}
+
 YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream f(path);
+  std::ifstream f(path, std::ios::binary);
   if (!f) throw ConfigError(path, 0, "", "cannot open file");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (int bad = first_bad_utf8_line(text))
+    throw ConfigError(path, bad, "", "not valid UTF-8 text; expected a UTF-8 YAML file");
   try {
-    return YAML::Load(f);
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(path, e.mark.line + 1, "", "YAML syntax error: " + e.msg);
+    int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
+    int reported = line;
+    std::string hint = syntax_hint(text, line, e.msg);
+    std::string where = e.mark.column >= 0 && line == reported
+                            ? " at column " + std::to_string(e.mark.column + 1)
+                            : "";
+    throw ConfigError(path, line, "", "YAML syntax error" + where + ": " + e.msg + hint);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(path, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", e.msg);
+    throw ConfigError(path, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "YAML error: " + e.msg);
   }
 }
 

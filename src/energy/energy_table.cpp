@@ -55,6 +55,18 @@ std::vector<std::string> action_names(const ErtEntry& e) {
   return out;
 }
 
+[[noreturn]] void missing_entry(const EnergyInputs& in, const std::string& what,
+                                const std::string& name, std::int64_t instances) {
+  std::vector<std::string> given;
+  for (const auto& e : in.ert) given.push_back(e.name);
+  const SourceLoc& at = in.tables_loc;
+  throw ConfigError(at.file.empty() ? in.ert_file : at.file, at.line,
+                    at.key_path.empty() ? "ERT.tables" : at.key_path,
+                    "no ERT entry for " + what + " '" + name +
+                        "'; expected a table named like '<system>." + name + "[1.." +
+                        std::to_string(instances) + "]' (tables given: " + join(given) + ")");
+}
+
 }  // namespace
 
 EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
@@ -80,10 +92,7 @@ EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
     const ErtEntry* e = find_ert(in, lv.name);
     if (!e) {
       if (!lv.dummy && !lv.vector_access_energy_pj)
-        throw ConfigError(in.ert_file, 0, "ERT.tables",
-                          "no ERT entry for storage level '" + lv.name +
-                              "' (expected a table named like '<system>." + lv.name + "[1.." +
-                              std::to_string(lv.instances) + "]')");
+        missing_entry(in, "storage level", lv.name, lv.instances);
       double v = lv.vector_access_energy_pj.value_or(0.0);
       se.read_pj = se.fill_pj = se.update_pj = v;
       se.source = lv.dummy ? "none" : "user";
@@ -105,8 +114,7 @@ EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
   const ErtEntry* c = find_ert(in, arch.arithmetic.name);
   if (!c) {
     if (!arch.arithmetic.energy_pj)
-      throw ConfigError(in.ert_file, 0, "ERT.tables",
-                        "no ERT entry for the arithmetic level '" + arch.arithmetic.name + "'");
+      missing_entry(in, "the arithmetic level", arch.arithmetic.name, arch.arithmetic.instances);
     t.compute_.compute_pj = *arch.arithmetic.energy_pj;
     t.compute_.source = "user";
   } else {

@@ -20,6 +20,8 @@ double non_negative(const Cursor& c, const char* what) {
 void parse_ert(const Cursor& ert, EnergyInputs& out) {
   ert.allow_keys({"version", "tables"});
   out.ert_file = ert.file();
+  Cursor tables = ert.key("tables");
+  out.tables_loc = SourceLoc{tables.file(), tables.line(), tables.path()};
   for (const auto& t : ert.required("tables").items()) {
     t.allow_keys({"name", "actions"});
     ErtEntry e;
@@ -52,7 +54,11 @@ void parse_art(const Cursor& art, EnergyInputs& out) {
 void parse_ert_summary(const Cursor& s, EnergyInputs& out) {
   s.allow_keys({"version", "table_summary"});
   bool have_ert = !out.ert.empty();
-  if (!have_ert) out.ert_file = s.file();
+  if (!have_ert) {
+    out.ert_file = s.file();
+    Cursor tables = s.key("table_summary");
+    out.tables_loc = SourceLoc{tables.file(), tables.line(), tables.path()};
+  }
   for (const auto& t : s.required("table_summary").items()) {
     t.allow_keys({"name", "actions", "primitive_estimation(s)"});
     ErtEntry e;

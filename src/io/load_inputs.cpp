@@ -16,47 +16,6 @@ const std::vector<std::string>& top_level_keys() {
   return k;
 }
 
-// Where `key` itself is written in the map `parent` (for messages about its whole value).
-Cursor key_of(const Cursor& parent, const std::string& key) {
-  Cursor value = parent.required(key);
-  for (auto it = parent.node().begin(); it != parent.node().end(); ++it)
-    if (it->first.IsScalar() && it->first.Scalar() == key)
-      return Cursor(it->first, value.file(), value.path());
-  return value;
-}
-
-// Every storage level and the arithmetic level need an ERT table unless the architecture
-// gives their energy itself. Reported here, at the tables, so the message has a line.
-// Tables that name no component are left to EnergyTable::resolve (it suggests the name).
-void check_ert_coverage(const Cursor& tables, const ArchSpec& arch, const EnergyInputs& energy) {
-  std::vector<std::string> components = arch.level_names();
-  components.push_back(arch.arithmetic.name);
-  std::vector<std::string> table_names;
-  for (const auto& e : energy.ert) {
-    std::string n = ert_component_name(e.name);
-    bool known = false;
-    for (const auto& c : components) known |= (c == n);
-    if (!known) return;
-    table_names.push_back(e.name);
-  }
-  auto has = [&](const std::string& name) {
-    for (const auto& e : energy.ert)
-      if (ert_component_name(e.name) == name) return true;
-    return false;
-  };
-  for (const auto& lv : arch.storage)
-    if (!lv.dummy && !lv.vector_access_energy_pj && !has(lv.name))
-      tables.fail("no ERT entry for storage level '" + lv.name +
-                  "'; expected a table named like '<system>." + lv.name + "[1.." +
-                  std::to_string(lv.instances) + "]' (tables given: " +
-                  join(table_names) + ")");
-  if (!arch.arithmetic.energy_pj && !has(arch.arithmetic.name))
-    tables.fail("no ERT entry for the arithmetic level '" + arch.arithmetic.name +
-                "'; expected a table named like '<system>." + arch.arithmetic.name + "[1.." +
-                std::to_string(arch.arithmetic.instances) + "]' (tables given: " +
-                join(table_names) + ")");
-}
-
 }  // namespace
 
 Workload load_workload_file(const std::string& path) {
@@ -135,9 +94,6 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   if (auto a = get("ART")) parse_art(*a, in.energy);
   if (ert_summary) parse_ert_summary(*ert_summary, in.energy);
   if (auto a = get("ART_summary")) parse_art_summary(*a, in.energy);
-  if (ert) check_ert_coverage(key_of(*ert, "tables"), in.arch, in.energy);
-  else if (ert_summary)
-    check_ert_coverage(key_of(*ert_summary, "table_summary"), in.arch, in.energy);
   if (auto g = get("globals")) {
     g->allow_keys({"version", "environment_variables", "expression_custom_functions",
                    "accelergy_plug_ins"});

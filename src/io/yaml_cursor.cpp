@@ -52,6 +52,13 @@ Cursor Cursor::required(const std::string& key) const {
   return Cursor(n, file_, child_path(path_, key));
 }
 
+Cursor Cursor::key(const std::string& key) const {
+  Cursor value = required(key);
+  for (auto it = node_.begin(); it != node_.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == key) return Cursor(it->first, file_, value.path());
+  return value;
+}
+
 std::optional<Cursor> Cursor::optional(const std::string& key) const {
   if (!node_.IsMap()) return std::nullopt;
   YAML::Node n = node_[key];

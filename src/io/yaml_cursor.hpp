@@ -35,6 +35,8 @@ class Cursor {
   void expect_seq() const;
   [[nodiscard]] Cursor required(const std::string& key) const;
   [[nodiscard]] std::optional<Cursor> optional(const std::string& key) const;
+  // Where `key` itself is written (for messages about its value as a whole).
+  [[nodiscard]] Cursor key(const std::string& key) const;
   // First present key of several aliases.
   [[nodiscard]] std::optional<Cursor> optional_any(std::initializer_list<const char*> keys) const;
   // Errors on keys not in `allowed`, with a suggestion.

@@ -211,9 +211,7 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
   for (int l = 0; l < nlev; ++l) {
     StorageStats& st = ev.levels[l];
     // Leakage: only the utilized instances leak (the others are power-gated).
-    std::uint64_t utilized = 0;
-    for (const auto& d : st.data_spaces) utilized = std::max(utilized, d.utilized_instances);
-    st.leakage_pj = energy.storage(l).leak_pj * static_cast<double>(utilized) *
+    st.leakage_pj = energy.storage(l).leak_pj * static_cast<double>(above_x[l] * above_y[l]) *
                     static_cast<double>(ev.cycles);
     st.energy_pj = st.leakage_pj;
     for (const auto& d : st.data_spaces) st.energy_pj += d.energy_total_pj;

@@ -72,6 +72,13 @@ Mapping output_stationary() {
   return m;
 }
 
+// Evaluates and requires a valid mapping.
+Evaluation evaluated(const Workload& w, const ArchSpec& a, const Mapping& m) {
+  auto r = evaluate(w, a, table(a), m);
+  if (auto* rej = std::get_if<Rejection>(&r)) ADD_FAILURE() << rej->describe();
+  return std::holds_alternative<Evaluation>(r) ? std::get<Evaluation>(r) : Evaluation{};
+}
+
 }  // namespace
 
 // R=3, P=16, output stationary in the RF. Per P step the RF reads 3 weights, 3 inputs and
@@ -81,9 +88,8 @@ Mapping output_stationary() {
 TEST(Evaluate, OutputStationaryConv1dAccessCounts) {
   Workload w = conv1d(3, 16);
   ArchSpec a = two_level(1);
-  auto r = evaluate(w, a, table(a), output_stationary());
-  ASSERT_TRUE(std::holds_alternative<Evaluation>(r)) << std::get<Rejection>(r).describe();
-  const auto& ev = std::get<Evaluation>(r);
+  Evaluation ev = evaluated(w, a, output_stationary());
+  ASSERT_EQ(ev.levels.size(), 2u);
   const auto& rf = ev.levels[0].data_spaces;
   EXPECT_EQ(rf[0].reads, 48u);
   EXPECT_EQ(rf[0].fills, 3u);
@@ -116,9 +122,8 @@ TEST(Evaluate, SpatialMulticastOfWeights) {
   m.levels[0].temporal = {loop(0, 3), loop(1, 2)};
   m.levels[1].spatial = {loop(1, 2, Spacetime::SpaceX)};
   for (auto& l : m.levels) l.keep = {true, true, true};
-  auto r = evaluate(w, a, table(a), m);
-  ASSERT_TRUE(std::holds_alternative<Evaluation>(r)) << std::get<Rejection>(r).describe();
-  const auto& ev = std::get<Evaluation>(r);
+  Evaluation ev = evaluated(w, a, m);
+  ASSERT_EQ(ev.levels.size(), 2u);
   const auto& rf = ev.levels[0].data_spaces;
   EXPECT_EQ(rf[0].utilized_instances, 2u);
   EXPECT_EQ(rf[0].utilized_capacity, 3u);

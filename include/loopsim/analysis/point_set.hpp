@@ -4,7 +4,6 @@
 #pragma once
 
 #include <array>
-// Points are per-dimension coordinates of operations; data spaces are boxes over ranks.
 #include <cstdint>
 
 #include "loopsim/workload/workload.hpp"

@@ -29,6 +29,7 @@ struct EnergyInputs {
   std::vector<ErtEntry> ert;
   std::vector<ArtEntry> art;
   std::string ert_file;  // for messages; empty when no ERT was given
+  SourceLoc tables_loc;  // where the ERT's table list is written (for missing-entry errors)
 };
 
 struct StorageEnergy {

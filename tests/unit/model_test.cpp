@@ -177,7 +177,7 @@ TEST(Evaluate, EnergyIsLinearInTheTable) {
 TEST(Evaluate, OutermostTrafficCoversEveryTensor) {
   Workload w = conv1d(3, 16);
   ArchSpec a = two_level(1);
-  const auto& ev = std::get<Evaluation>(evaluate(w, a, table(a), output_stationary()));
+  Evaluation ev = evaluated(w, a, output_stationary());
   EXPECT_EQ(ev.compute.computes, static_cast<std::uint64_t>(w.operations()));
   for (int d = 0; d < w.num_data_spaces(); ++d) {
     const auto& s = ev.levels[1].data_spaces[d];

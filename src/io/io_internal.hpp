@@ -1,10 +1,27 @@
 // Parsers of each top-level section (private to io/).
 #pragma once
 
+#include <map>
+
 #include "loopsim/io/load.hpp"
 #include "yaml_cursor.hpp"
 
 namespace loopsim::io {
+
+// The input files merged by top-level key (like `timeloop-model *.yaml`): a key given twice
+// is an error unless one of the two is empty; an unknown top-level key is an error.
+struct MergedInputs {
+  struct Entry {
+    Cursor value, key;  // the value, and where the key itself is written
+  };
+  std::map<std::string, Entry> top;
+  std::vector<std::string> files;
+  // The section's value, or nullopt when absent or empty.
+  [[nodiscard]] std::optional<Cursor> get(const std::string& key) const;
+  // The error for a needed section that is absent or empty.
+  [[nodiscard]] ConfigError missing(const std::string& key, const std::string& what) const;
+};
+MergedInputs merge_input_files(const std::vector<std::string>& files);
 
 Workload parse_problem(const Cursor& problem);
 ArchTree parse_architecture(const Cursor& architecture);

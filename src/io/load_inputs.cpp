@@ -24,13 +24,11 @@ Workload load_workload_file(const std::string& path) {
   return parse_problem(root.required("problem"));
 }
 
-ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping) {
+MergedInputs merge_input_files(const std::vector<std::string>& files) {
   if (files.empty()) throw ConfigError("", 0, "", "no input files given");
-  // Each top-level key: its value and where the key itself is written.
-  struct TopEntry {
-    Cursor value, key;
-  };
-  std::map<std::string, TopEntry> top;
+  MergedInputs merged;
+  merged.files = files;
+  auto& top = merged.top;
   for (const auto& f : files) {
     Cursor root(load_yaml_file(f), f, "");
     if (root.is_null()) continue;
@@ -48,32 +46,42 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
                     "; expected one of: " + join(top_level_keys()));
       auto prev = top.find(key);
       if (prev == top.end()) {
-        top.emplace(key, TopEntry{value, key_at});
+        top.emplace(key, MergedInputs::Entry{value, key_at});
         continue;
       }
       if (value.is_empty()) continue;
       if (prev->second.value.is_empty()) {
-        prev->second = TopEntry{value, key_at};
+        prev->second = MergedInputs::Entry{value, key_at};
         continue;
       }
       key_at.fail("'" + key + "' is given twice: also at " + prev->second.key.file() + ":" +
                   std::to_string(prev->second.key.line()) + "; expected it in one file only");
     }
   }
-  auto get = [&](const std::string& k) -> std::optional<Cursor> {
-    auto it = top.find(k);
-    if (it == top.end() || it->second.value.is_empty()) return std::nullopt;
-    return it->second.value;
-  };
-  // A section that is needed but absent: point at an empty one when there is one.
-  auto missing = [&](const std::string& k, const std::string& what) -> ConfigError {
-    auto it = top.find(k);
-    if (it != top.end())
-      return ConfigError(it->second.key.file(), it->second.key.line(), k,
-                         "'" + k + "' is empty; expected " + what);
-    return ConfigError(files.front(), 0, k,
-                       "no top-level '" + k + "' in the input files (" + join(files) +
-                           "); expected " + what);
+  return merged;
+}
+
+std::optional<Cursor> MergedInputs::get(const std::string& k) const {
+  auto it = top.find(k);
+  if (it == top.end() || it->second.value.is_empty()) return std::nullopt;
+  return it->second.value;
+}
+
+ConfigError MergedInputs::missing(const std::string& k, const std::string& what) const {
+  auto it = top.find(k);
+  if (it != top.end())
+    return ConfigError(it->second.key.file(), it->second.key.line(), k,
+                       "'" + k + "' is empty; expected " + what);
+  return ConfigError(files.front(), 0, k,
+                     "no top-level '" + k + "' in the input files (" + join(files) +
+                         "); expected " + what);
+}
+
+ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping) {
+  MergedInputs merged = merge_input_files(files);
+  auto get = [&](const std::string& k) { return merged.get(k); };
+  auto missing = [&](const std::string& k, const std::string& what) {
+    return merged.missing(k, what);
   };
   ModelInputs in;
   in.files = files;

@@ -79,4 +79,24 @@ std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch
 EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
                     const Mapping& mapping);
 
+// Repeated evaluations of mappings of one workload on one architecture (what the mapper
+// does): holds the inputs by reference and reuses its work buffers between calls. One
+// Evaluator per thread; the referenced inputs must outlive it.
+class Evaluator {
+ public:
+  Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy)
+      : workload_(workload), arch_(arch), energy_(energy) {}
+  [[nodiscard]] EvalResult evaluate(const Mapping& mapping) {
+    return loopsim::evaluate(workload_, arch_, energy_, mapping);
+  }
+  [[nodiscard]] const Workload& workload() const { return workload_; }
+  [[nodiscard]] const ArchSpec& arch() const { return arch_; }
+  [[nodiscard]] const EnergyTable& energy() const { return energy_; }
+
+ private:
+  const Workload& workload_;
+  const ArchSpec& arch_;
+  const EnergyTable& energy_;
+};
+
 }  // namespace loopsim

@@ -1,12 +1,16 @@
 // loopsim command line. Only main() catches: ConfigError -> "file:line: key: message",
 // exit 2; a rejected mapping -> exit 3; anything else -> exit 1.
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "loopsim/core/error.hpp"
 #include "loopsim/io/emit.hpp"
+#include "loopsim/core/text.hpp"
 #include "loopsim/io/load.hpp"
 
 namespace fs = std::filesystem;
@@ -42,6 +46,85 @@ int run_model(const std::vector<std::string>& files, const std::string& out_dir,
   return 0;
 }
 
+std::atomic<bool> g_stop{false};
+extern "C" void on_sigint(int) { g_stop.store(true); }
+
+struct MapOptions {
+  std::vector<std::string> files;
+  std::string out_dir = ".";
+  std::string algorithm;
+  int threads = -1;
+  double time_budget = -1;
+  std::int64_t seed = -1;
+  bool quiet = false;
+};
+
+int run_map(const MapOptions& o) {
+  io::MapperInputs in = io::load_mapper_inputs(o.files);
+  MapperSettings s = in.settings;
+  if (!o.algorithm.empty()) {
+    auto a = algorithm_from_string(o.algorithm);
+    if (!a)
+      throw ConfigError("--algorithm", 0, "--algorithm",
+                        "unknown algorithm '" + o.algorithm + "'; expected one of: " +
+                            join(algorithm_names()));
+    s.algorithm = *a;
+  }
+  if (o.threads >= 0) s.threads = o.threads;
+  if (o.time_budget >= 0) s.time_budget_s = o.time_budget;
+  if (o.seed >= 0) s.seed = static_cast<std::uint64_t>(o.seed);
+  EnergyTable table = EnergyTable::resolve(in.model.arch, in.model.energy);
+  std::signal(SIGINT, on_sigint);
+  bool show = s.live_status && !o.quiet;
+  auto progress = [&](const Progress& p) {
+    if (!show) return;
+    double rate = p.seconds > 0 ? static_cast<double>(p.evaluated) / p.seconds : 0;
+    std::fprintf(stderr, "\rloopsim map: %llu tried, %llu valid, best %.6g, %.0f/s, %.1f s",
+                 static_cast<unsigned long long>(p.evaluated),
+                 static_cast<unsigned long long>(p.valid), p.best_metric, rate, p.seconds);
+    if (p.fraction_done > 0 && p.fraction_done < 1)
+      std::fprintf(stderr, ", ETA %.0f s", p.seconds * (1 - p.fraction_done) / p.fraction_done);
+    std::fprintf(stderr, "   ");
+    std::fflush(stderr);
+  };
+  SearchResult r = search_mappings(in.model.workload, in.model.arch, table, in.constraints, s,
+                                   &g_stop, progress);
+  std::signal(SIGINT, SIG_DFL);
+  if (show) std::fprintf(stderr, "\n");
+  const auto& st = r.stats;
+  auto table_out = [&](std::ostream& os) {
+    os << "Search: " << st.algorithm << ", " << st.threads << " thread(s), " << st.evaluated
+       << " evaluated, " << st.valid << " valid, " << st.seconds << " s"
+       << (st.proven_optimal ? ", proven optimal" : "")
+       << (st.interrupted ? ", interrupted" : "") << "\n";
+    os << "Rejected mappings by reason:\n";
+    const char* names[] = {"capacity", "fan-out", "instances", "min-utilization", "mapping"};
+    for (std::size_t i = 0; i < st.rejected.size(); ++i)
+      os << "  " << names[i] << ": " << st.rejected[i] << "\n";
+    os << "  constraint (cut before evaluation): " << st.constraint_rejected << "\n";
+  };
+  if (!r.best) {
+    std::cerr << "loopsim map: no valid mapping found.\n";
+    table_out(std::cerr);
+    return 3;
+  }
+  if (!o.quiet || s.diagnostics) table_out(std::cerr);
+  io::EmitContext ctx{in.model.workload, in.model.arch, table, *r.best, *r.eval};
+  std::error_code ec;
+  fs::create_directories(o.out_dir, ec);
+  if (ec) throw ConfigError(o.out_dir, 0, "-o", "cannot create the output directory: " + ec.message());
+  fs::path dir(o.out_dir);
+  std::string prefix = s.out_prefix.empty() || s.out_prefix == "timeloop-mapper" ? "loopsim-mapper"
+                                                                                 : s.out_prefix;
+  write_file(dir / (prefix + ".stats.txt"), [&](std::ostream& os) { io::write_stats_txt(os, ctx); });
+  write_file(dir / (prefix + ".map.txt"), [&](std::ostream& os) { io::write_map_txt(os, ctx); });
+  write_file(dir / (prefix + ".stats.json"),
+             [&](std::ostream& os) { io::write_mapper_stats_json(os, ctx, st); });
+  write_file(dir / (prefix + ".map.yaml"), [&](std::ostream& os) { io::write_map_yaml(os, ctx); });
+  if (!o.quiet) io::write_summary(std::cout, ctx);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,6 +140,23 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   model->add_option("-o,--output", out_dir, "Output directory (default: .)");
   model->add_flag("-q,--quiet", quiet, "Do not print the summary");
+  MapOptions mo;
+  auto* map = app.add_subcommand(
+      "map", "Search the mapspace for the best mapping (like timeloop-mapper)");
+  map->add_option("files", mo.files,
+                  "YAML files: problem, architecture, constraints, mapper settings, ERT, ART ...")
+      ->required()
+      ->check(CLI::ExistingFile);
+  map->add_option("-o,--output", mo.out_dir, "Output directory (default: .)");
+  map->add_option("--algorithm", mo.algorithm,
+                  "auto, optimal, anneal, exhaustive, linear_pruned, random, random_pruned, "
+                  "hybrid (overrides mapper.algorithm)");
+  map->add_option("--threads", mo.threads, "Threads (overrides mapper.num_threads; 0: all)")
+      ->check(CLI::Range(0, 1024));
+  map->add_option("--time-budget", mo.time_budget, "Seconds (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  map->add_option("--seed", mo.seed, "Random seed")->check(CLI::NonNegativeNumber);
+  map->add_flag("-q,--quiet", mo.quiet, "No progress line, summary or search table");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -65,6 +165,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*model) return run_model(files, out_dir, quiet);
+    if (*map) return run_map(mo);
   } catch (const ConfigError& e) {
     std::cerr << e.file() << ":" << e.line() << ": " << (e.key_path().empty() ? "" : e.key_path() + ": ")
               << e.message() << "\n";

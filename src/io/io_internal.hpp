@@ -32,6 +32,25 @@ void parse_art(const Cursor& art, EnergyInputs& out);
 void parse_ert_summary(const Cursor& ert, EnergyInputs& out);
 void parse_art_summary(const Cursor& art, EnergyInputs& out);
 
+// Shared by the mapping and constraint parsers: a permutation (string or list, innermost
+// first), a target level (a storage level, or a container's spatial level), a data-space list.
+std::vector<int> parse_permutation(const Cursor& c, const Workload& w);
+int resolve_target(const Cursor& t, const ArchSpec& arch);
+std::vector<bool> data_space_list(const Cursor& c, const Workload& w);
+
+// v0.4 `constraints:` written on an architecture node, kept for the mapper.
+struct NodeConstraint {
+  std::string node;  // the node's name
+  NodeKind kind = NodeKind::Component;
+  std::int64_t spatial = 1;  // container fan-out (meshX * meshY)
+  Cursor value;
+};
+ArchTree parse_architecture(const Cursor& architecture, std::vector<NodeConstraint>* constraints);
+
+Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
+                              const Workload& w, const ArchSpec& arch);
+MapperSettings parse_mapper_settings(const std::optional<Cursor>& mapper);
+
 // Splits "PE[0..167]" into ("PE", 168); no range gives (name, 1).
 std::pair<std::string, std::int64_t> split_name_range(const Cursor& where, const std::string& name);
 

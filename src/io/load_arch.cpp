@@ -76,7 +76,14 @@ std::string component_class(const Cursor& n) {
   return cls->str();
 }
 
-void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent) {
+void keep_constraints(const Cursor& n, const HierarchyNode& node, std::vector<NodeConstraint>* out) {
+  auto c = n.optional("constraints");
+  if (!c || c->is_empty() || !out) return;
+  out->push_back(NodeConstraint{node.name, node.kind, node.spatial_x * node.spatial_y, *c});
+}
+
+void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
+                     std::vector<NodeConstraint>* constraints) {
   int scope = parent;
   for (const auto& n : list.items()) {
     std::string tag = n.tag();
@@ -88,13 +95,16 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent) {
       if (tag == "!Hierarchical") node.kind = NodeKind::Container;
       node.name = n.optional("name") ? n.required("name").str() : "";
       if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
+      keep_constraints(n, node, constraints);
       int id = tree.add(scope, node);
-      parse_v04_nodes(n.required("nodes"), tree, id);
+      parse_v04_nodes(n.required("nodes"), tree, id, constraints);
       continue;
     }
     if (tag == "!Nothing") {
       n.allow_keys({"constraints", "name"});
       node.kind = NodeKind::Nothing;
+      if (auto nm = n.optional("name")) node.name = nm->str();
+      keep_constraints(n, node, constraints);
       tree.add(scope, node);
       continue;
     }
@@ -109,6 +119,7 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent) {
         if (auto x = sp->optional("meshX")) node.spatial_x = x->positive_integer();
         if (auto y = sp->optional("meshY")) node.spatial_y = y->positive_integer();
       }
+      keep_constraints(n, node, constraints);
       scope = tree.add(scope, node);  // everything after a container is inside it
       continue;
     }
@@ -123,6 +134,7 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent) {
       if (auto sc = n.optional("subclass")) node.subclass = sc->str();
       if (node.cls == "storage" && !node.subclass.empty()) node.cls = node.subclass;
       if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
+      keep_constraints(n, node, constraints);
       tree.add(scope, node);
       continue;
     }
@@ -182,13 +194,15 @@ std::pair<std::string, std::int64_t> split_name_range(const Cursor& where, const
   }
 }
 
-ArchTree parse_architecture(const Cursor& a) {
+ArchTree parse_architecture(const Cursor& a) { return parse_architecture(a, nullptr); }
+
+ArchTree parse_architecture(const Cursor& a, std::vector<NodeConstraint>* constraints) {
   a.expect_map();
   a.allow_keys({"version", "nodes", "subtree", "local"});
   ArchTree tree;
   if (auto nodes = a.optional("nodes")) {
     if (a.optional("subtree")) a.fail("use either 'nodes' (v0.4) or 'subtree' (v0.2/v0.3)");
-    parse_v04_nodes(*nodes, tree, -1);
+    parse_v04_nodes(*nodes, tree, -1, constraints);
   } else if (auto sub = a.optional("subtree")) {
     for (const auto& s : sub->items()) parse_subtree(s, tree, -1);
   } else {

@@ -74,6 +74,16 @@ std::map<int, Factor> parse_factors(const Cursor& c, const Workload& w) {
   return out;
 }
 
+struct LevelDirectives {
+  std::optional<std::map<int, Factor>> temporal_factors, spatial_factors;
+  std::vector<int> temporal_perm, spatial_perm;
+  std::optional<std::int64_t> split;
+  std::optional<Cursor> temporal_at, spatial_at;
+  std::optional<Cursor> temporal_factors_at, spatial_factors_at;  // the 'factors' keys
+};
+
+}  // namespace
+
 std::vector<int> parse_permutation(const Cursor& c, const Workload& w) {
   std::vector<std::string> names;
   if (c.is_seq()) {
@@ -137,15 +147,6 @@ std::vector<bool> data_space_list(const Cursor& c, const Workload& w) {
   return out;
 }
 
-struct LevelDirectives {
-  std::optional<std::map<int, Factor>> temporal_factors, spatial_factors;
-  std::vector<int> temporal_perm, spatial_perm;
-  std::optional<std::int64_t> split;
-  std::optional<Cursor> temporal_at, spatial_at;
-  std::optional<Cursor> temporal_factors_at, spatial_factors_at;  // the 'factors' keys
-};
-
-}  // namespace
 
 Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) {
   const int nlev = arch.num_storage_levels();

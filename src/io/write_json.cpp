@@ -2,10 +2,13 @@
 #include <nlohmann/json.hpp>
 
 #include "loopsim/io/emit.hpp"
+#include "loopsim/mapper/search.hpp"
 
 namespace loopsim::io {
 
-void write_stats_json(std::ostream& out, const EmitContext& c) {
+namespace {
+
+nlohmann::json stats_json(const EmitContext& c) {
   using nlohmann::json;
   const auto& ev = c.eval;
   const auto& w = c.workload;
@@ -74,6 +77,36 @@ void write_stats_json(std::ostream& out, const EmitContext& c) {
     levels.push_back(lv);
   }
   j["levels"] = levels;
+  return j;
+}
+
+}  // namespace
+
+void write_stats_json(std::ostream& out, const EmitContext& c) {
+  out << stats_json(c).dump(2) << "\n";
+}
+
+void write_mapper_stats_json(std::ostream& out, const EmitContext& c, const SearchStats& s) {
+  nlohmann::json j = stats_json(c);
+  nlohmann::json rej = {{"capacity", s.rejected[static_cast<std::size_t>(RejectReason::Capacity)]},
+                        {"fanout", s.rejected[static_cast<std::size_t>(RejectReason::Fanout)]},
+                        {"instances", s.rejected[static_cast<std::size_t>(RejectReason::Instances)]},
+                        {"min_utilization",
+                         s.rejected[static_cast<std::size_t>(RejectReason::MinUtilization)]},
+                        {"mapping", s.rejected[static_cast<std::size_t>(RejectReason::Mapping)]},
+                        {"constraint_or_pruned", s.constraint_rejected}};
+  j["search"] = {{"algorithm", s.algorithm},
+                 {"evaluated", s.evaluated},
+                 {"valid", s.valid},
+                 {"seconds", s.seconds},
+                 {"threads", s.threads},
+                 {"valid_per_second", s.seconds > 0 ? static_cast<double>(s.valid) / s.seconds : 0.0},
+                 {"evaluated_per_second",
+                  s.seconds > 0 ? static_cast<double>(s.evaluated) / s.seconds : 0.0},
+                 {"proven_optimal", s.proven_optimal},
+                 {"interrupted", s.interrupted},
+                 {"space_size", s.space_size},
+                 {"rejections", rej}};
   out << j.dump(2) << "\n";
 }
 

@@ -7,6 +7,7 @@
 #include "loopsim/arch/arch_spec.hpp"
 #include "loopsim/energy/energy_table.hpp"
 #include "loopsim/mapping/mapping.hpp"
+#include "loopsim/mapper/search.hpp"
 #include "loopsim/model/evaluate.hpp"
 
 namespace loopsim::io {
@@ -22,6 +23,10 @@ struct EmitContext {
 void write_stats_txt(std::ostream& out, const EmitContext& ctx);
 void write_map_txt(std::ostream& out, const EmitContext& ctx);
 void write_stats_json(std::ostream& out, const EmitContext& ctx);
+// stats.json of a mapper run: the evaluation of the best mapping plus a `search` object.
+void write_mapper_stats_json(std::ostream& out, const EmitContext& ctx, const SearchStats& s);
+// The mapping as Timeloop-style mapping YAML (`mapping:` directives), loadable by `loopsim model`.
+void write_map_yaml(std::ostream& out, const EmitContext& ctx);
 // The short summary printed on stdout.
 void write_summary(std::ostream& out, const EmitContext& ctx);
 

@@ -9,6 +9,7 @@
 
 #include "loopsim/arch/arch_spec.hpp"
 #include "loopsim/energy/energy_table.hpp"
+#include "loopsim/mapper/constraints.hpp"
 #include "loopsim/mapping/mapping.hpp"
 #include "loopsim/workload/workload.hpp"
 
@@ -29,6 +30,15 @@ struct ModelInputs {
 // Merges the files; a top-level key given twice is an error unless one of the two is empty.
 // `purpose` is "model" or "map" (what the keys are for, in messages).
 ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping);
+
+// Inputs of `loopsim map`: the model inputs (a mapping is not needed), the constraints
+// from the architecture nodes and the constraint sections, and the `mapper:` settings.
+struct MapperInputs {
+  ModelInputs model;
+  Constraints constraints;
+  MapperSettings settings;
+};
+MapperInputs load_mapper_inputs(const std::vector<std::string>& files);
 
 // Individual parsers, exposed for tests.
 Workload load_workload_file(const std::string& path);

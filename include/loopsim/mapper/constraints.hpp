@@ -1,0 +1,68 @@
+// Mapspace constraints (resolved to level, dimension and data-space indices) and mapper
+// settings. Parsed from YAML in io/ (load_constraints.cpp); used by the mapspace.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loopsim/arch/arch_spec.hpp"
+#include "loopsim/workload/workload.hpp"
+
+namespace loopsim {
+
+// Allowed range of one loop factor (factors: D=n, D<=n, D>=n).
+struct FactorRange {
+  std::int64_t min = 1;
+  std::int64_t max = std::numeric_limits<std::int64_t>::max();
+};
+
+enum class KeepRule : std::int8_t { Free, Keep, Bypass };
+
+struct LevelConstraints {
+  std::vector<FactorRange> temporal;  // per dimension
+  std::vector<FactorRange> spatial;   // per dimension
+  std::vector<int> temporal_perm;     // innermost first; partial: listed dims innermost
+  std::vector<int> spatial_perm;      // innermost first
+  std::optional<std::int64_t> split;  // spatial dims at permutation index < split are X
+  std::vector<KeepRule> keep;         // per data space
+  double min_spatial_utilization = 0; // fraction of the level's fan-out used
+  std::vector<bool> no_reuse;         // per data space: no temporal reuse at this level
+  std::vector<SourceLoc> where;       // where each constraint on this level was written
+};
+
+struct Constraints {
+  std::vector<LevelConstraints> levels;  // per storage level, innermost first
+  // Sized for a workload and an architecture, with no restriction.
+  static Constraints unconstrained(const Workload& w, const ArchSpec& arch);
+};
+
+enum class Metric { Energy, Delay, Edp, LastLevelAccesses };
+enum class Algorithm { Auto, Exhaustive, LinearPruned, Random, RandomPruned, Hybrid, Optimal,
+                       Anneal };
+
+const char* to_string(Algorithm a);
+const char* to_string(Metric m);
+std::optional<Algorithm> algorithm_from_string(const std::string& s);
+std::vector<std::string> algorithm_names();
+
+struct MapperSettings {
+  std::vector<Metric> metrics = {Metric::Edp};  // prioritized
+  int threads = 0;                    // 0: all hardware threads
+  std::int64_t timeout = 0;           // consecutive invalid mappings per thread; 0: no limit
+  std::int64_t victory_condition = 0; // consecutive valid non-improving; 0: no limit
+  std::int64_t search_size = 0;       // valid mappings per thread; 0: no limit
+  Algorithm algorithm = Algorithm::Auto;
+  std::int64_t max_permutations_per_if_visit = 16;
+  std::uint64_t seed = 1;
+  double time_budget_s = 0;           // 0: no limit
+  bool live_status = true;            // progress line on stderr
+  bool diagnostics = false;           // print the rejection table even when a mapping is found
+  std::int64_t sync_interval = 0;     // accepted; threads share the best at the end
+  bool log_stats = false;             // print per-thread statistics at the end
+  std::string out_prefix;             // empty: loopsim-mapper
+};
+
+}  // namespace loopsim

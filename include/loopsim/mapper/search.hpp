@@ -1,0 +1,117 @@
+// The mapspace (factorizations over temporal and spatial levels, loop orders, keep/bypass)
+// and the search algorithms over it. Every candidate is evaluated with Evaluator.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "loopsim/mapper/constraints.hpp"
+#include "loopsim/model/evaluate.hpp"
+
+namespace loopsim {
+
+// One point of the mapspace: a factorization choice per dimension, a keep-mask choice per
+// level and a loop order per level.
+struct MapPoint {
+  std::vector<int> factorization;           // per dim: index into MapSpace::factorizations(d)
+  std::vector<int> keep;                    // per level: index into MapSpace::keep_options(l)
+  std::vector<std::vector<int>> perm;       // per level: free non-trivial dims, innermost first
+};
+
+class MapSpace {
+ public:
+  MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c);
+
+  // A slot is where a dimension's factor goes: the temporal loop of a level, or its
+  // spatial X or Y loop.
+  struct Slot {
+    int level = 0;
+    Spacetime st = Spacetime::Time;
+  };
+  [[nodiscard]] const std::vector<Slot>& slots() const { return slots_; }
+  // Per dim: every ordered factorization of the bound over the slots allowed by the
+  // constraints (each a factor per slot).
+  [[nodiscard]] const std::vector<std::vector<std::int64_t>>& factorizations(int d) const {
+    return facts_[static_cast<std::size_t>(d)];
+  }
+  [[nodiscard]] const std::vector<std::vector<bool>>& keep_options(int l) const {
+    return keeps_[static_cast<std::size_t>(l)];
+  }
+  // Fan-out and spatial-utilization check of a full factorization choice.
+  [[nodiscard]] bool spatial_ok(const std::vector<int>& fact) const;
+  // Non-trivial temporal dims at a level that the constraints do not order (they are
+  // permuted freely, outside the constrained ones), in dimension order.
+  [[nodiscard]] std::vector<int> free_dims(const std::vector<int>& fact, int level) const;
+  [[nodiscard]] std::vector<int> fixed_dims(const std::vector<int>& fact, int level) const;
+  [[nodiscard]] std::int64_t factor(const std::vector<int>& fact, int d, int slot) const {
+    return facts_[static_cast<std::size_t>(d)][static_cast<std::size_t>(fact[static_cast<std::size_t>(d)])]
+                 [static_cast<std::size_t>(slot)];
+  }
+  // Total spatial product (for a lower bound on cycles).
+  [[nodiscard]] std::int64_t spatial_product(const std::vector<int>& fact) const;
+  // Number of distinct mappings (factorizations x keep masks x loop orders), as a double.
+  [[nodiscard]] double size() const { return size_; }
+  // Writes the mapping of a point into `out` (reusing its storage).
+  void build(const MapPoint& p, Mapping& out) const;
+  // Whether a keep-mask combination keeps every data space somewhere.
+  [[nodiscard]] bool keeps_ok(const std::vector<int>& keep) const;
+  [[nodiscard]] int num_levels() const { return nlev_; }
+  [[nodiscard]] int num_dims() const { return ndim_; }
+
+ private:
+  const Workload& w_;
+  const ArchSpec& arch_;
+  const Constraints& c_;
+  int nlev_ = 0, ndim_ = 0;
+  std::vector<Slot> slots_;
+  std::vector<int> temporal_slot_;  // per level, -1 when none
+  std::vector<std::vector<std::vector<std::int64_t>>> facts_;
+  std::vector<std::vector<std::vector<bool>>> keeps_;
+  double size_ = 0;
+};
+
+struct SearchStats {
+  std::uint64_t evaluated = 0;  // candidates given to the evaluator
+  std::uint64_t valid = 0;
+  std::array<std::uint64_t, 5> rejected{};  // by RejectReason
+  std::uint64_t constraint_rejected = 0;   // cut before evaluation (fan-out/utilization
+                                            // constraints, capacity known from another order)
+  double seconds = 0;
+  int threads = 1;
+  bool proven_optimal = false;
+  bool interrupted = false;
+  std::string algorithm;
+  double space_size = 0;
+};
+
+struct SearchResult {
+  std::optional<Mapping> best;
+  std::optional<Evaluation> eval;
+  SearchStats stats;
+};
+
+// Progress as the search runs (called about twice a second from one thread).
+struct Progress {
+  std::uint64_t evaluated = 0, valid = 0;
+  double best_metric = 0;  // first metric of the best so far; 0 when none
+  double seconds = 0;
+  double fraction_done = -1;  // enumerating searches; -1 when unknown
+};
+
+// Runs the search. `stop` (may be null) is polled between candidates: set it from a signal
+// handler to stop within a second with the best found so far.
+SearchResult search_mappings(const Workload& w, const ArchSpec& arch, const EnergyTable& energy,
+                             const Constraints& c, const MapperSettings& s,
+                             const std::atomic<bool>* stop,
+                             const std::function<void(const Progress&)>& progress);
+
+// Metric vector of an evaluation for the given priority list (smaller is better).
+std::vector<double> metric_values(const Evaluation& e, const std::vector<Metric>& metrics);
+
+}  // namespace loopsim

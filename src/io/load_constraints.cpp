@@ -1,0 +1,347 @@
+// Mapspace constraints and mapper settings:
+//  - v0.4 node constraints: `constraints: {temporal: {...}, spatial: {...}, dataspace: {...}}`
+//    on !Component (its level), !Container with `spatial:` (its inter_<name>_spatial level);
+//  - files: `constraints`, `mapspace_constraints`, `architecture_constraints`,
+//    `mapspace: {constraints|targets}`: a list of targets, or {targets: [...]}, each
+//    {target, type: temporal|spatial|bypass|datatype|dataspace|utilization, ...};
+//  - `mapper:` settings (Timeloop's keys and loopsim's seed, time_budget_s).
+#include <cctype>
+
+#include "io_internal.hpp"
+#include "loopsim/core/text.hpp"
+#include "loopsim/mapper/constraints.hpp"
+
+namespace loopsim::io {
+
+namespace {
+
+// factors: "R=1 P<=4 K>=2", "R=1,P=1", [N=1, C=1], or the old "R1 P1".
+void parse_factor_constraints(const Cursor& c, const Workload& w, std::vector<FactorRange>& out,
+                              std::vector<bool>& mentioned) {
+  std::string text;
+  if (c.is_seq()) {
+    for (const auto& item : c.items()) text += item.str() + " ";
+  } else {
+    text = c.str();
+  }
+  std::size_t i = 0, n = text.size();
+  auto skip = [&]() {
+    while (i < n && (std::isspace(static_cast<unsigned char>(text[i])) || text[i] == ',')) ++i;
+  };
+  skip();
+  while (i < n) {
+    std::size_t start = i;
+    while (i < n && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_') &&
+           !(i > start && std::isdigit(static_cast<unsigned char>(text[i])) &&
+             w.dim_index(text.substr(start, i - start)) >= 0))
+      ++i;
+    std::string name = text.substr(start, i - start);
+    if (name.empty())
+      c.fail("bad factors '" + text + "': expected a dimension name at '" + text.substr(start) +
+             "'");
+    int d = w.dim_index(name);
+    if (d < 0)
+      c.fail("unknown dimension '" + name + "'" + did_you_mean(name, w.dims) +
+             "; dimensions are: " + join(w.dims));
+    std::string op = "=";
+    if (text.compare(i, 2, "<=") == 0 || text.compare(i, 2, ">=") == 0) {
+      op = text.substr(i, 2);
+      i += 2;
+    } else if (i < n && text[i] == '=') {
+      ++i;
+    }
+    std::size_t ds = i;
+    while (i < n && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    if (ds == i || i - ds > 15)
+      c.fail("bad factors '" + text + "': expected a whole number after " + name + op);
+    std::int64_t v = std::stoll(text.substr(ds, i - ds));
+    if (v <= 0) c.fail("factor of " + name + " must be at least 1");
+    if (mentioned[static_cast<std::size_t>(d)])
+      c.fail("dimension " + name + " is constrained twice in '" + text + "'");
+    mentioned[static_cast<std::size_t>(d)] = true;
+    auto& r = out[static_cast<std::size_t>(d)];
+    if (op == "=") { r.min = std::max(r.min, v); r.max = std::min(r.max, v); }
+    else if (op == "<=") r.max = std::min(r.max, v);
+    else r.min = std::max(r.min, v);
+    if (r.min > r.max)
+      c.fail("the factor constraints on " + name + " cannot all hold (another constraint on "
+             "this level already excludes " + op + std::to_string(v) + ")");
+    std::int64_t bound = w.bounds[static_cast<std::size_t>(d)];
+    if ((op == "=" && bound % v != 0) || (op == ">=" && v > bound))
+      c.fail("factor " + name + op + std::to_string(v) + " cannot hold: the bound of " + name +
+             " is " + std::to_string(bound) + " and factors divide it");
+    skip();
+  }
+}
+
+double fraction(const Cursor& c) {
+  double v = c.number();
+  if (v < 0 || v > 1) c.fail("expected a fraction between 0 and 1");
+  return v;
+}
+
+struct Applier {
+  const Workload& w;
+  const ArchSpec& arch;
+  Constraints& out;
+
+  void keep_bypass(const Cursor& t, int l) {
+    auto& lc = out.levels[static_cast<std::size_t>(l)];
+    for (const char* key : {"keep", "bypass"}) {
+      auto list = t.optional(key);
+      if (!list) continue;
+      auto ds = data_space_list(*list, w);
+      KeepRule rule = std::string(key) == "keep" ? KeepRule::Keep : KeepRule::Bypass;
+      for (int i = 0; i < w.num_data_spaces(); ++i) {
+        if (!ds[static_cast<std::size_t>(i)]) continue;
+        auto& k = lc.keep[static_cast<std::size_t>(i)];
+        if (k != KeepRule::Free && k != rule)
+          list->fail("data space '" + w.data_spaces[static_cast<std::size_t>(i)].name +
+                     "' is both kept and bypassed at " + arch.storage[static_cast<std::size_t>(l)].name);
+        if (rule == KeepRule::Keep && arch.storage[static_cast<std::size_t>(l)].dummy)
+          list->fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
+                     "' is a container's spatial fan-out and cannot keep data");
+        k = rule;
+      }
+    }
+  }
+
+  void factors_perm(const Cursor& t, int l, bool spatial) {
+    auto& lc = out.levels[static_cast<std::size_t>(l)];
+    auto& ranges = spatial ? lc.spatial : lc.temporal;
+    std::vector<bool> mentioned(static_cast<std::size_t>(w.num_dims()), false);
+    if (auto f = t.optional("factors")) parse_factor_constraints(*f, w, ranges, mentioned);
+    for (const char* key : {"default_max_factor", "default_min_factor"}) {
+      auto v = t.optional(key);
+      if (!v) continue;
+      std::int64_t x = v->positive_integer();
+      for (int d = 0; d < w.num_dims(); ++d) {
+        if (mentioned[static_cast<std::size_t>(d)]) continue;
+        auto& r = ranges[static_cast<std::size_t>(d)];
+        if (std::string(key) == "default_max_factor") r.max = std::min(r.max, x);
+        else r.min = std::max(r.min, x);
+      }
+    }
+    if (auto p = t.optional("permutation")) {
+      auto perm = parse_permutation(*p, w);
+      auto& dst = spatial ? lc.spatial_perm : lc.temporal_perm;
+      if (!dst.empty() && dst != perm)
+        p->fail("a different permutation is already given for this level");
+      dst = perm;
+    }
+    if (auto s = t.optional("split")) {
+      if (!spatial) s->fail("'split' applies to spatial constraints only");
+      std::int64_t v = s->integer();
+      if (v < 0) s->fail("split must be >= 0");
+      lc.split = v;
+    }
+    for (const char* key : {"min_utilization", "utilization"}) {
+      if (auto u = t.optional(key)) {
+        if (!spatial) u->fail(std::string("'") + key + "' applies to spatial constraints only");
+        lc.min_spatial_utilization = std::max(lc.min_spatial_utilization, fraction(*u));
+      }
+    }
+    if (auto nr = t.optional("no_reuse"))
+      nr->fail("'no_reuse' is not supported by loopsim's mapper yet; remove it");
+  }
+
+  // One entry of a `targets:` list.
+  void target(const Cursor& t) {
+    t.expect_map();
+    t.allow_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass",
+                  "default_max_factor", "default_min_factor", "min_utilization",
+                  "utilization", "no_reuse", "min"});
+    int l = resolve_target(t.required("target"), arch);
+    Cursor type = t.required("type");
+    std::string ty = type.str();
+    static const std::vector<std::string> types = {"temporal", "spatial", "bypass", "datatype",
+                                                   "dataspace", "utilization"};
+    if (ty == "temporal" || ty == "spatial") {
+      for (const char* k : {"keep", "bypass", "min"})
+        if (auto x = t.optional(k)) x->fail(std::string("'") + k + "' does not belong in a " + ty + " constraint");
+      factors_perm(t, l, ty == "spatial");
+    } else if (ty == "bypass" || ty == "datatype" || ty == "dataspace") {
+      for (const char* k : {"factors", "permutation", "split", "min"})
+        if (auto x = t.optional(k)) x->fail(std::string("'") + k + "' does not belong in a " + ty + " constraint");
+      keep_bypass(t, l);
+    } else if (ty == "utilization") {
+      auto m = t.optional_any({"min", "min_utilization", "utilization"});
+      if (!m) t.fail("a utilization constraint needs 'min' (a fraction of the fan-out)");
+      auto& lc = out.levels[static_cast<std::size_t>(l)];
+      lc.min_spatial_utilization = std::max(lc.min_spatial_utilization, fraction(*m));
+    } else {
+      type.fail("unknown constraint type '" + ty + "'" + did_you_mean(ty, types) +
+                "; expected one of: " + join(types));
+    }
+  }
+
+  void target_list(const Cursor& c) {
+    if (c.is_empty()) return;
+    if (c.is_map()) {
+      c.allow_keys({"version", "targets", "constraints", "template"});
+      if (auto tpl = c.optional("template"); tpl && tpl->str() != "uber")
+        tpl->fail("unknown mapspace template '" + tpl->str() + "'; loopsim supports 'uber'");
+      for (const char* k : {"targets", "constraints"})
+        if (auto t = c.optional(k); t && !t->is_empty()) target_list(*t);
+      return;
+    }
+    c.expect_seq();
+    for (const auto& t : c.items()) target(t);
+  }
+
+  void node(const NodeConstraint& nc) {
+    const Cursor& c = nc.value;
+    c.expect_map();
+    int l = -1;
+    if (nc.kind == NodeKind::Component) {
+      l = arch.find_level(nc.node);
+    } else if (nc.kind == NodeKind::Container && nc.spatial > 1) {
+      l = arch.find_level("inter_" + nc.node + "_spatial");
+    }
+    if (nc.kind == NodeKind::Nothing || nc.kind == NodeKind::Parallel) {
+      // A !Nothing or !Parallel has no storage level: only data-space names are checked.
+      c.allow_keys({"dataspace"});
+      if (auto ds = c.optional("dataspace")) {
+        ds->allow_keys({"keep", "bypass"});
+        for (const char* k : {"keep", "bypass"})
+          if (auto x = ds->optional(k)) (void)data_space_list(*x, w);
+      }
+      return;
+    }
+    if (l < 0) {
+      if (nc.kind == NodeKind::Container)
+        c.fail("constraints on container '" + nc.node + "', which has no spatial fan-out "
+               "(no `spatial: {meshX, meshY}`); put them on a component");
+      return;  // a compute component: only `constraints` keys below are checked
+    }
+    c.allow_keys({"temporal", "spatial", "dataspace"});
+    if (auto t = c.optional("temporal")) {
+      t->allow_keys({"factors", "permutation", "default_max_factor", "default_min_factor",
+                     "no_reuse"});
+      factors_perm(*t, l, false);
+    }
+    if (auto s = c.optional("spatial")) {
+      s->allow_keys({"factors", "permutation", "split", "default_max_factor",
+                     "default_min_factor", "min_utilization", "utilization", "no_reuse"});
+      factors_perm(*s, l, true);
+    }
+    if (auto d = c.optional("dataspace")) {
+      d->allow_keys({"keep", "bypass", "no_reuse"});
+      if (auto nr = d->optional("no_reuse"))
+        nr->fail("'no_reuse' is not supported by loopsim's mapper yet; remove it");
+      keep_bypass(*d, l);
+    }
+  }
+};
+
+std::int64_t count_or_none(const Cursor& c) {
+  if (c.is_null()) return 0;
+  std::int64_t v = c.integer();
+  if (v < 0) c.fail("expected a whole number >= 0 (0: no limit)");
+  return v;
+}
+
+}  // namespace
+
+Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
+                              const Workload& w, const ArchSpec& arch) {
+  Constraints out = Constraints::unconstrained(w, arch);
+  Applier ap{w, arch, out};
+  for (const auto& nc : nodes) ap.node(nc);
+  for (const char* k : {"constraints", "mapspace_constraints", "architecture_constraints",
+                        "mapspace"})
+    if (auto c = merged.get(k)) ap.target_list(*c);
+  return out;
+}
+
+MapperSettings parse_mapper_settings(const std::optional<Cursor>& m) {
+  MapperSettings s;
+  if (!m || m->is_empty()) return s;
+  m->expect_map();
+  m->allow_keys({"version", "optimization_metric", "optimization_metrics", "num_threads",
+                 "timeout", "victory_condition", "search_size", "algorithm", "sync_interval",
+                 "live_status", "diagnostics", "max_permutations_per_if_visit", "log_stats",
+                 "out_prefix", "log_interval", "log_oaves", "log_oaves_mappings",
+                 "log_suboptimal", "penalize_consecutive_bypass_fails", "emit_whoop_nest",
+                 "max_temporal_loops_in_a_mapping", "filter_revisits", "seed",
+                 "time_budget_s"});
+  static const std::vector<std::string> metric_names = {"energy", "delay", "edp",
+                                                        "last_level_accesses"};
+  for (const char* k : {"optimization_metric", "optimization_metrics"}) {
+    auto c = m->optional(k);
+    if (!c || c->is_empty()) continue;
+    std::vector<Cursor> items = c->is_seq() ? c->items() : std::vector<Cursor>{*c};
+    s.metrics.clear();
+    for (const auto& it : items) {
+      std::string n = it.str();
+      if (n == "energy") s.metrics.push_back(Metric::Energy);
+      else if (n == "delay") s.metrics.push_back(Metric::Delay);
+      else if (n == "edp") s.metrics.push_back(Metric::Edp);
+      else if (n == "last_level_accesses") s.metrics.push_back(Metric::LastLevelAccesses);
+      else it.fail("unknown optimization metric '" + n + "'" + did_you_mean(n, metric_names) +
+                   "; expected one of: " + join(metric_names));
+    }
+  }
+  if (auto c = m->optional("num_threads"); c && !c->is_null()) {
+    std::int64_t v = c->integer();
+    if (v < 0 || v > 1024) c->fail("expected a number of threads between 0 and 1024");
+    s.threads = static_cast<int>(v);
+  }
+  if (auto c = m->optional("timeout")) s.timeout = count_or_none(*c);
+  if (auto c = m->optional("victory_condition")) s.victory_condition = count_or_none(*c);
+  if (auto c = m->optional("search_size")) s.search_size = count_or_none(*c);
+  if (auto c = m->optional("sync_interval")) s.sync_interval = count_or_none(*c);
+  if (auto c = m->optional("max_permutations_per_if_visit"); c && !c->is_null())
+    s.max_permutations_per_if_visit = c->positive_integer();
+  if (auto c = m->optional("algorithm"); c && !c->is_null()) {
+    std::string a = c->str();
+    for (auto& ch : a)
+      if (ch == '-') ch = '_';
+    auto alg = algorithm_from_string(a);
+    if (!alg)
+      c->fail("unknown algorithm '" + c->str() + "'" + did_you_mean(a, algorithm_names()) +
+              "; expected one of: " + join(algorithm_names()));
+    s.algorithm = *alg;
+  }
+  if (auto c = m->optional("live_status"); c && !c->is_null()) s.live_status = c->boolean();
+  if (auto c = m->optional("diagnostics"); c && !c->is_null()) s.diagnostics = c->boolean();
+  if (auto c = m->optional("log_stats"); c && !c->is_null()) s.log_stats = c->boolean();
+  if (auto c = m->optional("out_prefix"); c && !c->is_null()) {
+    s.out_prefix = c->str();
+    if (s.out_prefix.empty() || s.out_prefix.find('/') != std::string::npos)
+      c->fail("expected a file-name prefix without '/'");
+  }
+  if (auto c = m->optional("seed"); c && !c->is_null()) {
+    std::int64_t v = c->integer();
+    if (v < 0) c->fail("expected a seed >= 0");
+    s.seed = static_cast<std::uint64_t>(v);
+  }
+  if (auto c = m->optional("time_budget_s"); c && !c->is_null()) {
+    s.time_budget_s = c->number();
+    if (s.time_budget_s < 0) c->fail("expected seconds >= 0 (0: no limit)");
+  }
+  // Timeloop logging/tuning keys loopsim does not implement: accepted at their defaults only.
+  for (const char* k : {"log_oaves", "log_oaves_mappings", "log_suboptimal",
+                        "penalize_consecutive_bypass_fails", "emit_whoop_nest",
+                        "filter_revisits"})
+    if (auto c = m->optional(k); c && !c->is_null() && c->boolean())
+      c->fail(std::string("'") + k + ": true' is not supported by loopsim; remove it or set false");
+  if (auto c = m->optional("max_temporal_loops_in_a_mapping"); c && !c->is_null() &&
+                                                               c->integer() != -1)
+    c->fail("'max_temporal_loops_in_a_mapping' is not supported by loopsim; remove it or set -1");
+  if (auto c = m->optional("log_interval"); c && !c->is_null()) (void)c->positive_integer();
+  return s;
+}
+
+MapperInputs load_mapper_inputs(const std::vector<std::string>& files) {
+  MapperInputs out;
+  out.model = load_inputs(files, /*need_mapping=*/false);
+  MergedInputs merged = merge_input_files(files);
+  std::vector<NodeConstraint> nodes;
+  (void)parse_architecture(*merged.get("architecture"), &nodes);
+  out.constraints = parse_constraints(merged, nodes, out.model.workload, out.model.arch);
+  out.settings = parse_mapper_settings(merged.get("mapper"));
+  return out;
+}
+
+}  // namespace loopsim::io

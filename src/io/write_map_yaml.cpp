@@ -1,0 +1,61 @@
+// map.yaml: the mapping as `mapping:` directives (Timeloop's format), innermost level first:
+// a datatype directive (keep/bypass), a temporal directive and, where the level fans out, a
+// spatial directive with split. Complete factor lists and permutations, so that loading it
+// back gives the same loop nest.
+#include <algorithm>
+
+#include "loopsim/io/emit.hpp"
+
+namespace loopsim::io {
+
+namespace {
+
+void directive(std::ostream& out, const Workload& w, const std::string& target, const char* type,
+               const std::vector<Loop>& loops, bool spatial) {
+  // Permutation: the mapped loops innermost first, then the trivial dims.
+  std::vector<int> perm;
+  std::vector<std::int64_t> factor(static_cast<std::size_t>(w.num_dims()), 1);
+  std::int64_t split = 0;
+  for (Spacetime st : {Spacetime::SpaceX, Spacetime::SpaceY, Spacetime::Time})
+    for (const auto& l : loops)
+      if (l.spacetime == st) {
+        perm.push_back(l.dim);
+        factor[static_cast<std::size_t>(l.dim)] = l.end;
+        if (st == Spacetime::SpaceX) ++split;
+      }
+  for (int d = 0; d < w.num_dims(); ++d)
+    if (std::find(perm.begin(), perm.end(), d) == perm.end()) perm.push_back(d);
+  out << "- target: " << target << "\n  type: " << type << "\n  factors: \"";
+  for (int d = 0; d < w.num_dims(); ++d)
+    out << (d ? " " : "") << w.dims[static_cast<std::size_t>(d)] << "="
+        << factor[static_cast<std::size_t>(d)];
+  out << "\"\n  permutation: [";
+  for (std::size_t i = 0; i < perm.size(); ++i)
+    out << (i ? ", " : "") << w.dims[static_cast<std::size_t>(perm[i])];
+  out << "]\n";
+  if (spatial) out << "  split: " << split << "\n";
+}
+
+}  // namespace
+
+void write_map_yaml(std::ostream& out, const EmitContext& c) {
+  const auto& w = c.workload;
+  out << "# Written by loopsim map. Innermost level first.\nmapping:\n";
+  for (int l = 0; l < c.arch.num_storage_levels(); ++l) {
+    const auto& lm = c.mapping.levels[static_cast<std::size_t>(l)];
+    const std::string& name = c.arch.storage[static_cast<std::size_t>(l)].name;
+    std::vector<std::string> keep, bypass;
+    for (int ds = 0; ds < w.num_data_spaces(); ++ds)
+      (lm.keep[static_cast<std::size_t>(ds)] ? keep : bypass)
+          .push_back(w.data_spaces[static_cast<std::size_t>(ds)].name);
+    out << "- target: " << name << "\n  type: datatype\n  keep: [";
+    for (std::size_t i = 0; i < keep.size(); ++i) out << (i ? ", " : "") << keep[i];
+    out << "]\n  bypass: [";
+    for (std::size_t i = 0; i < bypass.size(); ++i) out << (i ? ", " : "") << bypass[i];
+    out << "]\n";
+    directive(out, w, name, "temporal", lm.temporal, false);
+    if (c.arch.fanout(l) > 1) directive(out, w, name, "spatial", lm.spatial, true);
+  }
+}
+
+}  // namespace loopsim::io

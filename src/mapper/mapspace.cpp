@@ -1,0 +1,247 @@
+// The mapspace: per-dimension factorizations over the slots (temporal loop of each level,
+// spatial X/Y loops of each level with fan-out), keep masks per level, loop orders.
+#include <algorithm>
+#include <cmath>
+
+#include "loopsim/core/error.hpp"
+#include "loopsim/mapper/search.hpp"
+
+namespace loopsim {
+
+namespace {
+
+void factorize(std::int64_t rest, std::size_t slot, const std::vector<FactorRange>& range,
+               std::vector<std::int64_t>& cur, std::vector<std::vector<std::int64_t>>& out) {
+  if (slot + 1 == range.size()) {
+    if (rest >= range[slot].min && rest <= range[slot].max) {
+      cur[slot] = rest;
+      out.push_back(cur);
+    }
+    return;
+  }
+  for (std::int64_t f = 1; f <= rest; ++f) {
+    if (rest % f != 0) continue;
+    if (f < range[slot].min || f > range[slot].max) continue;
+    cur[slot] = f;
+    factorize(rest / f, slot + 1, range, cur, out);
+  }
+  cur[slot] = 1;
+}
+
+double factorial(std::size_t k) {
+  double f = 1;
+  for (std::size_t i = 2; i <= k; ++i) f *= static_cast<double>(i);
+  return f;
+}
+
+}  // namespace
+
+MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c)
+    : w_(w), arch_(arch), c_(c), nlev_(arch.num_storage_levels()), ndim_(w.num_dims()) {
+  LOOPSIM_CHECK(static_cast<int>(c.levels.size()) == nlev_, "constraints for " << c.levels.size()
+                                                                            << " levels");
+  temporal_slot_.assign(static_cast<std::size_t>(nlev_), -1);
+  for (int l = 0; l < nlev_; ++l) {
+    if (arch.fanout_x(l) > 1) slots_.push_back({l, Spacetime::SpaceX});
+    if (arch.fanout_y(l) > 1) slots_.push_back({l, Spacetime::SpaceY});
+    if (!arch.storage[static_cast<std::size_t>(l)].dummy) {
+      temporal_slot_[static_cast<std::size_t>(l)] = static_cast<int>(slots_.size());
+      slots_.push_back({l, Spacetime::Time});
+    }
+  }
+  // Which axis a dim's spatial loop may use at a level, from split + permutation.
+  auto axis_allowed = [&](int l, int d, Spacetime st) {
+    const auto& lc = c.levels[static_cast<std::size_t>(l)];
+    if (!lc.split) return true;
+    std::vector<int> order = lc.spatial_perm;
+    for (int e = 0; e < ndim_; ++e)
+      if (std::find(order.begin(), order.end(), e) == order.end()) order.push_back(e);
+    auto pos = std::find(order.begin(), order.end(), d) - order.begin();
+    bool x = pos < *lc.split;
+    return (st == Spacetime::SpaceX) == x;
+  };
+  facts_.resize(static_cast<std::size_t>(ndim_));
+  double total = 1;
+  for (int d = 0; d < ndim_; ++d) {
+    std::vector<FactorRange> range(slots_.size());
+    for (std::size_t s = 0; s < slots_.size(); ++s) {
+      const auto& sl = slots_[s];
+      const auto& lc = c.levels[static_cast<std::size_t>(sl.level)];
+      if (sl.st == Spacetime::Time) {
+        range[s] = lc.temporal[static_cast<std::size_t>(d)];
+      } else {
+        FactorRange r = lc.spatial[static_cast<std::size_t>(d)];
+        std::int64_t fan = sl.st == Spacetime::SpaceX ? arch.fanout_x(sl.level)
+                                                      : arch.fanout_y(sl.level);
+        // The min applies to the dim's one spatial loop at this level; checked in
+        // spatial_ok when the level has both axes.
+        bool both = arch.fanout_x(sl.level) > 1 && arch.fanout_y(sl.level) > 1;
+        if (both) r.min = 1;
+        r.max = std::min(r.max, fan);
+        if (!axis_allowed(sl.level, d, sl.st)) r.max = 1;
+        range[s] = r;
+      }
+    }
+    std::vector<std::int64_t> cur(slots_.size(), 1);
+    if (!slots_.empty())
+      factorize(w.bounds[static_cast<std::size_t>(d)], 0, range, cur, facts_[static_cast<std::size_t>(d)]);
+    // Spatial minimums on levels with both axes: the product over X and Y.
+    auto& list = facts_[static_cast<std::size_t>(d)];
+    std::erase_if(list, [&](const std::vector<std::int64_t>& f) {
+      for (int l = 0; l < nlev_; ++l) {
+        std::int64_t x = 1, y = 1;
+        for (std::size_t s = 0; s < slots_.size(); ++s) {
+          if (slots_[s].level != l) continue;
+          if (slots_[s].st == Spacetime::SpaceX) x = f[s];
+          if (slots_[s].st == Spacetime::SpaceY) y = f[s];
+        }
+        if (x > 1 && y > 1) return true;  // one spatial loop per dim and level
+        const auto& r = c.levels[static_cast<std::size_t>(l)].spatial[static_cast<std::size_t>(d)];
+        if (arch.fanout(l) > 1 && (x * y < r.min || x * y > r.max)) return true;
+        if (arch.fanout(l) <= 1 && r.min > 1) return true;
+      }
+      return false;
+    });
+    total *= static_cast<double>(list.size());
+  }
+  // Keep options.
+  keeps_.resize(static_cast<std::size_t>(nlev_));
+  const int nds = w.num_data_spaces();
+  for (int l = 0; l < nlev_; ++l) {
+    const auto& spec = arch.storage[static_cast<std::size_t>(l)];
+    const auto& lc = c.levels[static_cast<std::size_t>(l)];
+    std::vector<std::vector<bool>> opts{{}};
+    for (int ds = 0; ds < nds; ++ds) {
+      std::vector<bool> choices;
+      KeepRule r = lc.keep[static_cast<std::size_t>(ds)];
+      if (spec.dummy || r == KeepRule::Bypass) choices = {false};
+      else if (r == KeepRule::Keep || l == nlev_ - 1) choices = {true};
+      else choices = {true, false};
+      std::vector<std::vector<bool>> next;
+      for (const auto& o : opts)
+        for (bool ch : choices) {
+          auto n = o;
+          n.push_back(ch);
+          next.push_back(std::move(n));
+        }
+      opts = std::move(next);
+    }
+    total *= static_cast<double>(opts.size());
+    keeps_[static_cast<std::size_t>(l)] = std::move(opts);
+  }
+  // Loop orders: an upper estimate (every non-trivial free dim permuted) of the average is
+  // not cheap; estimate with the number of dims that can be non-trivial per level.
+  for (int l = 0; l < nlev_; ++l) {
+    int ts = temporal_slot_[static_cast<std::size_t>(l)];
+    if (ts < 0) continue;
+    std::size_t k = 0;
+    for (int d = 0; d < ndim_; ++d) {
+      bool can = false;
+      for (const auto& f : facts_[static_cast<std::size_t>(d)]) can |= f[static_cast<std::size_t>(ts)] > 1;
+      const auto& tp = c.levels[static_cast<std::size_t>(l)].temporal_perm;
+      if (can && std::find(tp.begin(), tp.end(), d) == tp.end()) ++k;
+    }
+    total *= factorial(k);
+  }
+  size_ = total;
+}
+
+bool MapSpace::spatial_ok(const std::vector<int>& fact) const {
+  for (int l = 0; l < nlev_; ++l) {
+    std::int64_t fx = arch_.fanout_x(l), fy = arch_.fanout_y(l);
+    if (fx * fy <= 1) continue;
+    std::int64_t x = 1, y = 1;
+    for (std::size_t s = 0; s < slots_.size(); ++s) {
+      if (slots_[s].level != l || slots_[s].st == Spacetime::Time) continue;
+      for (int d = 0; d < ndim_; ++d) {
+        std::int64_t f = factor(fact, d, static_cast<int>(s));
+        if (slots_[s].st == Spacetime::SpaceX) x *= f;
+        else y *= f;
+      }
+    }
+    if (x > fx || y > fy) return false;
+    double util = static_cast<double>(x * y) / static_cast<double>(fx * fy);
+    if (util + 1e-12 < c_.levels[static_cast<std::size_t>(l)].min_spatial_utilization) return false;
+  }
+  return true;
+}
+
+std::int64_t MapSpace::spatial_product(const std::vector<int>& fact) const {
+  std::int64_t p = 1;
+  for (std::size_t s = 0; s < slots_.size(); ++s)
+    if (slots_[s].st != Spacetime::Time)
+      for (int d = 0; d < ndim_; ++d) p *= factor(fact, d, static_cast<int>(s));
+  return p;
+}
+
+std::vector<int> MapSpace::fixed_dims(const std::vector<int>& fact, int level) const {
+  std::vector<int> out;
+  int ts = temporal_slot_[static_cast<std::size_t>(level)];
+  if (ts < 0) return out;
+  for (int d : c_.levels[static_cast<std::size_t>(level)].temporal_perm)
+    if (factor(fact, d, ts) > 1) out.push_back(d);
+  return out;
+}
+
+std::vector<int> MapSpace::free_dims(const std::vector<int>& fact, int level) const {
+  std::vector<int> out;
+  int ts = temporal_slot_[static_cast<std::size_t>(level)];
+  if (ts < 0) return out;
+  const auto& tp = c_.levels[static_cast<std::size_t>(level)].temporal_perm;
+  for (int d = 0; d < ndim_; ++d)
+    if (factor(fact, d, ts) > 1 && std::find(tp.begin(), tp.end(), d) == tp.end())
+      out.push_back(d);
+  return out;
+}
+
+bool MapSpace::keeps_ok(const std::vector<int>& keep) const {
+  for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
+    bool any = false;
+    for (int l = 0; l < nlev_; ++l)
+      any = any || keeps_[static_cast<std::size_t>(l)][static_cast<std::size_t>(keep[static_cast<std::size_t>(l)])]
+                         [static_cast<std::size_t>(ds)];
+    if (!any) return false;
+  }
+  return true;
+}
+
+void MapSpace::build(const MapPoint& p, Mapping& out) const {
+  out.levels.resize(static_cast<std::size_t>(nlev_));
+  for (int l = 0; l < nlev_; ++l) {
+    auto& lm = out.levels[static_cast<std::size_t>(l)];
+    lm.temporal.clear();
+    lm.spatial.clear();
+    lm.keep = keeps_[static_cast<std::size_t>(l)][static_cast<std::size_t>(p.keep[static_cast<std::size_t>(l)])];
+    int ts = temporal_slot_[static_cast<std::size_t>(l)];
+    if (ts >= 0) {
+      auto add = [&](int d) {
+        Loop lp;
+        lp.dim = d;
+        lp.end = lp.residual_end = factor(p.factorization, d, ts);
+        lm.temporal.push_back(lp);
+      };
+      for (int d : c_.levels[static_cast<std::size_t>(l)].temporal_perm)
+        if (factor(p.factorization, d, ts) > 1) add(d);
+      for (int d : p.perm[static_cast<std::size_t>(l)]) add(d);
+    }
+    // Spatial loops: X then Y, each in the constrained order, then dimension order.
+    std::vector<int> order = c_.levels[static_cast<std::size_t>(l)].spatial_perm;
+    for (int d = 0; d < ndim_; ++d)
+      if (std::find(order.begin(), order.end(), d) == order.end()) order.push_back(d);
+    for (Spacetime st : {Spacetime::SpaceX, Spacetime::SpaceY})
+      for (std::size_t s = 0; s < slots_.size(); ++s) {
+        if (slots_[s].level != l || slots_[s].st != st) continue;
+        for (int d : order) {
+          std::int64_t f = factor(p.factorization, d, static_cast<int>(s));
+          if (f <= 1) continue;
+          Loop lp;
+          lp.dim = d;
+          lp.end = lp.residual_end = f;
+          lp.spacetime = st;
+          lm.spatial.push_back(lp);
+        }
+      }
+  }
+}
+
+}  // namespace loopsim

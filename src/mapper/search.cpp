@@ -1,0 +1,499 @@
+// Search algorithms over the mapspace. Threads split the space (enumerating searches) or
+// draw from their own seeded generators (sampling searches); the best is reduced at the end
+// by metric, then by a deterministic tie-break, so results do not depend on timing.
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <numeric>
+
+#include "loopsim/mapper/search.hpp"
+
+namespace loopsim {
+
+std::vector<double> metric_values(const Evaluation& e, const std::vector<Metric>& metrics) {
+  std::vector<double> v;
+  v.reserve(metrics.size());
+  for (Metric m : metrics) {
+    switch (m) {
+      case Metric::Energy: v.push_back(e.energy_pj); break;
+      case Metric::Delay: v.push_back(static_cast<double>(e.cycles)); break;
+      case Metric::Edp: v.push_back(e.edp()); break;
+      case Metric::LastLevelAccesses: {
+        double a = 0;
+        if (!e.levels.empty())
+          for (const auto& d : e.levels.back().data_spaces) a += static_cast<double>(d.accesses());
+        v.push_back(a);
+        break;
+      }
+    }
+  }
+  return v;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Lexicographic, with a relative tolerance so that sums in a different order tie.
+int compare_metrics(const std::vector<double>& a, const std::vector<double>& b) {
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    double tol = 1e-9 * std::max(std::abs(a[i]), std::abs(b[i]));
+    if (a[i] < b[i] - tol) return -1;
+    if (a[i] > b[i] + tol) return 1;
+  }
+  return 0;
+}
+
+std::uint64_t splitmix(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+struct Best {
+  std::vector<double> metric;
+  std::vector<std::int64_t> order;  // deterministic tie-break (smaller wins)
+  Mapping mapping;
+  std::optional<Evaluation> eval;
+  [[nodiscard]] bool better_than(const Best& o) const {
+    if (!eval) return false;
+    if (!o.eval) return true;
+    int c = compare_metrics(metric, o.metric);
+    if (c != 0) return c < 0;
+    return order < o.order;
+  }
+};
+
+struct Shared {
+  std::atomic<std::uint64_t> evaluated{0}, valid{0};
+  std::atomic<bool> done{false};
+  std::mutex m;
+  std::vector<double> best_metric;  // for pruning and progress
+  std::atomic<double> best_first{0};
+};
+
+// Per-thread worker state.
+struct Worker {
+  const MapSpace& space;
+  const MapperSettings& s;
+  Evaluator ev;
+  Shared& sh;
+  SearchStats stats;
+  Best best;
+  Mapping scratch;
+  std::int64_t consecutive_invalid = 0, since_improvement = 0;
+  std::vector<double> last_metric;  // of the last valid candidate
+
+  // Returns the rejection reason (or nullopt when valid).
+  std::optional<RejectReason> try_point(const MapPoint& p, const std::vector<std::int64_t>& order) {
+    space.build(p, scratch);
+    EvalResult r = ev.evaluate(scratch);
+    ++stats.evaluated;
+    sh.evaluated.fetch_add(1, std::memory_order_relaxed);
+    if (auto* rej = std::get_if<Rejection>(&r)) {
+      ++stats.rejected[static_cast<std::size_t>(rej->reason)];
+      ++consecutive_invalid;
+      return rej->reason;
+    }
+    consecutive_invalid = 0;
+    ++stats.valid;
+    sh.valid.fetch_add(1, std::memory_order_relaxed);
+    auto& e = std::get<Evaluation>(r);
+    last_metric = metric_values(e, s.metrics);
+    int cmp = best.eval ? compare_metrics(last_metric, best.metric) : -1;
+    if (cmp < 0 || (cmp == 0 && order < best.order)) {
+      best.metric = last_metric;
+      best.order = order;
+      best.mapping = scratch;
+      best.eval = std::move(e);
+      since_improvement = 0;
+      std::lock_guard<std::mutex> lock(sh.m);
+      if (sh.best_metric.empty() || compare_metrics(best.metric, sh.best_metric) < 0) {
+        sh.best_metric = best.metric;
+        sh.best_first.store(best.metric.front());
+      }
+    } else {
+      ++since_improvement;
+    }
+    return std::nullopt;
+  }
+};
+
+class Searcher {
+ public:
+  Searcher(const Workload& w, const ArchSpec& arch, const EnergyTable& energy,
+           const Constraints& c, const MapperSettings& s, const std::atomic<bool>* stop,
+           const std::function<void(const Progress&)>& progress)
+      : w_(w), arch_(arch), energy_(energy), space_(w, arch, c), s_(s), stop_(stop),
+        progress_(progress) {}
+
+  SearchResult run() {
+    start_ = Clock::now();
+    Algorithm a = s_.algorithm;
+    if (a == Algorithm::Auto)
+      a = space_.size() <= 2e6 ? Algorithm::Optimal : Algorithm::Anneal;
+    int threads = s_.threads > 0 ? s_.threads : omp_get_max_threads();
+    std::vector<Worker*> workers(static_cast<std::size_t>(threads), nullptr);
+    bool complete = false;
+    std::vector<std::vector<int>> units;  // enumerating: first two dims' factorizations
+    if (a == Algorithm::Optimal || a == Algorithm::Exhaustive || a == Algorithm::LinearPruned)
+      units = make_units();
+    std::atomic<std::size_t> next_unit{0};
+    std::atomic<std::size_t> units_done{0};
+    std::atomic<bool> aborted{false};
+#pragma omp parallel num_threads(threads)
+    {
+      int t = omp_get_thread_num();
+      Worker wk{space_, s_, Evaluator(w_, arch_, energy_), sh_, {}, {}, {}, 0, 0, {}};
+#pragma omp critical(loopsim_mapper_register)
+      workers[static_cast<std::size_t>(t)] = &wk;
+      std::mt19937_64 rng(splitmix(s_.seed * 1000003ULL + static_cast<std::uint64_t>(t)));
+      if (!units.empty() || a == Algorithm::Optimal || a == Algorithm::Exhaustive ||
+          a == Algorithm::LinearPruned) {
+        bool prune = a == Algorithm::Optimal;
+        for (;;) {
+          std::size_t u = next_unit.fetch_add(1);
+          if (u >= units.size()) break;
+          if (!enumerate_unit(wk, units[u], prune, t)) {
+            aborted = true;
+            break;
+          }
+          units_done.fetch_add(1);
+        }
+      } else {
+        sample(wk, rng, a, t);
+      }
+#pragma omp barrier
+#pragma omp master
+      {
+        complete = !aborted && units_done.load() == units.size() && !units.empty();
+        merge(workers);
+      }
+#pragma omp barrier
+    }
+    result_.stats.algorithm = to_string(a);
+    result_.stats.threads = threads;
+    result_.stats.seconds = elapsed();
+    result_.stats.proven_optimal = complete;
+    result_.stats.interrupted = stop_ && stop_->load();
+    result_.stats.space_size = space_.size();
+    return std::move(result_);
+  }
+
+ private:
+  double elapsed() const {
+    return std::chrono::duration<double>(Clock::now() - start_).count();
+  }
+
+  bool should_stop(const Worker& /*wk*/, int t) {
+    if (stop_ && stop_->load(std::memory_order_relaxed)) return true;
+    if (sh_.done.load(std::memory_order_relaxed)) return true;
+    {
+      double now = elapsed();
+      if (s_.time_budget_s > 0 && now >= s_.time_budget_s) return true;
+      if (t == 0 && progress_ && now - last_progress_ >= 0.5) {
+        last_progress_ = now;
+        Progress p;
+        p.evaluated = sh_.evaluated.load();
+        p.valid = sh_.valid.load();
+        p.best_metric = sh_.best_first.load();
+        p.seconds = now;
+        if (!units_total_zero_) p.fraction_done = static_cast<double>(units_started_.load()) /
+                                                  static_cast<double>(units_total_);
+        progress_(p);
+      }
+    }
+    return false;
+  }
+
+  // Work units: every combination of the first dims' factorizations, until there are
+  // enough units to balance the threads.
+  std::vector<std::vector<int>> make_units() {
+    std::vector<std::vector<int>> units{{}};
+    int d = 0;
+    while (d < space_.num_dims() && units.size() < 64) {
+      std::vector<std::vector<int>> next;
+      for (const auto& u : units)
+        for (int i = 0; i < static_cast<int>(space_.factorizations(d).size()); ++i) {
+          auto n = u;
+          n.push_back(i);
+          next.push_back(std::move(n));
+        }
+      units = std::move(next);
+      ++d;
+    }
+    units_total_ = units.size();
+    units_total_zero_ = units.empty();
+    return units;
+  }
+
+  // Depth-first over the remaining dims' factorizations, then keep masks, then loop orders.
+  bool enumerate_unit(Worker& wk, const std::vector<int>& prefix, bool prune, int t) {
+    units_started_.fetch_add(1);
+    MapPoint p;
+    p.factorization.assign(static_cast<std::size_t>(space_.num_dims()), 0);
+    for (std::size_t i = 0; i < prefix.size(); ++i) p.factorization[i] = prefix[i];
+    p.keep.assign(static_cast<std::size_t>(space_.num_levels()), 0);
+    p.perm.assign(static_cast<std::size_t>(space_.num_levels()), {});
+    return dfs(wk, p, static_cast<int>(prefix.size()), prune, t);
+  }
+
+  bool dfs(Worker& wk, MapPoint& p, int d, bool prune, int t) {
+    if (d < space_.num_dims()) {
+      int n = static_cast<int>(space_.factorizations(d).size());
+      for (int i = 0; i < n; ++i) {
+        p.factorization[static_cast<std::size_t>(d)] = i;
+        if (!dfs(wk, p, d + 1, prune, t)) return false;
+      }
+      return true;
+    }
+    if (!space_.spatial_ok(p.factorization)) {
+      ++wk.stats.constraint_rejected;
+      return true;
+    }
+    if (prune && lower_bound_exceeds(p)) {
+      ++wk.stats.constraint_rejected;
+      return true;
+    }
+    return keeps(wk, p, 0, prune, t);
+  }
+
+  // Lower bound on cycles (all computes spread over the spatial loops) against the best
+  // found, for the metrics whose first priority grows with cycles.
+  bool lower_bound_exceeds(const MapPoint& p) {
+    Metric first = s_.metrics.front();
+    if (first != Metric::Delay) return false;
+    double lb = static_cast<double>(w_.operations()) /
+                static_cast<double>(space_.spatial_product(p.factorization));
+    std::lock_guard<std::mutex> lock(sh_.m);
+    if (sh_.best_metric.empty()) return false;
+    return lb > sh_.best_metric.front() * (1 + 1e-9);
+  }
+
+  bool keeps(Worker& wk, MapPoint& p, int l, bool prune, int t) {
+    if (l < space_.num_levels()) {
+      int n = static_cast<int>(space_.keep_options(l).size());
+      for (int i = 0; i < n; ++i) {
+        p.keep[static_cast<std::size_t>(l)] = i;
+        if (!keeps(wk, p, l + 1, prune, t)) return false;
+      }
+      return true;
+    }
+    if (!space_.keeps_ok(p.keep)) return true;
+    // Loop orders: the free dims of each level in every order.
+    std::vector<std::vector<int>> free(static_cast<std::size_t>(space_.num_levels()));
+    for (int l2 = 0; l2 < space_.num_levels(); ++l2) {
+      free[static_cast<std::size_t>(l2)] = space_.free_dims(p.factorization, l2);
+      p.perm[static_cast<std::size_t>(l2)] = free[static_cast<std::size_t>(l2)];
+    }
+    std::int64_t perm_index = 0;
+    for (;;) {
+      if (should_stop(wk, t)) return false;
+      std::vector<std::int64_t> order(p.factorization.begin(), p.factorization.end());
+      order.insert(order.end(), p.keep.begin(), p.keep.end());
+      order.push_back(perm_index++);
+      auto r = wk.try_point(p, order);
+      // Capacity depends on tiles and keeps only: no other loop order can fit.
+      if (r && *r == RejectReason::Capacity) return true;
+      if (r && *r != RejectReason::Capacity && perm_index == 1) {
+        // Fan-out / instance rejections do not depend on the order either.
+        if (*r == RejectReason::Fanout || *r == RejectReason::Instances) return true;
+      }
+      int l2 = 0;
+      for (; l2 < space_.num_levels(); ++l2) {
+        auto& pm = p.perm[static_cast<std::size_t>(l2)];
+        if (std::next_permutation(pm.begin(), pm.end())) break;
+      }
+      if (l2 == space_.num_levels()) return true;
+    }
+  }
+
+  void random_point(std::mt19937_64& rng, MapPoint& p) {
+    p.factorization.resize(static_cast<std::size_t>(space_.num_dims()));
+    for (int d = 0; d < space_.num_dims(); ++d)
+      p.factorization[static_cast<std::size_t>(d)] = static_cast<int>(
+          rng() % space_.factorizations(d).size());
+    p.keep.resize(static_cast<std::size_t>(space_.num_levels()));
+    for (int l = 0; l < space_.num_levels(); ++l)
+      p.keep[static_cast<std::size_t>(l)] = static_cast<int>(rng() % space_.keep_options(l).size());
+    random_perms(rng, p);
+  }
+
+  void random_perms(std::mt19937_64& rng, MapPoint& p) {
+    p.perm.resize(static_cast<std::size_t>(space_.num_levels()));
+    for (int l = 0; l < space_.num_levels(); ++l) {
+      auto& pm = p.perm[static_cast<std::size_t>(l)];
+      pm = space_.free_dims(p.factorization, l);
+      for (std::size_t i = pm.size(); i > 1; --i) std::swap(pm[i - 1], pm[rng() % i]);
+    }
+  }
+
+  bool limits_hit(const Worker& wk) const {
+    if (s_.search_size > 0 && static_cast<std::int64_t>(wk.stats.valid) >= s_.search_size)
+      return true;
+    if (s_.timeout > 0 && wk.consecutive_invalid >= s_.timeout) return true;
+    if (s_.victory_condition > 0 && wk.best.eval && wk.since_improvement >= s_.victory_condition)
+      return true;
+    return false;
+  }
+
+  void sample(Worker& wk, std::mt19937_64& rng, Algorithm a, int t) {
+    bool empty = false;
+    for (int d = 0; d < space_.num_dims(); ++d) empty |= space_.factorizations(d).empty();
+    if (empty) return;
+    MapPoint p;
+    std::int64_t seq = 0;
+    auto order = [&]() { return std::vector<std::int64_t>{t, seq++}; };
+    if (a == Algorithm::Anneal) {
+      anneal(wk, rng, t);
+      return;
+    }
+    while (!should_stop(wk, t) && !limits_hit(wk)) {
+      random_point(rng, p);
+      if (!space_.spatial_ok(p.factorization) || !space_.keeps_ok(p.keep)) {
+        ++wk.stats.constraint_rejected;
+        ++wk.consecutive_invalid;
+        continue;
+      }
+      if (a == Algorithm::Random) {
+        wk.try_point(p, order());
+        continue;
+      }
+      // random_pruned: several random loop orders of one tiling; hybrid: the loop orders in
+      // sequence. Both stop at max_permutations_per_if_visit orders per tiling.
+      std::int64_t cap = std::max<std::int64_t>(1, s_.max_permutations_per_if_visit);
+      if (a == Algorithm::Hybrid)
+        for (auto& pm : p.perm) std::sort(pm.begin(), pm.end());
+      for (std::int64_t k = 0; k < cap && !should_stop(wk, t) && !limits_hit(wk); ++k) {
+        auto r = wk.try_point(p, order());
+        if (r && (*r == RejectReason::Capacity || *r == RejectReason::Fanout)) break;
+        if (a == Algorithm::RandomPruned) {
+          random_perms(rng, p);
+        } else {
+          int l = 0;
+          for (; l < space_.num_levels(); ++l)
+            if (std::next_permutation(p.perm[static_cast<std::size_t>(l)].begin(),
+                                      p.perm[static_cast<std::size_t>(l)].end()))
+              break;
+          if (l == space_.num_levels()) break;
+        }
+      }
+    }
+  }
+
+  // Simulated annealing on log(first metric): moves change one dimension's factorization,
+  // one level's keep mask, or swap two loops of one level. Reheats periodically.
+  void anneal(Worker& wk, std::mt19937_64& rng, int t) {
+    MapPoint cur;
+    std::vector<double> cur_metric;
+    std::int64_t seq = 0;
+    auto order = [&]() { return std::vector<std::int64_t>{t, seq++}; };
+    // A valid start.
+    while (cur_metric.empty() && !should_stop(wk, t) && !limits_hit(wk)) {
+      random_point(rng, cur);
+      if (!space_.spatial_ok(cur.factorization) || !space_.keeps_ok(cur.keep)) {
+        ++wk.stats.constraint_rejected;
+        continue;
+      }
+      if (!wk.try_point(cur, order())) cur_metric = wk.last_metric;
+    }
+    if (cur_metric.empty()) return;
+    std::uniform_real_distribution<double> uni(0.0, 1.0);
+    double temp = 0.5;
+    std::int64_t step = 0;
+    while (!should_stop(wk, t) && !limits_hit(wk)) {
+      MapPoint cand = cur;
+      int kind = static_cast<int>(rng() % 3);
+      if (kind == 0) {
+        int d = static_cast<int>(rng() % static_cast<std::uint64_t>(space_.num_dims()));
+        cand.factorization[static_cast<std::size_t>(d)] =
+            static_cast<int>(rng() % space_.factorizations(d).size());
+        for (int l = 0; l < space_.num_levels(); ++l) {
+          // Keep the loop order of dims that stay non-trivial; add new ones outermost.
+          auto fr = space_.free_dims(cand.factorization, l);
+          std::vector<int> pm;
+          for (int x : cand.perm[static_cast<std::size_t>(l)])
+            if (std::find(fr.begin(), fr.end(), x) != fr.end()) pm.push_back(x);
+          for (int x : fr)
+            if (std::find(pm.begin(), pm.end(), x) == pm.end()) pm.push_back(x);
+          cand.perm[static_cast<std::size_t>(l)] = pm;
+        }
+      } else if (kind == 1) {
+        int l = static_cast<int>(rng() % static_cast<std::uint64_t>(space_.num_levels()));
+        cand.keep[static_cast<std::size_t>(l)] =
+            static_cast<int>(rng() % space_.keep_options(l).size());
+      } else {
+        int l = static_cast<int>(rng() % static_cast<std::uint64_t>(space_.num_levels()));
+        auto& pm = cand.perm[static_cast<std::size_t>(l)];
+        if (pm.size() >= 2) std::swap(pm[rng() % pm.size()], pm[rng() % pm.size()]);
+      }
+      if (!space_.spatial_ok(cand.factorization) || !space_.keeps_ok(cand.keep)) {
+        ++wk.stats.constraint_rejected;
+        continue;
+      }
+      auto r = wk.try_point(cand, order());
+      ++step;
+      if (step % 2000 == 0) temp = std::max(0.01, temp * 0.9);
+      if (r) continue;
+      // The evaluated metric: the best moved if it improved; otherwise re-derive from stats.
+      const std::vector<double>& m = wk.last_metric;
+      double delta = std::log(std::max(m.front(), 1e-300)) -
+                     std::log(std::max(cur_metric.front(), 1e-300));
+      if (compare_metrics(m, cur_metric) <= 0 || uni(rng) < std::exp(-delta / temp)) {
+        cur = std::move(cand);
+        cur_metric = m;
+      }
+      if (step % 20000 == 0) temp = 0.5;  // reheat
+    }
+  }
+
+  void merge(const std::vector<Worker*>& workers) {
+    Best best;
+    SearchStats total;
+    for (const Worker* wk : workers) {
+      if (!wk) continue;
+      total.evaluated += wk->stats.evaluated;
+      total.valid += wk->stats.valid;
+      total.constraint_rejected += wk->stats.constraint_rejected;
+      for (std::size_t i = 0; i < total.rejected.size(); ++i)
+        total.rejected[i] += wk->stats.rejected[i];
+      if (wk->best.better_than(best)) best = wk->best;
+    }
+    result_.stats = total;
+    if (best.eval) {
+      result_.best = best.mapping;
+      result_.eval = best.eval;
+    }
+  }
+
+  const Workload& w_;
+  const ArchSpec& arch_;
+  const EnergyTable& energy_;
+  MapSpace space_;
+  const MapperSettings& s_;
+  const std::atomic<bool>* stop_;
+  std::function<void(const Progress&)> progress_;
+  Shared sh_;
+  Clock::time_point start_;
+  double last_progress_ = 0;
+  std::size_t units_total_ = 0;
+  bool units_total_zero_ = true;
+  std::atomic<std::size_t> units_started_{0};
+  SearchResult result_;
+};
+
+}  // namespace
+
+SearchResult search_mappings(const Workload& w, const ArchSpec& arch, const EnergyTable& energy,
+                             const Constraints& c, const MapperSettings& s,
+                             const std::atomic<bool>* stop,
+                             const std::function<void(const Progress&)>& progress) {
+  Searcher searcher(w, arch, energy, c, s, stop, progress);
+  return searcher.run();
+}
+
+}  // namespace loopsim

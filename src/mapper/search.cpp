@@ -135,7 +135,7 @@ class Searcher {
     start_ = Clock::now();
     Algorithm a = s_.algorithm;
     if (a == Algorithm::Auto)
-      a = space_.size() <= 2e6 ? Algorithm::Optimal : Algorithm::Anneal;
+      a = space_.size() <= 2e7 ? Algorithm::Optimal : Algorithm::Anneal;
     int threads = s_.threads > 0 ? s_.threads : omp_get_max_threads();
     std::vector<Worker*> workers(static_cast<std::size_t>(threads), nullptr);
     bool complete = false;

@@ -1,0 +1,290 @@
+// Mapper: each constraint kind restricts the mapspace as specified; search determinism,
+// thread-count independence of the optimal search, the map.yaml round trip.
+// Case: tests/golden/matmul_2x2_pe (M=N=K=4 on DRAM -> glb -> 2x2 PEs with a 1-word acc).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "loopsim/core/error.hpp"
+#include "loopsim/io/emit.hpp"
+#include "loopsim/io/load.hpp"
+#include "loopsim/mapper/search.hpp"
+
+using namespace loopsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kGolden = std::string(LOOPSIM_SOURCE_DIR) + "/tests/golden/matmul_2x2_pe/";
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  fs::path dir = fs::temp_directory_path() / "loopsim_mapper_test";
+  fs::create_directories(dir);
+  fs::path p = dir / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+io::MapperInputs load(const std::string& constraints_yaml, const std::string& name) {
+  std::vector<std::string> files = {kGolden + "arch.yaml", kGolden + "problem.yaml",
+                                    kGolden + "ERT.yaml"};
+  if (!constraints_yaml.empty()) files.push_back(write_temp(name, constraints_yaml));
+  return io::load_mapper_inputs(files);
+}
+
+int slot_of(const MapSpace& ms, int level, Spacetime st) {
+  for (std::size_t s = 0; s < ms.slots().size(); ++s)
+    if (ms.slots()[s].level == level && ms.slots()[s].st == st) return static_cast<int>(s);
+  return -1;
+}
+
+std::string error_of(const std::string& yaml, const std::string& name) {
+  try {
+    (void)load(yaml, name);
+  } catch (const ConfigError& e) {
+    return e.message() + " @" + std::to_string(e.line());
+  }
+  return "";
+}
+
+// Small space for full searches: keeps fixed, DRAM takes no loops.
+const char* kSmall = R"(constraints:
+  targets:
+  - {target: DRAM, type: temporal, factors: M=1 N=1 K=1}
+  - {target: glb, type: bypass, keep: [A, B, Z]}
+  - {target: acc, type: bypass, keep: [Z], bypass: [A, B]}
+)";
+
+}  // namespace
+
+TEST(MapperConstraints, FactorsEqualAtMostAtLeast) {
+  auto in = load(R"(constraints:
+  targets:
+  - {target: glb, type: temporal, factors: "M=2 N<=2 K>=2"}
+)", "factors.yaml");
+  const auto& a = in.model.arch;
+  MapSpace ms(in.model.workload, a, in.constraints);
+  int glb = a.find_level("glb");
+  int s = slot_of(ms, glb, Spacetime::Time);
+  ASSERT_GE(s, 0);
+  const auto& w = in.model.workload;
+  for (const auto& f : ms.factorizations(w.dim_index("M"))) EXPECT_EQ(f[s], 2);
+  bool saw_n1 = false;
+  for (const auto& f : ms.factorizations(w.dim_index("N"))) {
+    EXPECT_LE(f[s], 2);
+    saw_n1 |= f[s] == 1;
+  }
+  EXPECT_TRUE(saw_n1);
+  for (const auto& f : ms.factorizations(w.dim_index("K"))) EXPECT_GE(f[s], 2);
+  // M=2 at glb leaves 2 over acc, PE X, PE Y, DRAM: 4 placements (one spatial loop per dim).
+  EXPECT_EQ(ms.factorizations(w.dim_index("M")).size(), 4u);
+}
+
+TEST(MapperConstraints, PartialPermutationIsInnermost) {
+  auto in = load(R"(constraints:
+  targets:
+  - {target: glb, type: temporal, factors: M=2 N=2 K=2, permutation: [K, M]}
+)", "perm.yaml");
+  const auto& w = in.model.workload;
+  MapSpace ms(w, in.model.arch, in.constraints);
+  int glb = in.model.arch.find_level("glb");
+  MapPoint p;
+  p.factorization.assign(3, 0);
+  p.keep.assign(static_cast<std::size_t>(ms.num_levels()), 0);
+  p.perm.resize(static_cast<std::size_t>(ms.num_levels()));
+  for (int l = 0; l < ms.num_levels(); ++l) p.perm[l] = ms.free_dims(p.factorization, l);
+  EXPECT_EQ(ms.free_dims(p.factorization, glb), std::vector<int>{w.dim_index("N")});
+  Mapping m;
+  ms.build(p, m);
+  const auto& t = m.levels[glb].temporal;
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].dim, w.dim_index("K"));
+  EXPECT_EQ(t[1].dim, w.dim_index("M"));
+  EXPECT_EQ(t[2].dim, w.dim_index("N"));
+}
+
+TEST(MapperConstraints, KeepBypassAndOutermostKeepsAll) {
+  auto in = load(R"(mapspace_constraints:
+  - {target: acc, type: datatype, keep: [Z], bypass: [A]}
+)", "keep.yaml");
+  MapSpace ms(in.model.workload, in.model.arch, in.constraints);
+  const auto& a = in.model.arch;
+  // acc: Z kept, A bypassed, B free -> 2 options; glb: 8; DRAM: 1; the PE fan-out level: 1.
+  EXPECT_EQ(ms.keep_options(a.find_level("acc")).size(), 2u);
+  for (const auto& o : ms.keep_options(a.find_level("acc"))) {
+    EXPECT_FALSE(o[0]);
+    EXPECT_TRUE(o[2]);
+  }
+  EXPECT_EQ(ms.keep_options(a.find_level("glb")).size(), 8u);
+  EXPECT_EQ(ms.keep_options(a.find_level("DRAM")).size(), 1u);
+  EXPECT_EQ(ms.keep_options(a.find_level("inter_PE_spatial")).size(), 1u);
+}
+
+TEST(MapperConstraints, SplitAssignsAxes) {
+  auto in = load(R"(constraints:
+  targets:
+  - {target: PE, type: spatial, permutation: [M, N, K], split: 1}
+)", "split.yaml");
+  const auto& w = in.model.workload;
+  MapSpace ms(w, in.model.arch, in.constraints);
+  int l = in.model.arch.find_level("inter_PE_spatial");
+  int x = slot_of(ms, l, Spacetime::SpaceX), y = slot_of(ms, l, Spacetime::SpaceY);
+  ASSERT_GE(x, 0);
+  ASSERT_GE(y, 0);
+  bool m_on_x = false;
+  for (const auto& f : ms.factorizations(w.dim_index("M"))) {
+    EXPECT_EQ(f[y], 1);
+    m_on_x |= f[x] == 2;
+  }
+  EXPECT_TRUE(m_on_x);
+  for (const char* d : {"N", "K"})
+    for (const auto& f : ms.factorizations(w.dim_index(d))) EXPECT_EQ(f[x], 1);
+}
+
+TEST(MapperConstraints, MinUtilizationAndNodeConstraints) {
+  // The architecture's own node constraints (v0.4) plus a utilization constraint.
+  std::ifstream arch_in(kGolden + "arch.yaml");
+  std::stringstream ss;
+  ss << arch_in.rdbuf();
+  std::string arch = ss.str();
+  const std::string mesh = "    spatial: {meshX: 2, meshY: 2}\n";
+  arch.insert(arch.find(mesh) + mesh.size(),
+              "    constraints:\n      spatial: {min_utilization: 1.0}\n");
+  arch.insert(arch.find("  - !Component\n    name: mac"),
+              "    constraints:\n      dataspace: {keep: [Z], bypass: [A, B]}\n");
+  auto files = std::vector<std::string>{write_temp("arch_nc.yaml", arch), kGolden + "problem.yaml",
+                                        kGolden + "ERT.yaml"};
+  auto in = io::load_mapper_inputs(files);
+  MapSpace ms(in.model.workload, in.model.arch, in.constraints);
+  EXPECT_EQ(ms.keep_options(in.model.arch.find_level("acc")).size(), 1u);
+  // Every factorization the search may use fills all 4 PEs; count by brute force.
+  int ok = 0, total = 0;
+  std::vector<int> f(3);
+  for (f[0] = 0; f[0] < static_cast<int>(ms.factorizations(0).size()); ++f[0])
+    for (f[1] = 0; f[1] < static_cast<int>(ms.factorizations(1).size()); ++f[1])
+      for (f[2] = 0; f[2] < static_cast<int>(ms.factorizations(2).size()); ++f[2]) {
+        ++total;
+        if (!ms.spatial_ok(f)) continue;
+        ++ok;
+        EXPECT_EQ(ms.spatial_product(f), 4);
+      }
+  EXPECT_GT(ok, 0);
+  EXPECT_LT(ok, total);
+}
+
+TEST(MapperConstraints, ErrorsNameTheUnknownThing) {
+  EXPECT_NE(error_of("constraints:\n  targets:\n  - {target: gbl, type: temporal, factors: M=1}\n",
+                     "e1.yaml")
+                .find("no storage level named 'gbl'"),
+            std::string::npos);
+  EXPECT_NE(error_of("constraints:\n  targets:\n  - {target: glb, type: temporal, factors: Q=1}\n",
+                     "e2.yaml")
+                .find("unknown dimension 'Q'"),
+            std::string::npos);
+  EXPECT_NE(error_of("constraints:\n  targets:\n  - {target: glb, type: bypass, keep: [Y]}\n",
+                     "e3.yaml")
+                .find("'Y'"),
+            std::string::npos);
+  EXPECT_NE(error_of("mapper:\n  num_thread: 2\n", "e4.yaml").find("did you mean 'num_threads'"),
+            std::string::npos);
+  EXPECT_NE(error_of("constraints:\n  targets:\n  - {target: glb, type: temporal, factors: M=3}\n",
+                     "e5.yaml")
+                .find("cannot hold"),
+            std::string::npos);
+}
+
+TEST(MapperSettingsTest, TimeloopKeys) {
+  auto in = load(R"(mapper:
+  optimization_metrics: [delay, energy]
+  num_threads: 3
+  timeout: 0
+  victory_condition: 500
+  algorithm: random-pruned
+  max_permutations_per_if_visit: 4
+  live_status: false
+  search_size: 10
+  seed: 9
+  time_budget_s: 2.5
+)", "mapper.yaml");
+  const auto& s = in.settings;
+  EXPECT_EQ(s.metrics, (std::vector<Metric>{Metric::Delay, Metric::Energy}));
+  EXPECT_EQ(s.threads, 3);
+  EXPECT_EQ(s.timeout, 0);
+  EXPECT_EQ(s.victory_condition, 500);
+  EXPECT_EQ(s.algorithm, Algorithm::RandomPruned);
+  EXPECT_EQ(s.max_permutations_per_if_visit, 4);
+  EXPECT_FALSE(s.live_status);
+  EXPECT_EQ(s.search_size, 10);
+  EXPECT_EQ(s.seed, 9u);
+  EXPECT_DOUBLE_EQ(s.time_budget_s, 2.5);
+}
+
+namespace {
+
+SearchResult run(const io::MapperInputs& in, Algorithm a, int threads, std::int64_t search_size,
+                 std::uint64_t seed) {
+  MapperSettings s = in.settings;
+  s.algorithm = a;
+  s.threads = threads;
+  s.search_size = search_size;
+  s.seed = seed;
+  s.metrics = {Metric::Edp};
+  auto table = EnergyTable::resolve(in.model.arch, in.model.energy);
+  return search_mappings(in.model.workload, in.model.arch, table, in.constraints, s, nullptr, {});
+}
+
+std::string yaml_of(const io::MapperInputs& in, const SearchResult& r) {
+  auto table = EnergyTable::resolve(in.model.arch, in.model.energy);
+  io::EmitContext ctx{in.model.workload, in.model.arch, table, *r.best, *r.eval};
+  std::ostringstream os;
+  io::write_map_yaml(os, ctx);
+  return os.str();
+}
+
+}  // namespace
+
+TEST(MapperSearch, OptimalIsThreadCountIndependentAndMatchesExhaustive) {
+  auto in = load(kSmall, "small.yaml");
+  auto r1 = run(in, Algorithm::Optimal, 1, 0, 1);
+  auto r2 = run(in, Algorithm::Optimal, 2, 0, 1);
+  auto rx = run(in, Algorithm::Exhaustive, 2, 0, 1);
+  ASSERT_TRUE(r1.best && r2.best && rx.best);
+  EXPECT_TRUE(r1.stats.proven_optimal);
+  EXPECT_TRUE(r2.stats.proven_optimal);
+  EXPECT_EQ(yaml_of(in, r1), yaml_of(in, r2));
+  EXPECT_DOUBLE_EQ(r1.eval->edp(), rx.eval->edp());
+  // Every candidate the exhaustive search evaluated is no better than the optimum; the
+  // random search cannot beat it either.
+  auto rr = run(in, Algorithm::Random, 2, 300, 5);
+  ASSERT_TRUE(rr.best);
+  EXPECT_GE(rr.eval->edp(), r1.eval->edp() * (1 - 1e-12));
+}
+
+TEST(MapperSearch, SameSeedAndThreadsGiveTheSameResult) {
+  auto in = load("", "none.yaml");
+  for (Algorithm a : {Algorithm::Random, Algorithm::RandomPruned, Algorithm::Hybrid,
+                      Algorithm::Anneal}) {
+    auto r1 = run(in, a, 2, 150, 42);
+    auto r2 = run(in, a, 2, 150, 42);
+    ASSERT_TRUE(r1.best && r2.best) << to_string(a);
+    EXPECT_EQ(r1.stats.evaluated, r2.stats.evaluated) << to_string(a);
+    EXPECT_EQ(yaml_of(in, r1), yaml_of(in, r2)) << to_string(a);
+  }
+}
+
+TEST(MapperSearch, MapYamlRoundTrip) {
+  auto in = load(kSmall, "small_rt.yaml");
+  auto r = run(in, Algorithm::Optimal, 2, 0, 1);
+  ASSERT_TRUE(r.best);
+  std::string map = write_temp("best.map.yaml", yaml_of(in, r));
+  auto back = io::load_inputs({kGolden + "arch.yaml", kGolden + "problem.yaml",
+                               kGolden + "ERT.yaml", map},
+                              true);
+  auto table = EnergyTable::resolve(back.arch, back.energy);
+  auto e = evaluate(back.workload, back.arch, table, *back.mapping);
+  ASSERT_TRUE(std::holds_alternative<Evaluation>(e));
+  EXPECT_EQ(std::get<Evaluation>(e).cycles, r.eval->cycles);
+  EXPECT_DOUBLE_EQ(std::get<Evaluation>(e).energy_pj, r.eval->energy_pj);
+}

@@ -1,6 +1,7 @@
 // loopsim command line. Only main() catches: ConfigError -> "file:line: key: message",
 // exit 2; a rejected mapping -> exit 3; anything else -> exit 1.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -57,7 +58,23 @@ struct MapOptions {
   double time_budget = -1;
   std::int64_t seed = -1;
   bool quiet = false;
+  std::string dataflow;
 };
+
+std::string dataflow_path(const std::string& name) {
+  if (fs::exists(name) && fs::is_regular_file(name)) return name;
+  fs::path dir(LOOPSIM_DATAFLOW_DIR);
+  fs::path p = dir / (name + ".yaml");
+  if (fs::exists(p)) return p.string();
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  throw ConfigError("--dataflow", 0, "--dataflow",
+                    "no dataflow preset '" + name + "'" + did_you_mean(name, names) +
+                        "; presets: " + join(names) + " (or give a preset file)");
+}
 
 int run_map(const MapOptions& o) {
   io::MapperInputs in = io::load_mapper_inputs(o.files);
@@ -73,6 +90,9 @@ int run_map(const MapOptions& o) {
   if (o.threads >= 0) s.threads = o.threads;
   if (o.time_budget >= 0) s.time_budget_s = o.time_budget;
   if (o.seed >= 0) s.seed = static_cast<std::uint64_t>(o.seed);
+  if (!o.dataflow.empty())
+    io::apply_dataflow_file(dataflow_path(o.dataflow), in.model.workload, in.model.arch,
+                            in.constraints);
   EnergyTable table = EnergyTable::resolve(in.model.arch, in.model.energy);
   std::signal(SIGINT, on_sigint);
   bool show = s.live_status && !o.quiet;
@@ -108,7 +128,7 @@ int run_map(const MapOptions& o) {
     table_out(std::cerr);
     return 3;
   }
-  if (!o.quiet || s.diagnostics) table_out(std::cerr);
+  if (!o.quiet || s.diagnostics || s.log_stats) table_out(std::cerr);
   io::EmitContext ctx{in.model.workload, in.model.arch, table, *r.best, *r.eval};
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
@@ -156,6 +176,9 @@ int main(int argc, char** argv) {
   map->add_option("--time-budget", mo.time_budget, "Seconds (0: no limit)")
       ->check(CLI::NonNegativeNumber);
   map->add_option("--seed", mo.seed, "Random seed")->check(CLI::NonNegativeNumber);
+  map->add_option("--dataflow", mo.dataflow,
+                  "Dataflow preset: weight-stationary, output-stationary, row-stationary, "
+                  "input-stationary, no-local-reuse (mappings/dataflows/), or a preset file");
   map->add_flag("-q,--quiet", mo.quiet, "No progress line, summary or search table");
   try {
     app.parse(argc, argv);

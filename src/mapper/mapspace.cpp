@@ -194,6 +194,32 @@ std::vector<int> MapSpace::free_dims(const std::vector<int>& fact, int level) co
   return out;
 }
 
+bool MapSpace::fits(const MapPoint& p) const {
+  std::int64_t extent[kMaxDims];
+  for (int d = 0; d < ndim_; ++d) extent[d] = 1;
+  std::size_t s = 0;
+  for (int l = 0; l < nlev_; ++l) {
+    for (; s < slots_.size() && slots_[s].level == l; ++s)
+      for (int d = 0; d < ndim_; ++d) extent[d] *= factor(p.factorization, d, static_cast<int>(s));
+    const auto& spec = arch_.storage[static_cast<std::size_t>(l)];
+    if (!spec.effective_size_words || spec.allow_overbooking) continue;
+    const auto& keep = keeps_[static_cast<std::size_t>(l)][static_cast<std::size_t>(p.keep[static_cast<std::size_t>(l)])];
+    std::int64_t total = 0;
+    for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
+      if (!keep[static_cast<std::size_t>(ds)]) continue;
+      std::int64_t size = 1;
+      for (const auto& rank : w_.data_spaces[static_cast<std::size_t>(ds)].projection) {
+        std::int64_t r = 1;
+        for (const auto& t : rank) r += w_.coefficient(t.coeff) * (extent[t.dim] - 1);
+        size *= r;
+      }
+      total += size;
+    }
+    if (total > *spec.effective_size_words) return false;
+  }
+  return true;
+}
+
 bool MapSpace::keeps_ok(const std::vector<int>& keep) const {
   for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
     bool any = false;

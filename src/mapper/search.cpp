@@ -284,6 +284,10 @@ class Searcher {
       return true;
     }
     if (!space_.keeps_ok(p.keep)) return true;
+    if (!space_.fits(p)) {
+      ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
+      return true;
+    }
     // Loop orders: the free dims of each level in every order.
     std::vector<std::vector<int>> free(static_cast<std::size_t>(space_.num_levels()));
     for (int l2 = 0; l2 < space_.num_levels(); ++l2) {
@@ -359,6 +363,11 @@ class Searcher {
         ++wk.consecutive_invalid;
         continue;
       }
+      if (!space_.fits(p)) {
+        ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
+        ++wk.consecutive_invalid;
+        continue;
+      }
       if (a == Algorithm::Random) {
         wk.try_point(p, order());
         continue;
@@ -385,26 +394,42 @@ class Searcher {
     }
   }
 
-  // Simulated annealing on log(first metric): moves change one dimension's factorization,
-  // one level's keep mask, or swap two loops of one level. Reheats periodically.
+  // Simulated annealing on log(first metric): starts from the best of a few random valid
+  // points; moves change one dimension's factorization, one level's keep mask, or swap two
+  // loops of one level; geometric cooling; after a long stagnation, restarts from this
+  // thread's best at the initial temperature.
   void anneal(Worker& wk, std::mt19937_64& rng, int t) {
-    MapPoint cur;
-    std::vector<double> cur_metric;
+    MapPoint cur, best_point;
+    std::vector<double> cur_metric, best_metric;
     std::int64_t seq = 0;
     auto order = [&]() { return std::vector<std::int64_t>{t, seq++}; };
-    // A valid start.
-    while (cur_metric.empty() && !should_stop(wk, t) && !limits_hit(wk)) {
-      random_point(rng, cur);
-      if (!space_.spatial_ok(cur.factorization) || !space_.keeps_ok(cur.keep)) {
+    int starts = 0;
+    for (int tries = 0; starts < 16 && tries < 10000000 && !should_stop(wk, t) && !limits_hit(wk);
+         ++tries) {
+      MapPoint p;
+      random_point(rng, p);
+      if (!space_.spatial_ok(p.factorization) || !space_.keeps_ok(p.keep)) {
         ++wk.stats.constraint_rejected;
         continue;
       }
-      if (!wk.try_point(cur, order())) cur_metric = wk.last_metric;
+      if (!space_.fits(p)) {
+        ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
+        continue;
+      }
+      if (wk.try_point(p, order())) continue;
+      ++starts;
+      if (cur_metric.empty() || compare_metrics(wk.last_metric, cur_metric) < 0) {
+        cur = p;
+        cur_metric = wk.last_metric;
+      }
     }
     if (cur_metric.empty()) return;
+    best_point = cur;
+    best_metric = cur_metric;
     std::uniform_real_distribution<double> uni(0.0, 1.0);
-    double temp = 0.5;
-    std::int64_t step = 0;
+    const double t0 = 0.1;
+    double temp = t0;
+    std::int64_t stagnant = 0;
     while (!should_stop(wk, t) && !limits_hit(wk)) {
       MapPoint cand = cur;
       int kind = static_cast<int>(rng() % 3);
@@ -435,19 +460,31 @@ class Searcher {
         ++wk.stats.constraint_rejected;
         continue;
       }
+      if (!space_.fits(cand)) {
+        ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
+        continue;
+      }
       auto r = wk.try_point(cand, order());
-      ++step;
-      if (step % 2000 == 0) temp = std::max(0.01, temp * 0.9);
+      temp = std::max(0.002, temp * 0.995);
+      if (++stagnant > 2000) {
+        cur = best_point;
+        cur_metric = best_metric;
+        temp = t0;
+        stagnant = 0;
+      }
       if (r) continue;
-      // The evaluated metric: the best moved if it improved; otherwise re-derive from stats.
       const std::vector<double>& m = wk.last_metric;
       double delta = std::log(std::max(m.front(), 1e-300)) -
                      std::log(std::max(cur_metric.front(), 1e-300));
       if (compare_metrics(m, cur_metric) <= 0 || uni(rng) < std::exp(-delta / temp)) {
         cur = std::move(cand);
         cur_metric = m;
+        if (compare_metrics(cur_metric, best_metric) < 0) {
+          best_point = cur;
+          best_metric = cur_metric;
+          stagnant = 0;
+        }
       }
-      if (step % 20000 == 0) temp = 0.5;  // reheat
     }
   }
 

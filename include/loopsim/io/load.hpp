@@ -39,6 +39,9 @@ struct MapperInputs {
   MapperSettings settings;
 };
 MapperInputs load_mapper_inputs(const std::vector<std::string>& files);
+// Applies a dataflow preset (mappings/dataflows/*.yaml; docs/mapper.md) to the constraints.
+void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
+                         Constraints& constraints);
 
 // Individual parsers, exposed for tests.
 Workload load_workload_file(const std::string& path);

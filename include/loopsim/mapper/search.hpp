@@ -59,6 +59,10 @@ class MapSpace {
   [[nodiscard]] double size() const { return size_; }
   // Writes the mapping of a point into `out` (reusing its storage).
   void build(const MapPoint& p, Mapping& out) const;
+  // Capacity check without the evaluator: the tile of every kept data space at every level
+  // (box projection of the loop extents at and below the level, spatial fan-out included)
+  // must fit the level's effective size. The same rule as the evaluator's capacity check.
+  [[nodiscard]] bool fits(const MapPoint& p) const;
   // Whether a keep-mask combination keeps every data space somewhere.
   [[nodiscard]] bool keeps_ok(const std::vector<int>& keep) const;
   [[nodiscard]] int num_levels() const { return nlev_; }

@@ -1,0 +1,131 @@
+// Dataflow presets (mappings/dataflows/*.yaml): constraints that name roles, resolved
+// against the architecture, instead of level names:
+//   array           the innermost fan-out levels (per axis: the innermost level whose fan-out
+//                   on X, resp. Y, is above 1);
+//   PE-local levels the storage levels below the innermost fan-out level;
+//   pe_store(T)     the outermost PE-local level that may keep data space T.
+// dataflow: {description, pe: [{tensor, loops: irrelevant | [dims], full: [dims]}],
+//            array: {X: [dims], Y: [dims]}, no_local_reuse: bool}
+#include <algorithm>
+
+#include "io_internal.hpp"
+#include "loopsim/core/text.hpp"
+
+namespace loopsim::io {
+
+namespace {
+
+std::vector<int> dim_list(const Cursor& c, const Workload& w) { return parse_permutation(c, w); }
+
+}  // namespace
+
+void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
+                         Constraints& out) {
+  Cursor root(load_yaml_file(path), path, "");
+  root.expect_map();
+  root.allow_keys({"dataflow"});
+  Cursor df = root.required("dataflow");
+  df.expect_map();
+  df.allow_keys({"version", "description", "pe", "array", "no_local_reuse"});
+  const int nlev = arch.num_storage_levels();
+  int ax = -1, ay = -1;
+  for (int l = 0; l < nlev; ++l) {
+    if (ax < 0 && arch.fanout_x(l) > 1) ax = l;
+    if (ay < 0 && arch.fanout_y(l) > 1) ay = l;
+  }
+  if (ax < 0 && ay < 0)
+    df.fail("a dataflow preset needs an architecture with a PE array (a level with fan-out); "
+            "this one has none");
+  int array = ax < 0 ? ay : ay < 0 ? ax : std::min(ax, ay);
+  auto lc = [&](int l) -> LevelConstraints& { return out.levels[static_cast<std::size_t>(l)]; };
+  auto pe_store = [&](const Cursor& at, int ds) {
+    for (int l = array - 1; l >= 0; --l) {
+      if (arch.storage[static_cast<std::size_t>(l)].dummy) continue;
+      if (lc(l).keep[static_cast<std::size_t>(ds)] != KeepRule::Bypass) return l;
+    }
+    at.fail("no storage level inside the PE array (below '" +
+            arch.storage[static_cast<std::size_t>(array)].name + "') may keep '" +
+            w.data_spaces[static_cast<std::size_t>(ds)].name + "'");
+  };
+  if (auto pe = df.optional("pe")) {
+    for (const auto& e : pe->items()) {
+      e.allow_keys({"tensor", "loops", "full"});
+      Cursor t = e.required("tensor");
+      int ds = w.data_space_index(t.str());
+      if (ds < 0) {
+        std::vector<std::string> names;
+        for (const auto& d : w.data_spaces) names.push_back(d.name);
+        t.fail("unknown data space '" + t.str() + "'" + did_you_mean(t.str(), names) +
+               "; data spaces are: " + join(names));
+      }
+      int l = pe_store(t, ds);
+      lc(l).keep[static_cast<std::size_t>(ds)] = KeepRule::Keep;
+      std::vector<bool> relevant(static_cast<std::size_t>(w.num_dims()), false);
+      for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
+        for (const auto& term : rank) relevant[static_cast<std::size_t>(term.dim)] = true;
+      if (auto loops = e.optional("loops")) {
+        std::vector<bool> allowed(static_cast<std::size_t>(w.num_dims()), false);
+        if (loops->is_scalar() && loops->str() == "irrelevant") {
+          for (int d = 0; d < w.num_dims(); ++d) allowed[static_cast<std::size_t>(d)] = !relevant[static_cast<std::size_t>(d)];
+        } else {
+          for (int d : dim_list(*loops, w)) allowed[static_cast<std::size_t>(d)] = true;
+        }
+        for (int d = 0; d < w.num_dims(); ++d)
+          if (!allowed[static_cast<std::size_t>(d)]) lc(l).temporal[static_cast<std::size_t>(d)].max = 1;
+      }
+      if (auto full = e.optional("full")) {
+        for (int d : dim_list(*full, w))
+          for (int up = l + 1; up < nlev; ++up) {
+            lc(up).temporal[static_cast<std::size_t>(d)].max = 1;
+            lc(up).spatial[static_cast<std::size_t>(d)].max = 1;
+          }
+      }
+    }
+  }
+  if (auto a = df.optional("array")) {
+    a->allow_keys({"X", "Y"});
+    std::vector<int> xs, ys;
+    if (auto x = a->optional("X")) xs = dim_list(*x, w);
+    if (auto y = a->optional("Y")) ys = dim_list(*y, w);
+    auto in = [](const std::vector<int>& v, int d) {
+      return std::find(v.begin(), v.end(), d) != v.end();
+    };
+    std::vector<int> levels;
+    for (int l : {ax, ay})
+      if (l >= 0 && std::find(levels.begin(), levels.end(), l) == levels.end()) levels.push_back(l);
+    for (int l : levels) {
+      auto& c = lc(l);
+      bool both = arch.fanout_x(l) > 1 && arch.fanout_y(l) > 1;
+      if (both) {
+        if (c.split || !c.spatial_perm.empty())
+          a->fail("the array level '" + arch.storage[static_cast<std::size_t>(l)].name +
+                  "' already has a spatial permutation or split; the preset's X/Y lists would "
+                  "replace it");
+        c.spatial_perm = xs;
+        c.spatial_perm.insert(c.spatial_perm.end(), ys.begin(), ys.end());
+        c.split = static_cast<std::int64_t>(xs.size());
+      }
+      const auto& axis = both ? std::vector<int>{} : (arch.fanout_x(l) > 1 ? xs : ys);
+      for (int d = 0; d < w.num_dims(); ++d) {
+        bool ok = both ? (in(xs, d) || in(ys, d)) : in(axis, d);
+        if (!ok) c.spatial[static_cast<std::size_t>(d)].max = 1;
+      }
+    }
+  }
+  if (auto nlr = df.optional("no_local_reuse"); nlr && nlr->boolean()) {
+    for (int l = 0; l < array; ++l) {
+      for (auto& r : lc(l).temporal) r.max = 1;
+      for (auto& k : lc(l).keep)
+        if (k == KeepRule::Free) k = KeepRule::Bypass;
+    }
+  }
+  for (int l = 0; l < nlev; ++l)
+    for (int d = 0; d < w.num_dims(); ++d)
+      for (const auto* r : {&lc(l).temporal[static_cast<std::size_t>(d)], &lc(l).spatial[static_cast<std::size_t>(d)]})
+        if (r->min > r->max)
+          df.fail("the preset contradicts the other constraints on '" +
+                  arch.storage[static_cast<std::size_t>(l)].name + "' for dimension " +
+                  w.dims[static_cast<std::size_t>(d)]);
+}
+
+}  // namespace loopsim::io

@@ -4,6 +4,8 @@
 //                   on X, resp. Y, is above 1);
 //   PE-local levels the storage levels below the innermost fan-out level;
 //   pe_store(T)     the outermost PE-local level that may keep data space T.
+// no_local_reuse: every PE-local level bypasses everything and runs no temporal loop (an
+// error when the architecture's constraints make a PE-local level keep something).
 // dataflow: {description, pe: [{tensor, loops: irrelevant | [dims], full: [dims]}],
 //            array: {X: [dims], Y: [dims]}, no_local_reuse: bool}
 #include <algorithm>
@@ -115,8 +117,15 @@ void apply_dataflow_file(const std::string& path, const Workload& w, const ArchS
   if (auto nlr = df.optional("no_local_reuse"); nlr && nlr->boolean()) {
     for (int l = 0; l < array; ++l) {
       for (auto& r : lc(l).temporal) r.max = 1;
-      for (auto& k : lc(l).keep)
-        if (k == KeepRule::Free) k = KeepRule::Bypass;
+      for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
+        auto& k = lc(l).keep[static_cast<std::size_t>(ds)];
+        if (k == KeepRule::Keep)
+          nlr->fail("no local reuse needs every storage level inside the PE array to bypass "
+                    "its data, but the constraints make '" +
+                    arch.storage[static_cast<std::size_t>(l)].name + "' keep '" +
+                    w.data_spaces[static_cast<std::size_t>(ds)].name + "'");
+        k = KeepRule::Bypass;
+      }
     }
   }
   for (int l = 0; l < nlev; ++l)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bad-input cases: each folder <kind>/ holds small YAML files, args.txt (the input files in
-# order) and expect.txt (its first line must appear in stderr). loopsim must exit with code 2,
+# order), optionally cmd.txt (the subcommand: model, the default, or map) and expect.txt
+# (its first line must appear in stderr). loopsim must exit with code 2,
 # print that text and never crash, abort or report an internal error.
 # Usage: tests/errors/run-error-tests.sh /path/to/loopsim
 set -u
@@ -32,8 +33,10 @@ for dir in "$here"/*/; do
   mapfile -t args < <(grep -v '^[[:space:]]*$' "$dir/args.txt")
   expect=$(head -n 1 "$dir/expect.txt")
   out="$work/$kind"
+  sub=model
+  [[ -f $dir/cmd.txt ]] && sub=$(head -n 1 "$dir/cmd.txt")
   rc=0
-  (cd "$dir" && timeout 60 "$loopsim" model "${args[@]}" -o "$out/out" >"$work/$kind.stdout" \
+  (cd "$dir" && timeout 60 "$loopsim" "$sub" "${args[@]}" -o "$out/out" >"$work/$kind.stdout" \
      2>"$work/$kind.stderr") || rc=$?
   stderr=$(cat "$work/$kind.stderr")
   problem=""

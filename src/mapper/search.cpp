@@ -129,7 +129,23 @@ class Searcher {
            const Constraints& c, const MapperSettings& s, const std::atomic<bool>* stop,
            const std::function<void(const Progress&)>& progress)
       : w_(w), arch_(arch), energy_(energy), space_(w, arch, c), s_(s), stop_(stop),
-        progress_(progress) {}
+        progress_(progress) {
+    // Energy no mapping can go below: every MAC, and every element of a read-only tensor
+    // read once from the outermost level (tensors whose projections have no coefficients,
+    // so that every element is touched).
+    energy_lb_ = static_cast<double>(w.operations()) * energy.compute().compute_pj;
+    int top = arch.num_storage_levels() - 1;
+    for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
+      if (w.is_read_write(ds)) continue;
+      bool plain = true;
+      for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
+        for (const auto& t : rank) plain = plain && t.coeff < 0;
+      if (!plain) continue;
+      double per_word = energy.storage(top).read_pj /
+                        std::max(1, arch.storage[static_cast<std::size_t>(top)].block_size);
+      energy_lb_ += 0.999 * static_cast<double>(w.tensor_size(ds)) * per_word;
+    }
+  }
 
   SearchResult run() {
     start_ = Clock::now();
@@ -262,16 +278,36 @@ class Searcher {
     return keeps(wk, p, 0, prune, t);
   }
 
-  // Lower bound on cycles (all computes spread over the spatial loops) against the best
-  // found, for the metrics whose first priority grows with cycles.
+  // Lower bound of the first metric of any mapping with this factorization: cycles >=
+  // operations / spatial product; energy >= energy_lb_ (MACs and compulsory reads).
+  // Returns a negative value when there is no bound for the metric.
+  double lower_bound(const MapPoint& p) const {
+    double cycles = static_cast<double>(w_.operations()) /
+                    static_cast<double>(space_.spatial_product(p.factorization));
+    switch (s_.metrics.front()) {
+      case Metric::Delay: return cycles;
+      case Metric::Energy: return energy_lb_;
+      case Metric::Edp: return energy_lb_ * 1e-12 * cycles;
+      case Metric::LastLevelAccesses: return -1;
+    }
+    return -1;
+  }
+
+  // Against the best found by any thread (enumerating searches: the optimum is unchanged,
+  // only strictly worse tilings are cut).
   bool lower_bound_exceeds(const MapPoint& p) {
-    Metric first = s_.metrics.front();
-    if (first != Metric::Delay) return false;
-    double lb = static_cast<double>(w_.operations()) /
-                static_cast<double>(space_.spatial_product(p.factorization));
+    double lb = lower_bound(p);
+    if (lb < 0) return false;
     std::lock_guard<std::mutex> lock(sh_.m);
     if (sh_.best_metric.empty()) return false;
     return lb > sh_.best_metric.front() * (1 + 1e-9);
+  }
+
+  // Against this thread's own best (sampling searches stay deterministic).
+  bool dominated(const Worker& wk, const MapPoint& p) const {
+    if (!wk.best.eval) return false;
+    double lb = lower_bound(p);
+    return lb >= 0 && lb > wk.best.metric.front() * (1 + 1e-9);
   }
 
   bool keeps(Worker& wk, MapPoint& p, int l, bool prune, int t) {
@@ -366,6 +402,10 @@ class Searcher {
       if (!space_.fits(p)) {
         ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
         ++wk.consecutive_invalid;
+        continue;
+      }
+      if (dominated(wk, p)) {
+        ++wk.stats.constraint_rejected;
         continue;
       }
       if (a == Algorithm::Random) {
@@ -464,6 +504,10 @@ class Searcher {
         ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
         continue;
       }
+      if (dominated(wk, cand)) {
+        ++wk.stats.constraint_rejected;
+        continue;
+      }
       auto r = wk.try_point(cand, order());
       temp = std::max(0.002, temp * 0.995);
       if (++stagnant > 2000) {
@@ -521,6 +565,7 @@ class Searcher {
   bool units_total_zero_ = true;
   std::atomic<std::size_t> units_started_{0};
   SearchResult result_;
+  double energy_lb_ = 0;
 };
 
 }  // namespace

@@ -48,7 +48,11 @@ int run_model(const std::vector<std::string>& files, const std::string& out_dir,
 }
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_sigint(int) { g_stop.store(true); }
+// First Ctrl-C: stop the search and write the best found; a second one ends the process.
+extern "C" void on_sigint(int) {
+  g_stop.store(true);
+  std::signal(SIGINT, SIG_DFL);
+}
 
 struct MapOptions {
   std::vector<std::string> files;
@@ -124,7 +128,8 @@ int run_map(const MapOptions& o) {
     os << "  constraint (cut before evaluation): " << st.constraint_rejected << "\n";
   };
   if (!r.best) {
-    std::cerr << "loopsim map: no valid mapping found.\n";
+    std::cerr << "loopsim map: no valid mapping found"
+              << (st.empty_reason.empty() ? "" : ": " + st.empty_reason) << ".\n";
     table_out(std::cerr);
     return 3;
   }

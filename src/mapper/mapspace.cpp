@@ -146,6 +146,16 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
   size_ = total;
 }
 
+std::string MapSpace::empty_reason() const {
+  for (int d = 0; d < ndim_; ++d)
+    if (facts_[static_cast<std::size_t>(d)].empty())
+      return "the factor constraints leave no way to split dimension " +
+             w_.dims[static_cast<std::size_t>(d)] + " (bound " +
+             std::to_string(w_.bounds[static_cast<std::size_t>(d)]) +
+             ") over the levels and fan-outs";
+  return "";
+}
+
 bool MapSpace::spatial_ok(const std::vector<int>& fact) const {
   for (int l = 0; l < nlev_; ++l) {
     std::int64_t fx = arch_.fanout_x(l), fy = arch_.fanout_y(l);

@@ -197,6 +197,7 @@ class Searcher {
     result_.stats.proven_optimal = complete;
     result_.stats.interrupted = stop_ && stop_->load();
     result_.stats.space_size = space_.size();
+    result_.stats.empty_reason = space_.empty_reason();
     return std::move(result_);
   }
 
@@ -434,8 +435,8 @@ class Searcher {
     }
   }
 
-  // Simulated annealing on log(first metric): starts from the best of a few random valid
-  // points; moves change one dimension's factorization, one level's keep mask, or swap two
+  // Simulated annealing on log(first metric): starts from the best of a few promising
+  // random points; moves change one dimension's factorization, one level's keep mask, or swap two
   // loops of one level; geometric cooling; after a long stagnation, restarts from this
   // thread's best at the initial temperature.
   void anneal(Worker& wk, std::mt19937_64& rng, int t) {
@@ -443,24 +444,34 @@ class Searcher {
     std::vector<double> cur_metric, best_metric;
     std::int64_t seq = 0;
     auto order = [&]() { return std::vector<std::int64_t>{t, seq++}; };
-    int starts = 0;
-    for (int tries = 0; starts < 16 && tries < 10000000 && !should_stop(wk, t) && !limits_hit(wk);
-         ++tries) {
-      MapPoint p;
-      random_point(rng, p);
-      if (!space_.spatial_ok(p.factorization) || !space_.keeps_ok(p.keep)) {
-        ++wk.stats.constraint_rejected;
-        continue;
+    // Starts: among many cheap draws (fan-out, keep and capacity checks only), the 16 with
+    // the best lower bound on the first metric; then the best of those by evaluation.
+    while (cur_metric.empty() && !should_stop(wk, t) && !limits_hit(wk)) {
+      std::vector<std::pair<double, MapPoint>> pool;
+      for (int tries = 0; tries < 20000 && !should_stop(wk, t); ++tries) {
+        MapPoint p;
+        random_point(rng, p);
+        if (!space_.spatial_ok(p.factorization) || !space_.keeps_ok(p.keep)) {
+          ++wk.stats.constraint_rejected;
+          continue;
+        }
+        if (!space_.fits(p)) {
+          ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
+          continue;
+        }
+        pool.emplace_back(lower_bound(p), std::move(p));
+        if (pool.size() >= 4096) break;
       }
-      if (!space_.fits(p)) {
-        ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
-        continue;
-      }
-      if (wk.try_point(p, order())) continue;
-      ++starts;
-      if (cur_metric.empty() || compare_metrics(wk.last_metric, cur_metric) < 0) {
-        cur = p;
-        cur_metric = wk.last_metric;
+      std::stable_sort(pool.begin(), pool.end(),
+                       [](const auto& x, const auto& y) { return x.first < y.first; });
+      if (pool.size() > 16) pool.resize(16);
+      for (auto& [lb, p] : pool) {
+        if (should_stop(wk, t) || limits_hit(wk)) break;
+        if (wk.try_point(p, order())) continue;
+        if (cur_metric.empty() || compare_metrics(wk.last_metric, cur_metric) < 0) {
+          cur = p;
+          cur_metric = wk.last_metric;
+        }
       }
     }
     if (cur_metric.empty()) return;

@@ -422,3 +422,18 @@ TEST(MapperDataflow, NoLocalReuse) {
   for (bool k : r.best->levels[acc].keep) EXPECT_FALSE(k);
   for (const auto& st : r.eval->levels[acc].data_spaces) EXPECT_EQ(st.accesses(), 0u);
 }
+
+TEST(MapperConstraints, InfeasibleFactorsAreExplained) {
+  auto in = load(R"(constraints:
+  targets:
+  - {target: glb, type: temporal, factors: M>=4}
+  - {target: acc, type: temporal, factors: M>=2}
+)", "infeasible.yaml");
+  MapSpace ms(in.model.workload, in.model.arch, in.constraints);
+  EXPECT_TRUE(ms.factorizations(in.model.workload.dim_index("M")).empty());
+  EXPECT_NE(ms.empty_reason().find("dimension M (bound 4)"), std::string::npos);
+  auto r = run(in, Algorithm::Optimal, 1, 0, 1);
+  EXPECT_FALSE(r.best);
+  EXPECT_EQ(r.stats.evaluated, 0u);
+  EXPECT_FALSE(r.stats.empty_reason.empty());
+}

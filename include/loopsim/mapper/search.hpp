@@ -65,6 +65,8 @@ class MapSpace {
   [[nodiscard]] bool fits(const MapPoint& p) const;
   // Whether a keep-mask combination keeps every data space somewhere.
   [[nodiscard]] bool keeps_ok(const std::vector<int>& keep) const;
+  // Why the space is empty ("" when it is not): a dimension without any factorization.
+  [[nodiscard]] std::string empty_reason() const;
   [[nodiscard]] int num_levels() const { return nlev_; }
   [[nodiscard]] int num_dims() const { return ndim_; }
 
@@ -92,6 +94,7 @@ struct SearchStats {
   bool interrupted = false;
   std::string algorithm;
   double space_size = 0;
+  std::string empty_reason;  // set when the constraints leave no mapping at all
 };
 
 struct SearchResult {

@@ -123,8 +123,11 @@ int run_map(const MapOptions& o) {
        << (st.interrupted ? ", interrupted" : "") << "\n";
     os << "Rejected mappings by reason:\n";
     const char* names[] = {"capacity", "fan-out", "instances", "min-utilization", "mapping"};
-    for (std::size_t i = 0; i < st.rejected.size(); ++i)
-      os << "  " << names[i] << ": " << st.rejected[i] << "\n";
+    for (std::size_t i = 0; i < st.rejected.size(); ++i) {
+      os << "  " << names[i] << ": " << st.rejected[i] + (i == 0 ? st.capacity_prechecked : 0);
+      if (i == 0) os << " (" << st.capacity_prechecked << " found before evaluation)";
+      os << "\n";
+    }
     os << "  constraint (cut before evaluation): " << st.constraint_rejected << "\n";
   };
   if (!r.best) {

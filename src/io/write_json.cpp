@@ -88,7 +88,9 @@ void write_stats_json(std::ostream& out, const EmitContext& c) {
 
 void write_mapper_stats_json(std::ostream& out, const EmitContext& c, const SearchStats& s) {
   nlohmann::json j = stats_json(c);
-  nlohmann::json rej = {{"capacity", s.rejected[static_cast<std::size_t>(RejectReason::Capacity)]},
+  nlohmann::json rej = {{"capacity", s.rejected[static_cast<std::size_t>(RejectReason::Capacity)] +
+                                         s.capacity_prechecked},
+                        {"capacity_before_evaluation", s.capacity_prechecked},
                         {"fanout", s.rejected[static_cast<std::size_t>(RejectReason::Fanout)]},
                         {"instances", s.rejected[static_cast<std::size_t>(RejectReason::Instances)]},
                         {"min_utilization",

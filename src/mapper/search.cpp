@@ -322,7 +322,7 @@ class Searcher {
     }
     if (!space_.keeps_ok(p.keep)) return true;
     if (!space_.fits(p)) {
-      ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
+      ++wk.stats.capacity_prechecked;
       return true;
     }
     // Loop orders: the free dims of each level in every order.
@@ -401,7 +401,7 @@ class Searcher {
         continue;
       }
       if (!space_.fits(p)) {
-        ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
+        ++wk.stats.capacity_prechecked;
         ++wk.consecutive_invalid;
         continue;
       }
@@ -456,7 +456,7 @@ class Searcher {
           continue;
         }
         if (!space_.fits(p)) {
-          ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
+          ++wk.stats.capacity_prechecked;
           continue;
         }
         pool.emplace_back(lower_bound(p), std::move(p));
@@ -512,7 +512,7 @@ class Searcher {
         continue;
       }
       if (!space_.fits(cand)) {
-        ++wk.stats.rejected[static_cast<std::size_t>(RejectReason::Capacity)];
+        ++wk.stats.capacity_prechecked;
         continue;
       }
       if (dominated(wk, cand)) {
@@ -551,6 +551,7 @@ class Searcher {
       total.evaluated += wk->stats.evaluated;
       total.valid += wk->stats.valid;
       total.constraint_rejected += wk->stats.constraint_rejected;
+      total.capacity_prechecked += wk->stats.capacity_prechecked;
       for (std::size_t i = 0; i < total.rejected.size(); ++i)
         total.rejected[i] += wk->stats.rejected[i];
       if (wk->best.better_than(best)) best = wk->best;

@@ -86,6 +86,7 @@ struct SearchStats {
   std::uint64_t evaluated = 0;  // candidates given to the evaluator
   std::uint64_t valid = 0;
   std::array<std::uint64_t, 5> rejected{};  // by RejectReason
+  std::uint64_t capacity_prechecked = 0;   // do not fit (MapSpace::fits), not evaluated
   std::uint64_t constraint_rejected = 0;   // cut before evaluation (fan-out/utilization
                                             // constraints, capacity known from another order)
   double seconds = 0;

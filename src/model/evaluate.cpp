@@ -83,7 +83,8 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
     fx.push_back(arch.fanout_x(l));
     fy.push_back(arch.fanout_y(l));
   }
-  NestAnalysisResult analysis = analyze_nest(workload, nest, fx, fy);
+  std::optional<NestAnalysisResult> closed = analyze_nest_closed_form(workload, nest, fx, fy);
+  NestAnalysisResult analysis = closed ? std::move(*closed) : analyze_nest(workload, nest, fx, fy);
   std::vector<std::vector<bool>> keep(static_cast<std::size_t>(nlev));
   for (int l = 0; l < nlev; ++l) keep[l] = mapping.levels[l].keep;
   CollapsedNest tiles = collapse_tiles(analysis, workload, nlev, keep);

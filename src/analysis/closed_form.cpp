@@ -1,0 +1,378 @@
+// Closed-form nest analysis for nests whose loops all divide their dimension evenly.
+//
+// The simulated analysis (nest_analysis.cpp) walks the nest the way Timeloop does: a
+// temporal loop of n iterations visits its body at iteration 0 (weight 1) and at iteration
+// 1 standing for iterations 1..n-1 (weight n-1), so a loop with m non-trivial temporal
+// loops above it is invoked 2^m times, at positions given by a binary counter over those
+// loops (outermost = most significant bit). Spatial loops are transparent for each spatial
+// instance (every instance sees the same history, translated by its offset).
+//
+// Every quantity of that walk depends only on translations, so the sums have closed forms:
+//   * invocation k (k >= 1) whose lowest set bit is j moves the tile by
+//       t_j = s(a_j) - sum_{i<j} s(a_i)      (a_i: the i-th active loop above, s: its step)
+//   * the weight (epochs) summed over those invocations is
+//       W_j = (n(a_j) - 1) * prod_{i>j} n(a_i)
+//   * the stride rule (a change of translation refetches the whole tile) resets exactly at
+//     even invocations whose translation differs from t_0, so the delta is
+//       D_0 = T \ (T - t_0);  D_j = (t_j == t_0) ? T \ (T - t_j) : T   (j >= 1)
+//   * fills of the child level: S = |T| + sum_j W_j |D_j|.
+// Multicast and link transfers are evaluated once per kind of invocation (the first one,
+// and each (previous, current) pair of delta kinds) and weighted by the epochs summed over
+// the invocations of that kind. docs/cost-model.md states the same equations; the unit
+// test ClosedForm.* checks this file against the simulation on random nests.
+#include <algorithm>
+#include <optional>
+
+#include "loopsim/analysis/nest_analysis.hpp"
+#include "loopsim/analysis/point_set.hpp"
+
+namespace loopsim {
+
+namespace {
+
+using Point = std::array<Coord, kMaxDims>;
+using RankVec = std::array<Coord, kMaxRanks>;
+
+RankVec project(const Workload& w, int pv, const Point& v) {
+  RankVec t{};
+  const auto& proj = w.data_spaces[pv].projection;
+  for (std::size_t r = 0; r < proj.size(); ++r)
+    for (const auto& term : proj[r])
+      t[r] += static_cast<Coord>(v[term.dim] * w.coefficient(term.coeff));
+  return t;
+}
+
+RankVec minus(const RankVec& a, const RankVec& b) {
+  RankVec t{};
+  for (int r = 0; r < kMaxRanks; ++r) t[r] = a[r] - b[r];
+  return t;
+}
+
+Aahr translated(Aahr box, const RankVec& t) {
+  box.translate(t);
+  return box;
+}
+
+bool same_shape(const Aahr& a, const Aahr& b) {
+  for (int r = 0; r < a.order(); ++r)
+    if (a.hi(r) - a.lo(r) != b.hi(r) - b.lo(r)) return false;
+  return true;
+}
+
+// Multicast signature of one invocation: instances grouped by equal delta box.
+// Adds, for each multicast factor m, count_m groups of `size` accesses times `weight`.
+void add_groups(AccessStatMatrix& stats, const std::vector<std::uint64_t>& group_sizes,
+                std::uint64_t size, std::uint64_t weight) {
+  if (size == 0 || weight == 0) return;
+  // group_sizes is sorted: count runs of equal multicast factors.
+  for (std::size_t i = 0; i < group_sizes.size();) {
+    std::size_t j = i;
+    while (j < group_sizes.size() && group_sizes[j] == group_sizes[i]) ++j;
+    auto count = static_cast<std::uint64_t>(j - i);
+    stats.at(group_sizes[i], count).accesses += count * size * weight;
+    i = j;
+  }
+}
+
+class ClosedForm {
+ public:
+  ClosedForm(const Workload& w, const LoopNest& nest, const std::vector<std::int64_t>& fx,
+             const std::vector<std::int64_t>& fy)
+      : w_(w), loops_(nest.loops), boundaries_(nest.boundaries), fx_(fx), fy_(fy),
+        n_(static_cast<int>(nest.loops.size())), nds_(w.num_data_spaces()) {}
+
+  NestAnalysisResult run() {
+    NestAnalysisResult result;
+    result.tiles.resize(static_cast<std::size_t>(nds_));
+    if (n_ == 0) return result;
+    init();
+    // Analysed loops: temporal loops and master spatial loops, innermost first.
+    std::vector<int> analysed;
+    for (int l = 0; l < n_; ++l)
+      if (!loops_[l].spatial() || master_[l]) analysed.push_back(l);
+    std::vector<int> slot(static_cast<std::size_t>(n_), -1);
+    for (std::size_t i = 0; i < analysed.size(); ++i) slot[analysed[i]] = static_cast<int>(i);
+    for (int pv = 0; pv < nds_; ++pv) {
+      auto& tiles = result.tiles[pv];
+      tiles.resize(analysed.size());
+      for (std::size_t i = 0; i < analysed.size(); ++i) {
+        int l = analysed[i];
+        LoopTile& t = tiles[i];
+        t.replication_factor = spatial_elems_[l];
+        t.fanout = fanout_[l];
+        t.on_storage_boundary = boundary_[l];
+        t.master_spatial = master_[l];
+        t.subnest.push_back(loops_[l]);
+        if (master_[l]) {
+          for (int c = l - 1; c >= 0 && loops_[c].spatial(); --c) t.subnest.push_back(loops_[c]);
+          std::reverse(t.subnest.begin(), t.subnest.end());
+        }
+        if (boundary_[l] || master_[l]) t.size = static_cast<std::uint64_t>(tile(pv, l).size());
+      }
+    }
+    for (int s = 0; s < static_cast<int>(boundaries_.size()); ++s) analyse_block(s, slot, result);
+    std::uint64_t computes = 1, replication = 1;
+    for (const auto& l : loops_)
+      (l.spatial() ? replication : computes) *= static_cast<std::uint64_t>(l.end);
+    result.compute_accesses = computes;
+    result.compute_replication = replication;
+    return result;
+  }
+
+ private:
+  void init() {
+    master_.assign(n_, false);
+    boundary_.assign(n_, false);
+    arch_level_.assign(n_, 0);
+    spatial_elems_.assign(n_, 1);
+    fanout_.assign(n_, 1);
+    step_.assign(n_, 1);
+    high_.assign(n_, Point{});
+    for (int l = 0; l < n_; ++l)
+      master_[l] = loops_[l].spatial() && (l == n_ - 1 || !loops_[l + 1].spatial());
+    int loop = 0;
+    for (std::size_t s = 0; s < boundaries_.size(); ++s) {
+      boundary_[boundaries_[s]] = true;
+      for (; loop <= boundaries_[s]; ++loop) arch_level_[loop] = static_cast<int>(s);
+    }
+    std::uint64_t above = 1;
+    for (int l = n_ - 1; l >= 0; --l) {
+      spatial_elems_[l] = above;
+      if (loops_[l].spatial()) above *= static_cast<std::uint64_t>(loops_[l].end);
+    }
+    for (int l = 0; l < n_; ++l) {
+      if (!loops_[l].spatial()) continue;
+      if (!master_[l]) {
+        fanout_[l] = 0;
+        continue;
+      }
+      std::uint64_t chain = 1;
+      for (int c = l; c >= 0 && loops_[c].spatial(); --c)
+        chain *= static_cast<std::uint64_t>(loops_[c].end);
+      fanout_[l] = chain;
+    }
+    Point scale;
+    scale.fill(1);
+    for (int l = 0; l < n_; ++l) {
+      const Loop& d = loops_[l];
+      step_[l] = scale[d.dim];
+      scale[d.dim] *= static_cast<Coord>(d.end);
+      for (int dim = 0; dim < w_.num_dims(); ++dim) high_[l][dim] = scale[dim] - 1;
+    }
+  }
+
+  // The tile of loop l at the origin, in data space pv.
+  [[nodiscard]] Aahr tile(int pv, int l) const {
+    Point low{};
+    return OperationSpace(w_, low, high_[l]).data_space(pv);
+  }
+
+  [[nodiscard]] Point unit(int l, Coord times) const {
+    Point v{};
+    v[loops_[l].dim] = step_[l] * times;
+    return v;
+  }
+
+  // The per-instance invocation sequence of everything below loop l: the active temporal
+  // loops above it, their translations (problem space) and summed weights.
+  struct Counter {
+    std::vector<Point> moves;          // t_j in problem space
+    std::vector<std::uint64_t> weight;  // W_j
+    std::uint64_t first_bit_weight = 0;  // n(a_0) - 1
+  };
+
+  [[nodiscard]] Counter counter_above(int l) const {
+    std::vector<int> active;
+    for (int a = l + 1; a < n_; ++a)
+      if (!loops_[a].spatial() && loops_[a].end >= 2) active.push_back(a);
+    Counter c;
+    int m = static_cast<int>(active.size());
+    Point back{};  // sum_{i<j} s(a_i)
+    for (int j = 0; j < m; ++j) {
+      Point move = unit(active[j], 1);
+      for (int d = 0; d < kMaxDims; ++d) move[d] -= back[d];
+      c.moves.push_back(move);
+      Point u = unit(active[j], 1);
+      for (int d = 0; d < kMaxDims; ++d) back[d] += u[d];
+      std::uint64_t wj = static_cast<std::uint64_t>(loops_[active[j]].end - 1);
+      for (int i = j + 1; i < m; ++i) wj *= static_cast<std::uint64_t>(loops_[active[i]].end);
+      c.weight.push_back(wj);
+    }
+    if (m > 0) c.first_bit_weight = static_cast<std::uint64_t>(loops_[active[0]].end - 1);
+    return c;
+  }
+
+  // Deltas of a child tile T over its invocation sequence (stride rule applied).
+  struct ChildDeltas {
+    Aahr full;                  // T at the origin
+    std::vector<RankVec> tau;   // data-space translation per bit
+    std::vector<Aahr> delta;    // D_j, relative to the tile at the origin
+  };
+
+  [[nodiscard]] ChildDeltas child_deltas(int pv, int child, const Counter& c) const {
+    ChildDeltas cd;
+    cd.full = tile(pv, child);
+    for (std::size_t j = 0; j < c.moves.size(); ++j) {
+      RankVec t = project(w_, pv, c.moves[j]);
+      cd.tau.push_back(t);
+      Aahr d = cd.full;
+      if (j == 0 || t == cd.tau[0]) d.subtract(translated(cd.full, minus(RankVec{}, t)));
+      cd.delta.push_back(d);
+    }
+    return cd;
+  }
+
+  void analyse_block(int s, const std::vector<int>& slot, NestAnalysisResult& result) {
+    int lo = s == 0 ? 0 : boundaries_[s - 1] + 1;
+    int master = -1;
+    for (int l = lo; l <= boundaries_[s] && loops_[l].spatial(); ++l) master = l;
+    int innermost = master >= 0 ? master : lo;
+    int child = lo - 1;  // -1: the arithmetic units
+    Counter c = counter_above(master >= 0 ? master : (child >= 0 ? child : 0));
+    for (int pv = 0; pv < nds_; ++pv) {
+      LoopTile& t = result.tiles[pv][slot[innermost]];
+      if (master < 0) {
+        std::uint64_t accesses = 0;
+        if (child < 0) {
+          accesses = 1;
+          for (const auto& l : loops_)
+            if (!l.spatial()) accesses *= static_cast<std::uint64_t>(l.end);
+        } else {
+          ChildDeltas cd = child_deltas(pv, child, c);
+          accesses = static_cast<std::uint64_t>(cd.full.size());
+          for (std::size_t j = 0; j < cd.delta.size(); ++j)
+            accesses += c.weight[j] * static_cast<std::uint64_t>(cd.delta[j].size());
+        }
+        t.access_stats.at(1, 1).accesses += accesses;
+      } else {
+        spatial_block(pv, s, lo, master, child, c, t);
+      }
+    }
+  }
+
+  // Offsets of the spatial instances of the chain lo..master (linear index: master most
+  // significant), projected to data space pv.
+  [[nodiscard]] std::vector<RankVec> instance_offsets(int pv, int lo, int master) const {
+    std::vector<RankVec> offs{RankVec{}};
+    for (int l = master; l >= lo; --l) {
+      std::vector<RankVec> next;
+      next.reserve(offs.size() * static_cast<std::size_t>(loops_[l].end));
+      for (const auto& base : offs)
+        for (Coord i = 0; i < loops_[l].end; ++i) {
+          RankVec o = base;
+          RankVec step = project(w_, pv, unit(l, i));
+          for (int r = 0; r < kMaxRanks; ++r) o[r] += step[r];
+          next.push_back(o);
+        }
+      offs = std::move(next);
+    }
+    return offs;
+  }
+
+  // Sizes of the groups of instances with equal offsets among `members`, sorted.
+  static std::vector<std::uint64_t> group_sizes(const std::vector<RankVec>& offs,
+                                                const std::vector<bool>& skip) {
+    std::vector<RankVec> v;
+    for (std::size_t i = 0; i < offs.size(); ++i)
+      if (skip.empty() || !skip[i]) v.push_back(offs[i]);
+    std::sort(v.begin(), v.end());
+    std::vector<std::uint64_t> sizes;
+    for (std::size_t i = 0; i < v.size();) {
+      std::size_t j = i;
+      while (j < v.size() && v[j] == v[i]) ++j;
+      sizes.push_back(j - i);
+      i = j;
+    }
+    std::sort(sizes.begin(), sizes.end());
+    return sizes;
+  }
+
+  void spatial_block(int pv, int s, int lo, int master, int child, const Counter& c,
+                     LoopTile& t) {
+    std::vector<RankVec> offs = instance_offsets(pv, lo, master);
+    const std::vector<std::uint64_t> all_groups = group_sizes(offs, {});
+    auto h = static_cast<std::uint64_t>(fx_.at(s));
+    auto v = static_cast<std::uint64_t>(fy_.at(s));
+    const std::uint64_t count = offs.size();
+
+    // One kind of invocation: the current delta box `cur` (placed where it is fetched),
+    // the previous invocation's box `prev` (nullptr for the first), summed weight.
+    auto invocation = [&](const Aahr& cur, const Aahr* prev, std::uint64_t weight) {
+      if (weight == 0) return;
+      auto size = static_cast<std::uint64_t>(cur.size());
+      if (prev != nullptr && size != 0 && same_shape(cur, *prev)) {
+        // Instance i reuses a neighbour j's previous delta when off_j - off_i equals
+        // cur.min - prev.min.
+        RankVec need{};
+        for (int r = 0; r < cur.order(); ++r) need[r] = cur.lo(r) - prev->lo(r);
+        std::vector<bool> reused(count, false);
+        std::uint64_t n_reused = 0;
+        auto check = [&](std::uint64_t i, std::uint64_t j) {
+          if (reused[i] || j >= count) return;
+          if (minus(offs[j], offs[i]) == need) {
+            reused[i] = true;
+            ++n_reused;
+          }
+        };
+        for (std::uint64_t i = 0; i < count; ++i) {
+          std::uint64_t hid = i % h, vid = i / h;
+          if (v > 1 && vid >= 1) check(i, i - h);
+          if (v > 1 && vid + 1 < v) check(i, i + h);
+          if (h > 1 && hid >= 1) check(i, i - 1);
+          if (h > 1 && hid + 1 < h) check(i, i + 1);
+        }
+        if (n_reused > 0) {
+          std::vector<std::uint64_t> rest = group_sizes(offs, reused);
+          if (rest.size() < all_groups.size()) {
+            t.link_transfers += n_reused * size * weight;
+            add_groups(t.access_stats, rest, size, weight);
+            return;
+          }
+        }
+      }
+      add_groups(t.access_stats, all_groups, size, weight);
+    };
+
+    if (child < 0) {
+      // Arithmetic units: each instance takes its operand as a unit point every time.
+      Aahr point = OperationSpace(w_, Point{}, Point{}).data_space(pv);
+      invocation(point, nullptr, 1);
+      for (std::size_t j = 0; j < c.moves.size(); ++j)
+        invocation(translated(point, project(w_, pv, c.moves[j])), &point, c.weight[j]);
+      return;
+    }
+    ChildDeltas cd = child_deltas(pv, child, c);
+    invocation(cd.full, nullptr, 1);
+    if (cd.delta.empty()) return;
+    Aahr d0_here = translated(cd.delta[0], cd.tau[0]);
+    invocation(d0_here, &cd.full, c.first_bit_weight);
+    for (std::size_t j = 1; j < cd.delta.size(); ++j) {
+      invocation(translated(cd.delta[j], cd.tau[j]), &cd.delta[0], c.weight[j]);
+      invocation(d0_here, &cd.delta[j], c.first_bit_weight * c.weight[j]);
+    }
+  }
+
+  const Workload& w_;
+  const std::vector<Loop>& loops_;
+  const std::vector<int>& boundaries_;
+  const std::vector<std::int64_t>& fx_;
+  const std::vector<std::int64_t>& fy_;
+  int n_, nds_;
+  std::vector<bool> master_, boundary_;
+  std::vector<int> arch_level_;
+  std::vector<std::uint64_t> spatial_elems_, fanout_;
+  std::vector<Coord> step_;
+  std::vector<Point> high_;
+};
+
+}  // namespace
+
+std::optional<NestAnalysisResult> analyze_nest_closed_form(
+    const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
+    const std::vector<std::int64_t>& fanout_y) {
+  for (const auto& l : nest.loops)
+    if (l.end != l.residual_end) return std::nullopt;
+  return ClosedForm(workload, nest, fanout_x, fanout_y).run();
+}
+
+}  // namespace loopsim

@@ -59,19 +59,42 @@ bool same_shape(const Aahr& a, const Aahr& b) {
   return true;
 }
 
-// Multicast signature of one invocation: instances grouped by equal delta box.
+// Multicast signature of an invocation: how many groups of instances share one delta box,
+// by group size (the multicast factor), in increasing group size.
+using Groups = std::vector<std::pair<std::uint64_t, std::uint64_t>>;  // (size, count)
+
+std::uint64_t group_count(const Groups& g) {
+  std::uint64_t n = 0;
+  for (const auto& [size, count] : g) n += count;
+  return n;
+}
+
 // Adds, for each multicast factor m, count_m groups of `size` accesses times `weight`.
-void add_groups(AccessStatMatrix& stats, const std::vector<std::uint64_t>& group_sizes,
-                std::uint64_t size, std::uint64_t weight) {
+void add_groups(AccessStatMatrix& stats, const Groups& groups, std::uint64_t size,
+                std::uint64_t weight) {
   if (size == 0 || weight == 0) return;
-  // group_sizes is sorted: count runs of equal multicast factors.
-  for (std::size_t i = 0; i < group_sizes.size();) {
+  for (const auto& [m, count] : groups) stats.at(m, count).accesses += count * size * weight;
+}
+
+// Groups of equal values among `values`, each group `scale` times larger.
+Groups groups_of(std::vector<RankVec> values, std::uint64_t scale) {
+  std::sort(values.begin(), values.end());
+  std::vector<std::uint64_t> sizes;
+  for (std::size_t i = 0; i < values.size();) {
     std::size_t j = i;
-    while (j < group_sizes.size() && group_sizes[j] == group_sizes[i]) ++j;
-    auto count = static_cast<std::uint64_t>(j - i);
-    stats.at(group_sizes[i], count).accesses += count * size * weight;
+    while (j < values.size() && values[j] == values[i]) ++j;
+    sizes.push_back((j - i) * scale);
     i = j;
   }
+  std::sort(sizes.begin(), sizes.end());
+  Groups g;
+  for (auto z : sizes) {
+    if (!g.empty() && g.back().first == z)
+      ++g.back().second;
+    else
+      g.emplace_back(z, 1);
+  }
+  return g;
 }
 
 class ClosedForm {
@@ -102,11 +125,9 @@ class ClosedForm {
         t.fanout = fanout_[l];
         t.on_storage_boundary = boundary_[l];
         t.master_spatial = master_[l];
-        t.subnest.push_back(loops_[l]);
-        if (master_[l]) {
-          for (int c = l - 1; c >= 0 && loops_[c].spatial(); --c) t.subnest.push_back(loops_[c]);
-          std::reverse(t.subnest.begin(), t.subnest.end());
-        }
+        t.first_loop = t.loop = l;
+        if (master_[l])
+          while (t.first_loop > 0 && loops_[t.first_loop - 1].spatial()) --t.first_loop;
         if (boundary_[l] || master_[l]) t.size = static_cast<std::uint64_t>(tile(pv, l).size());
       }
     }
@@ -250,18 +271,35 @@ class ClosedForm {
     }
   }
 
-  // Offsets of the spatial instances of the chain lo..master (linear index: master most
-  // significant), projected to data space pv.
-  [[nodiscard]] std::vector<RankVec> instance_offsets(int pv, int lo, int master) const {
+  // The spatial instances of the chain lo..master, as digits of a mixed-radix linear index
+  // (master most significant), each digit moving the tile by sigma (data space pv).
+  struct Chain {
+    std::vector<RankVec> sigma;       // per digit, innermost first
+    std::vector<std::uint64_t> radix;  // per digit
+    std::uint64_t count = 1;           // instances
+  };
+
+  [[nodiscard]] Chain chain_of(int pv, int lo, int master) const {
+    Chain ch;
+    for (int l = lo; l <= master; ++l) {
+      ch.sigma.push_back(project(w_, pv, unit(l, 1)));
+      ch.radix.push_back(static_cast<std::uint64_t>(loops_[l].end));
+      ch.count *= ch.radix.back();
+    }
+    return ch;
+  }
+
+  // Offsets of all instances (by linear index), restricted to the digits in `use`.
+  static std::vector<RankVec> offsets(const Chain& ch, const std::vector<bool>& use) {
     std::vector<RankVec> offs{RankVec{}};
-    for (int l = master; l >= lo; --l) {
+    for (int k = static_cast<int>(ch.sigma.size()) - 1; k >= 0; --k) {
+      if (!use[k]) continue;
       std::vector<RankVec> next;
-      next.reserve(offs.size() * static_cast<std::size_t>(loops_[l].end));
+      next.reserve(offs.size() * ch.radix[k]);
       for (const auto& base : offs)
-        for (Coord i = 0; i < loops_[l].end; ++i) {
+        for (std::uint64_t i = 0; i < ch.radix[k]; ++i) {
           RankVec o = base;
-          RankVec step = project(w_, pv, unit(l, i));
-          for (int r = 0; r < kMaxRanks; ++r) o[r] += step[r];
+          for (int r = 0; r < kMaxRanks; ++r) o[r] += static_cast<Coord>(i) * ch.sigma[k][r];
           next.push_back(o);
         }
       offs = std::move(next);
@@ -269,31 +307,90 @@ class ClosedForm {
     return offs;
   }
 
-  // Sizes of the groups of instances with equal offsets among `members`, sorted.
-  static std::vector<std::uint64_t> group_sizes(const std::vector<RankVec>& offs,
-                                                const std::vector<bool>& skip) {
-    std::vector<RankVec> v;
-    for (std::size_t i = 0; i < offs.size(); ++i)
-      if (skip.empty() || !skip[i]) v.push_back(offs[i]);
-    std::sort(v.begin(), v.end());
-    std::vector<std::uint64_t> sizes;
-    for (std::size_t i = 0; i < v.size();) {
-      std::size_t j = i;
-      while (j < v.size() && v[j] == v[i]) ++j;
-      sizes.push_back(j - i);
-      i = j;
+  // Instances grouped by equal offset. Digits that do not move the tile multiply every
+  // group; when the moving digits map instances one-to-one (each moves along one rank, and
+  // on each rank every step exceeds the reach of the smaller ones) all groups are equal;
+  // otherwise the offsets are enumerated.
+  static Groups all_groups(const Chain& ch) {
+    const int q = static_cast<int>(ch.sigma.size());
+    std::uint64_t still = 1, moving = 1;
+    std::vector<bool> use(static_cast<std::size_t>(q), false);
+    std::array<std::vector<std::pair<Coord, std::uint64_t>>, kMaxRanks> per_rank;
+    bool one_to_one = true;
+    for (int k = 0; k < q; ++k) {
+      int rank = -1, nonzero = 0;
+      for (int r = 0; r < kMaxRanks; ++r)
+        if (ch.sigma[k][r] != 0) {
+          rank = r;
+          ++nonzero;
+        }
+      if (nonzero == 0) {
+        still *= ch.radix[k];
+        continue;
+      }
+      use[k] = true;
+      moving *= ch.radix[k];
+      if (nonzero > 1 || ch.sigma[k][rank] < 0) one_to_one = false;
+      else per_rank[rank].emplace_back(ch.sigma[k][rank], ch.radix[k]);
     }
-    std::sort(sizes.begin(), sizes.end());
-    return sizes;
+    for (auto& steps : per_rank) {
+      std::sort(steps.begin(), steps.end());
+      std::int64_t reach = 0;
+      for (const auto& [step, radix] : steps) {
+        if (step <= reach) one_to_one = false;
+        reach += step * static_cast<std::int64_t>(radix - 1);
+      }
+    }
+    if (one_to_one) return Groups{{still, moving}};
+    return groups_of(offsets(ch, use), still);
+  }
+
+  // A superset of the offset differences between grid neighbours (linear index +-1 and
+  // +-h): adding delta to a mixed-radix index changes digit k by delta_k + carry_in -
+  // radix_k * carry_out.
+  static std::vector<RankVec> neighbour_moves(const Chain& ch, std::uint64_t h,
+                                              std::uint64_t v) {
+    std::vector<RankVec> moves;
+    const int q = static_cast<int>(ch.sigma.size());
+    auto add = [&](std::uint64_t delta) {
+      if (delta >= ch.count) return;
+      std::vector<std::int64_t> digit(static_cast<std::size_t>(q));
+      std::uint64_t rest = delta;
+      for (int k = 0; k < q; ++k) {
+        digit[k] = static_cast<std::int64_t>(rest % ch.radix[k]);
+        rest /= ch.radix[k];
+      }
+      for (std::uint32_t carries = 0; carries < (1u << (q - 1)); ++carries) {
+        RankVec move{};
+        bool feasible = true;
+        std::int64_t carry_in = 0;
+        for (int k = 0; k < q && feasible; ++k) {
+          std::int64_t carry_out = (k + 1 < q) ? ((carries >> k) & 1u) : 0;
+          std::int64_t e = digit[k] + carry_in - static_cast<std::int64_t>(ch.radix[k]) * carry_out;
+          if (e > static_cast<std::int64_t>(ch.radix[k]) - 1 ||
+              e < 1 - static_cast<std::int64_t>(ch.radix[k]))
+            feasible = false;
+          for (int r = 0; r < kMaxRanks; ++r) move[r] += static_cast<Coord>(e) * ch.sigma[k][r];
+          carry_in = carry_out;
+        }
+        if (!feasible) continue;
+        moves.push_back(move);
+        moves.push_back(minus(RankVec{}, move));
+      }
+    };
+    if (h > 1) add(1);
+    if (v > 1) add(h);
+    return moves;
   }
 
   void spatial_block(int pv, int s, int lo, int master, int child, const Counter& c,
                      LoopTile& t) {
-    std::vector<RankVec> offs = instance_offsets(pv, lo, master);
-    const std::vector<std::uint64_t> all_groups = group_sizes(offs, {});
+    const Chain ch = chain_of(pv, lo, master);
+    const Groups groups = all_groups(ch);
     auto h = static_cast<std::uint64_t>(fx_.at(s));
     auto v = static_cast<std::uint64_t>(fy_.at(s));
-    const std::uint64_t count = offs.size();
+    const std::vector<RankVec> near = neighbour_moves(ch, h, v);
+    std::vector<RankVec> offs;  // materialized when a link transfer is possible
 
     // One kind of invocation: the current delta box `cur` (placed where it is fetched),
     // the previous invocation's box `prev` (nullptr for the first), summed weight.
@@ -305,32 +402,39 @@ class ClosedForm {
         // cur.min - prev.min.
         RankVec need{};
         for (int r = 0; r < cur.order(); ++r) need[r] = cur.lo(r) - prev->lo(r);
-        std::vector<bool> reused(count, false);
-        std::uint64_t n_reused = 0;
-        auto check = [&](std::uint64_t i, std::uint64_t j) {
-          if (reused[i] || j >= count) return;
-          if (minus(offs[j], offs[i]) == need) {
-            reused[i] = true;
-            ++n_reused;
+        if (std::find(near.begin(), near.end(), need) != near.end()) {
+          if (offs.empty()) offs = offsets(ch, std::vector<bool>(ch.sigma.size(), true));
+          const std::uint64_t count = ch.count;
+          std::vector<bool> reused(count, false);
+          std::uint64_t n_reused = 0;
+          auto check = [&](std::uint64_t i, std::uint64_t j) {
+            if (reused[i] || j >= count) return;
+            if (minus(offs[j], offs[i]) == need) {
+              reused[i] = true;
+              ++n_reused;
+            }
+          };
+          for (std::uint64_t i = 0; i < count; ++i) {
+            std::uint64_t hid = i % h, vid = i / h;
+            if (v > 1 && vid >= 1) check(i, i - h);
+            if (v > 1 && vid + 1 < v) check(i, i + h);
+            if (h > 1 && hid >= 1) check(i, i - 1);
+            if (h > 1 && hid + 1 < h) check(i, i + 1);
           }
-        };
-        for (std::uint64_t i = 0; i < count; ++i) {
-          std::uint64_t hid = i % h, vid = i / h;
-          if (v > 1 && vid >= 1) check(i, i - h);
-          if (v > 1 && vid + 1 < v) check(i, i + h);
-          if (h > 1 && hid >= 1) check(i, i - 1);
-          if (h > 1 && hid + 1 < h) check(i, i + 1);
-        }
-        if (n_reused > 0) {
-          std::vector<std::uint64_t> rest = group_sizes(offs, reused);
-          if (rest.size() < all_groups.size()) {
-            t.link_transfers += n_reused * size * weight;
-            add_groups(t.access_stats, rest, size, weight);
-            return;
+          if (n_reused > 0) {
+            std::vector<RankVec> rest;
+            for (std::uint64_t i = 0; i < count; ++i)
+              if (!reused[i]) rest.push_back(offs[i]);
+            Groups rest_groups = groups_of(rest, 1);
+            if (group_count(rest_groups) < group_count(groups)) {
+              t.link_transfers += n_reused * size * weight;
+              add_groups(t.access_stats, rest_groups, size, weight);
+              return;
+            }
           }
         }
       }
-      add_groups(t.access_stats, all_groups, size, weight);
+      add_groups(t.access_stats, groups, size, weight);
     };
 
     if (child < 0) {

@@ -27,9 +27,9 @@ void compute_parent_access_share(std::vector<DataMovement>& nest) {
     int outer = cur + 1;
     while (outer < n && nest[outer].size == 0) ++outer;
     if (outer == n) continue;
-    for (const auto& [key, stat] : nest[outer].access_stats.stats)
+    for (const auto& stat : nest[outer].access_stats.stats)
       nest[cur].parent_access_share +=
-          static_cast<double>((stat.accesses * key.first) / nest[outer].fanout);
+          static_cast<double>((stat.accesses * stat.multicast) / nest[outer].fanout);
   }
 }
 
@@ -54,7 +54,7 @@ void mask_tiles(std::vector<DataMovement>& nest, const std::vector<bool>& keep) 
     double all_children = static_cast<double>(nest[cur].content_accesses) *
                           static_cast<double>(nest[outer].fanout);
     double factor = all_children / static_cast<double>(nest[outer].access_stats.weighted_accesses());
-    for (auto& [key, stat] : nest[outer].access_stats.stats) {
+    for (auto& stat : nest[outer].access_stats.stats) {
       if (stat.accesses == 0) continue;
       stat.accesses = static_cast<std::uint64_t>(static_cast<double>(stat.accesses) * factor);
       nest[outer].link_transfers = 0;
@@ -69,9 +69,10 @@ void process_outer_masked_levels(std::vector<DataMovement>& nest, const std::vec
     if (!keep[cur]) {
       DataMovement& t = nest[cur];
       t.size = 0;
-      t.access_stats.stats.clear();
+      t.access_stats.clear();
       t.link_transfers = 0;
-      t.subnest.clear();
+      t.first_loop = 0;
+      t.last_loop = -1;
       t.replication_factor = 0;
       t.fanout = 0;
     } else {
@@ -142,8 +143,8 @@ CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload&
       int boundary = processed;
       while (!tiles[boundary].on_storage_boundary && boundary < total - 1) ++boundary;
       DataMovement c;
-      for (int l = processed; l <= boundary; ++l)
-        c.subnest.insert(c.subnest.end(), tiles[l].subnest.begin(), tiles[l].subnest.end());
+      c.first_loop = tiles[processed].first_loop;
+      c.last_loop = tiles[boundary].loop;
       const LoopTile& outermost = tiles[boundary];
       const LoopTile& innermost = tiles[processed];
       c.size = outermost.size;

@@ -105,7 +105,9 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
     StorageStats st;
     st.name = spec.name;
     st.data_spaces.resize(static_cast<std::size_t>(nds));
-    st.loops = l < nlev ? tiles.data[0][l].subnest : std::vector<Loop>{};
+    const DataMovement& first = tiles.data[0][l];
+    st.loops.assign(nest.loops.begin() + first.first_loop,
+                    nest.loops.begin() + std::max(first.first_loop, first.last_loop + 1));
     std::uint64_t utilized_instances = above_x[l] * above_y[l];
     if (above_x[l] > static_cast<std::uint64_t>(spec.mesh_x) ||
         above_y[l] > static_cast<std::uint64_t>(spec.mesh_y))

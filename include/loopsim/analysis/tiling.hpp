@@ -22,7 +22,8 @@ struct DataMovement {
   double parent_access_share = 0;
   std::uint64_t peer_accesses = 0, peer_fills = 0;
   std::uint64_t reads = 0, fills = 0, updates = 0, temporal_reductions = 0;
-  std::vector<Loop> subnest;  // loops of this level, innermost first
+  // Loops of this level: [first_loop, last_loop] of the nest (empty when first > last).
+  int first_loop = 0, last_loop = -1;
 };
 
 struct CollapsedNest {

@@ -21,6 +21,7 @@
 // the invocations of that kind. docs/cost-model.md states the same equations; the unit
 // test ClosedForm.* checks this file against the simulation on random nests.
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <optional>
 
 #include "loopsim/analysis/nest_analysis.hpp"
@@ -32,6 +33,8 @@ namespace {
 
 using Point = std::array<Coord, kMaxDims>;
 using RankVec = std::array<Coord, kMaxRanks>;
+template <typename T, std::size_t N>
+using SmallVec = boost::container::small_vector<T, N>;
 
 RankVec project(const Workload& w, int pv, const Point& v) {
   RankVec t{};
@@ -61,7 +64,7 @@ bool same_shape(const Aahr& a, const Aahr& b) {
 
 // Multicast signature of an invocation: how many groups of instances share one delta box,
 // by group size (the multicast factor), in increasing group size.
-using Groups = std::vector<std::pair<std::uint64_t, std::uint64_t>>;  // (size, count)
+using Groups = SmallVec<std::pair<std::uint64_t, std::uint64_t>, 4>;  // (size, count)
 
 std::uint64_t group_count(const Groups& g) {
   std::uint64_t n = 0;
@@ -97,50 +100,61 @@ Groups groups_of(std::vector<RankVec> values, std::uint64_t scale) {
   return g;
 }
 
+// One instance per thread is kept (see analyze_nest_closed_form) so that its buffers are
+// reused from one evaluation to the next.
 class ClosedForm {
  public:
-  ClosedForm(const Workload& w, const LoopNest& nest, const std::vector<std::int64_t>& fx,
-             const std::vector<std::int64_t>& fy)
-      : w_(w), loops_(nest.loops), boundaries_(nest.boundaries), fx_(fx), fy_(fy),
-        n_(static_cast<int>(nest.loops.size())), nds_(w.num_data_spaces()) {}
-
-  NestAnalysisResult run() {
-    NestAnalysisResult result;
+  void run(const Workload& w, const LoopNest& nest, const std::vector<std::int64_t>& fx,
+           const std::vector<std::int64_t>& fy, NestAnalysisResult& result) {
+    w_ = &w;
+    loops_ = &nest.loops;
+    boundaries_ = &nest.boundaries;
+    fx_ = &fx;
+    fy_ = &fy;
+    n_ = static_cast<int>(nest.loops.size());
+    nds_ = w.num_data_spaces();
     result.tiles.resize(static_cast<std::size_t>(nds_));
-    if (n_ == 0) return result;
+    result.compute_accesses = 0;
+    result.compute_replication = 1;
+    if (n_ == 0) {
+      for (auto& t : result.tiles) t.clear();
+      return;
+    }
     init();
     // Analysed loops: temporal loops and master spatial loops, innermost first.
-    std::vector<int> analysed;
+    analysed_.clear();
     for (int l = 0; l < n_; ++l)
-      if (!loops_[l].spatial() || master_[l]) analysed.push_back(l);
-    std::vector<int> slot(static_cast<std::size_t>(n_), -1);
-    for (std::size_t i = 0; i < analysed.size(); ++i) slot[analysed[i]] = static_cast<int>(i);
+      if (!loop(l).spatial() || master_[l]) analysed_.push_back(l);
+    slot_.assign(static_cast<std::size_t>(n_), -1);
+    for (std::size_t i = 0; i < analysed_.size(); ++i) slot_[analysed_[i]] = static_cast<int>(i);
     for (int pv = 0; pv < nds_; ++pv) {
       auto& tiles = result.tiles[pv];
-      tiles.resize(analysed.size());
-      for (std::size_t i = 0; i < analysed.size(); ++i) {
-        int l = analysed[i];
+      tiles.resize(analysed_.size());
+      for (std::size_t i = 0; i < analysed_.size(); ++i) {
+        int l = analysed_[i];
         LoopTile& t = tiles[i];
+        t = LoopTile{};
         t.replication_factor = spatial_elems_[l];
         t.fanout = fanout_[l];
         t.on_storage_boundary = boundary_[l];
         t.master_spatial = master_[l];
         t.first_loop = t.loop = l;
         if (master_[l])
-          while (t.first_loop > 0 && loops_[t.first_loop - 1].spatial()) --t.first_loop;
+          while (t.first_loop > 0 && loop(t.first_loop - 1).spatial()) --t.first_loop;
         if (boundary_[l] || master_[l]) t.size = static_cast<std::uint64_t>(tile(pv, l).size());
       }
     }
-    for (int s = 0; s < static_cast<int>(boundaries_.size()); ++s) analyse_block(s, slot, result);
+    for (int s = 0; s < static_cast<int>(boundaries_->size()); ++s) analyse_block(s, result);
     std::uint64_t computes = 1, replication = 1;
-    for (const auto& l : loops_)
+    for (const auto& l : *loops_)
       (l.spatial() ? replication : computes) *= static_cast<std::uint64_t>(l.end);
     result.compute_accesses = computes;
     result.compute_replication = replication;
-    return result;
   }
 
  private:
+  [[nodiscard]] const Loop& loop(int l) const { return (*loops_)[l]; }
+
   void init() {
     master_.assign(n_, false);
     boundary_.assign(n_, false);
@@ -149,63 +163,62 @@ class ClosedForm {
     fanout_.assign(n_, 1);
     step_.assign(n_, 1);
     high_.assign(n_, Point{});
+    boxes_.resize(static_cast<std::size_t>(n_));
     for (int l = 0; l < n_; ++l)
-      master_[l] = loops_[l].spatial() && (l == n_ - 1 || !loops_[l + 1].spatial());
-    int loop = 0;
-    for (std::size_t s = 0; s < boundaries_.size(); ++s) {
-      boundary_[boundaries_[s]] = true;
-      for (; loop <= boundaries_[s]; ++loop) arch_level_[loop] = static_cast<int>(s);
+      master_[l] = loop(l).spatial() && (l == n_ - 1 || !loop(l + 1).spatial());
+    int at = 0;
+    for (std::size_t s = 0; s < boundaries_->size(); ++s) {
+      boundary_[(*boundaries_)[s]] = true;
+      for (; at <= (*boundaries_)[s]; ++at) arch_level_[at] = static_cast<int>(s);
     }
     std::uint64_t above = 1;
     for (int l = n_ - 1; l >= 0; --l) {
       spatial_elems_[l] = above;
-      if (loops_[l].spatial()) above *= static_cast<std::uint64_t>(loops_[l].end);
+      if (loop(l).spatial()) above *= static_cast<std::uint64_t>(loop(l).end);
     }
     for (int l = 0; l < n_; ++l) {
-      if (!loops_[l].spatial()) continue;
+      if (!loop(l).spatial()) continue;
       if (!master_[l]) {
         fanout_[l] = 0;
         continue;
       }
       std::uint64_t chain = 1;
-      for (int c = l; c >= 0 && loops_[c].spatial(); --c)
-        chain *= static_cast<std::uint64_t>(loops_[c].end);
+      for (int c = l; c >= 0 && loop(c).spatial(); --c)
+        chain *= static_cast<std::uint64_t>(loop(c).end);
       fanout_[l] = chain;
     }
     Point scale;
     scale.fill(1);
     for (int l = 0; l < n_; ++l) {
-      const Loop& d = loops_[l];
+      const Loop& d = loop(l);
       step_[l] = scale[d.dim];
       scale[d.dim] *= static_cast<Coord>(d.end);
-      for (int dim = 0; dim < w_.num_dims(); ++dim) high_[l][dim] = scale[dim] - 1;
+      for (int dim = 0; dim < w_->num_dims(); ++dim) high_[l][dim] = scale[dim] - 1;
+      boxes_[l] = OperationSpace(*w_, Point{}, high_[l]);
     }
   }
 
   // The tile of loop l at the origin, in data space pv.
-  [[nodiscard]] Aahr tile(int pv, int l) const {
-    Point low{};
-    return OperationSpace(w_, low, high_[l]).data_space(pv);
-  }
+  [[nodiscard]] const Aahr& tile(int pv, int l) const { return boxes_[l].data_space(pv); }
 
   [[nodiscard]] Point unit(int l, Coord times) const {
     Point v{};
-    v[loops_[l].dim] = step_[l] * times;
+    v[loop(l).dim] = step_[l] * times;
     return v;
   }
 
   // The per-instance invocation sequence of everything below loop l: the active temporal
   // loops above it, their translations (problem space) and summed weights.
   struct Counter {
-    std::vector<Point> moves;          // t_j in problem space
-    std::vector<std::uint64_t> weight;  // W_j
+    SmallVec<Point, 16> moves;          // t_j in problem space
+    SmallVec<std::uint64_t, 16> weight;  // W_j
     std::uint64_t first_bit_weight = 0;  // n(a_0) - 1
   };
 
   [[nodiscard]] Counter counter_above(int l) const {
-    std::vector<int> active;
+    SmallVec<int, 16> active;
     for (int a = l + 1; a < n_; ++a)
-      if (!loops_[a].spatial() && loops_[a].end >= 2) active.push_back(a);
+      if (!loop(a).spatial() && loop(a).end >= 2) active.push_back(a);
     Counter c;
     int m = static_cast<int>(active.size());
     Point back{};  // sum_{i<j} s(a_i)
@@ -215,26 +228,26 @@ class ClosedForm {
       c.moves.push_back(move);
       Point u = unit(active[j], 1);
       for (int d = 0; d < kMaxDims; ++d) back[d] += u[d];
-      std::uint64_t wj = static_cast<std::uint64_t>(loops_[active[j]].end - 1);
-      for (int i = j + 1; i < m; ++i) wj *= static_cast<std::uint64_t>(loops_[active[i]].end);
+      std::uint64_t wj = static_cast<std::uint64_t>(loop(active[j]).end - 1);
+      for (int i = j + 1; i < m; ++i) wj *= static_cast<std::uint64_t>(loop(active[i]).end);
       c.weight.push_back(wj);
     }
-    if (m > 0) c.first_bit_weight = static_cast<std::uint64_t>(loops_[active[0]].end - 1);
+    if (m > 0) c.first_bit_weight = static_cast<std::uint64_t>(loop(active[0]).end - 1);
     return c;
   }
 
   // Deltas of a child tile T over its invocation sequence (stride rule applied).
   struct ChildDeltas {
     Aahr full;                  // T at the origin
-    std::vector<RankVec> tau;   // data-space translation per bit
-    std::vector<Aahr> delta;    // D_j, relative to the tile at the origin
+    SmallVec<RankVec, 16> tau;  // data-space translation per bit
+    SmallVec<Aahr, 16> delta;   // D_j, relative to the tile at the origin
   };
 
   [[nodiscard]] ChildDeltas child_deltas(int pv, int child, const Counter& c) const {
     ChildDeltas cd;
     cd.full = tile(pv, child);
     for (std::size_t j = 0; j < c.moves.size(); ++j) {
-      RankVec t = project(w_, pv, c.moves[j]);
+      RankVec t = project(*w_, pv, c.moves[j]);
       cd.tau.push_back(t);
       Aahr d = cd.full;
       if (j == 0 || t == cd.tau[0]) d.subtract(translated(cd.full, minus(RankVec{}, t)));
@@ -243,20 +256,20 @@ class ClosedForm {
     return cd;
   }
 
-  void analyse_block(int s, const std::vector<int>& slot, NestAnalysisResult& result) {
-    int lo = s == 0 ? 0 : boundaries_[s - 1] + 1;
+  void analyse_block(int s, NestAnalysisResult& result) {
+    int lo = s == 0 ? 0 : (*boundaries_)[s - 1] + 1;
     int master = -1;
-    for (int l = lo; l <= boundaries_[s] && loops_[l].spatial(); ++l) master = l;
+    for (int l = lo; l <= (*boundaries_)[s] && loop(l).spatial(); ++l) master = l;
     int innermost = master >= 0 ? master : lo;
     int child = lo - 1;  // -1: the arithmetic units
     Counter c = counter_above(master >= 0 ? master : (child >= 0 ? child : 0));
     for (int pv = 0; pv < nds_; ++pv) {
-      LoopTile& t = result.tiles[pv][slot[innermost]];
+      LoopTile& t = result.tiles[pv][slot_[innermost]];
       if (master < 0) {
         std::uint64_t accesses = 0;
         if (child < 0) {
           accesses = 1;
-          for (const auto& l : loops_)
+          for (const auto& l : *loops_)
             if (!l.spatial()) accesses *= static_cast<std::uint64_t>(l.end);
         } else {
           ChildDeltas cd = child_deltas(pv, child, c);
@@ -274,16 +287,16 @@ class ClosedForm {
   // The spatial instances of the chain lo..master, as digits of a mixed-radix linear index
   // (master most significant), each digit moving the tile by sigma (data space pv).
   struct Chain {
-    std::vector<RankVec> sigma;       // per digit, innermost first
-    std::vector<std::uint64_t> radix;  // per digit
+    SmallVec<RankVec, 8> sigma;        // per digit, innermost first
+    SmallVec<std::uint64_t, 8> radix;  // per digit
     std::uint64_t count = 1;           // instances
   };
 
   [[nodiscard]] Chain chain_of(int pv, int lo, int master) const {
     Chain ch;
     for (int l = lo; l <= master; ++l) {
-      ch.sigma.push_back(project(w_, pv, unit(l, 1)));
-      ch.radix.push_back(static_cast<std::uint64_t>(loops_[l].end));
+      ch.sigma.push_back(project(*w_, pv, unit(l, 1)));
+      ch.radix.push_back(static_cast<std::uint64_t>(loop(l).end));
       ch.count *= ch.radix.back();
     }
     return ch;
@@ -387,8 +400,8 @@ class ClosedForm {
                      LoopTile& t) {
     const Chain ch = chain_of(pv, lo, master);
     const Groups groups = all_groups(ch);
-    auto h = static_cast<std::uint64_t>(fx_.at(s));
-    auto v = static_cast<std::uint64_t>(fy_.at(s));
+    auto h = static_cast<std::uint64_t>(fx_->at(s));
+    auto v = static_cast<std::uint64_t>(fy_->at(s));
     const std::vector<RankVec> near = neighbour_moves(ch, h, v);
     std::vector<RankVec> offs;  // materialized when a link transfer is possible
 
@@ -439,10 +452,10 @@ class ClosedForm {
 
     if (child < 0) {
       // Arithmetic units: each instance takes its operand as a unit point every time.
-      Aahr point = OperationSpace(w_, Point{}, Point{}).data_space(pv);
+      Aahr point = OperationSpace(*w_, Point{}, Point{}).data_space(pv);
       invocation(point, nullptr, 1);
       for (std::size_t j = 0; j < c.moves.size(); ++j)
-        invocation(translated(point, project(w_, pv, c.moves[j])), &point, c.weight[j]);
+        invocation(translated(point, project(*w_, pv, c.moves[j])), &point, c.weight[j]);
       return;
     }
     ChildDeltas cd = child_deltas(pv, child, c);
@@ -456,12 +469,14 @@ class ClosedForm {
     }
   }
 
-  const Workload& w_;
-  const std::vector<Loop>& loops_;
-  const std::vector<int>& boundaries_;
-  const std::vector<std::int64_t>& fx_;
-  const std::vector<std::int64_t>& fy_;
-  int n_, nds_;
+  const Workload* w_ = nullptr;
+  const std::vector<Loop>* loops_ = nullptr;
+  const std::vector<int>* boundaries_ = nullptr;
+  const std::vector<std::int64_t>* fx_ = nullptr;
+  const std::vector<std::int64_t>* fy_ = nullptr;
+  int n_ = 0, nds_ = 0;
+  std::vector<int> analysed_, slot_;
+  std::vector<OperationSpace> boxes_;
   std::vector<bool> master_, boundary_;
   std::vector<int> arch_level_;
   std::vector<std::uint64_t> spatial_elems_, fanout_;
@@ -474,9 +489,19 @@ class ClosedForm {
 std::optional<NestAnalysisResult> analyze_nest_closed_form(
     const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
     const std::vector<std::int64_t>& fanout_y) {
+  NestAnalysisResult result;
+  if (!analyze_nest_closed_form(workload, nest, fanout_x, fanout_y, result)) return std::nullopt;
+  return result;
+}
+
+bool analyze_nest_closed_form(const Workload& workload, const LoopNest& nest,
+                              const std::vector<std::int64_t>& fanout_x,
+                              const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out) {
   for (const auto& l : nest.loops)
-    if (l.end != l.residual_end) return std::nullopt;
-  return ClosedForm(workload, nest, fanout_x, fanout_y).run();
+    if (l.end != l.residual_end) return false;
+  thread_local ClosedForm analyzer;
+  analyzer.run(workload, nest, fanout_x, fanout_y, out);
+  return true;
 }
 
 }  // namespace loopsim

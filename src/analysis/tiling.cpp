@@ -130,6 +130,13 @@ void compute_read_update_reduction(std::vector<DataMovement>& nest, bool read_wr
 CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
                              int num_storage_levels, const std::vector<std::vector<bool>>& keep) {
   CollapsedNest out;
+  collapse_tiles(analysis, workload, num_storage_levels, keep, out);
+  return out;
+}
+
+void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
+                    int num_storage_levels, const std::vector<std::vector<bool>>& keep,
+                    CollapsedNest& out) {
   out.compute_accesses = analysis.compute_accesses;
   out.compute_replication = analysis.compute_replication;
   int nds = workload.num_data_spaces();
@@ -137,6 +144,7 @@ CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload&
   for (int pv = 0; pv < nds; ++pv) {
     const auto& tiles = analysis.tiles[pv];
     auto& nest = out.data[pv];
+    nest.clear();
     int processed = 0;
     int total = static_cast<int>(tiles.size());
     while (processed < total) {
@@ -162,7 +170,8 @@ CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload&
     }
     LOOPSIM_CHECK(static_cast<int>(nest.size()) == num_storage_levels,
                   "collapsed " << nest.size() << " levels, expected " << num_storage_levels);
-    std::vector<bool> mask(static_cast<std::size_t>(num_storage_levels));
+    std::vector<bool>& mask = out.mask_scratch;
+    mask.resize(static_cast<std::size_t>(num_storage_levels));
     for (int l = 0; l < num_storage_levels; ++l) mask[l] = keep[l][pv];
     compute_partition_sizes(nest);
     compute_parent_access_share(nest);
@@ -176,7 +185,6 @@ CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload&
     compute_peer_accesses(nest);
     compute_read_update_reduction(nest, workload.is_read_write(pv));
   }
-  return out;
 }
 
 }  // namespace loopsim

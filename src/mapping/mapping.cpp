@@ -4,6 +4,13 @@ namespace loopsim {
 
 LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload) {
   LoopNest nest;
+  build_loop_nest(mapping, workload, nest);
+  return nest;
+}
+
+void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest& nest) {
+  nest.loops.clear();
+  nest.boundaries.clear();
   for (const auto& level : mapping.levels) {
     for (const auto& l : level.spatial)
       if (!l.trivial()) nest.loops.push_back(l);
@@ -17,7 +24,6 @@ LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload) {
     }
     nest.boundaries.push_back(static_cast<int>(nest.loops.size()) - 1);
   }
-  return nest;
 }
 
 std::vector<std::int64_t> mapped_extent(const Mapping& mapping, const Workload& workload) {

@@ -61,6 +61,10 @@ NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest,
 // The same result computed in closed form (closed_form.cpp) when every loop divides its
 // dimension evenly (end == residual_end); nullopt otherwise. Hop counts are not computed
 // (they are 0): no figure of the model uses them.
+bool analyze_nest_closed_form(const Workload& workload, const LoopNest& nest,
+                              const std::vector<std::int64_t>& fanout_x,
+                              const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out);
+
 std::optional<NestAnalysisResult> analyze_nest_closed_form(
     const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
     const std::vector<std::int64_t>& fanout_y);

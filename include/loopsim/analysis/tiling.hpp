@@ -30,10 +30,15 @@ struct CollapsedNest {
   std::vector<std::vector<DataMovement>> data;  // [data space][storage level]
   std::uint64_t compute_accesses = 0;
   std::uint64_t compute_replication = 1;
+  std::vector<bool> mask_scratch;  // work buffer
 };
 
 // keep[level][data space]
 CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
                              int num_storage_levels, const std::vector<std::vector<bool>>& keep);
+// The same, into `out` (its buffers are reused).
+void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
+                    int num_storage_levels, const std::vector<std::vector<bool>>& keep,
+                    CollapsedNest& out);
 
 }  // namespace loopsim

@@ -41,6 +41,7 @@ struct LoopNest {
 };
 
 LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload);
+void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest& out);
 
 // Iterations covered along each dimension by the mapping (imperfect factors included).
 std::vector<std::int64_t> mapped_extent(const Mapping& mapping, const Workload& workload);

@@ -36,15 +36,6 @@ using RankVec = std::array<Coord, kMaxRanks>;
 template <typename T, std::size_t N>
 using SmallVec = boost::container::small_vector<T, N>;
 
-RankVec project(const Workload& w, int pv, const Point& v) {
-  RankVec t{};
-  const auto& proj = w.data_spaces[pv].projection;
-  for (std::size_t r = 0; r < proj.size(); ++r)
-    for (const auto& term : proj[r])
-      t[r] += static_cast<Coord>(v[term.dim] * w.coefficient(term.coeff));
-  return t;
-}
-
 RankVec minus(const RankVec& a, const RankVec& b) {
   RankVec t{};
   for (int r = 0; r < kMaxRanks; ++r) t[r] = a[r] - b[r];
@@ -194,46 +185,78 @@ class ClosedForm {
       step_[l] = scale[d.dim];
       scale[d.dim] *= static_cast<Coord>(d.end);
       for (int dim = 0; dim < w_->num_dims(); ++dim) high_[l][dim] = scale[dim] - 1;
-      boxes_[l] = OperationSpace(*w_, Point{}, high_[l]);
+      if (boundary_[l] || master_[l]) boxes_[l] = OperationSpace(*w_, Point{}, high_[l]);
+    }
+    // Projected unit step of every loop, per data space.
+    steps_.resize(static_cast<std::size_t>(n_));
+    for (int pv = 0; pv < nds_; ++pv) {
+      const auto& proj = w_->data_spaces[pv].projection;
+      for (int l = 0; l < n_; ++l) {
+        RankVec& u = steps_[l][pv];
+        u.fill(0);
+        for (std::size_t r = 0; r < proj.size(); ++r)
+          for (const auto& term : proj[r])
+            if (term.dim == loop(l).dim)
+              u[r] += static_cast<Coord>(step_[l] * w_->coefficient(term.coeff));
+      }
     }
   }
 
-  // The tile of loop l at the origin, in data space pv.
+  // The tile of loop l at the origin, in data space pv (boundary and master loops only).
   [[nodiscard]] const Aahr& tile(int pv, int l) const { return boxes_[l].data_space(pv); }
 
-  [[nodiscard]] Point unit(int l, Coord times) const {
-    Point v{};
-    v[loop(l).dim] = step_[l] * times;
-    return v;
-  }
-
   // The per-instance invocation sequence of everything below loop l: the active temporal
-  // loops above it, their translations (problem space) and summed weights.
+  // loops above it (a_0 innermost) and the weights W_j summed over the invocations whose
+  // lowest set bit is j.
   struct Counter {
-    SmallVec<Point, 16> moves;          // t_j in problem space
+    SmallVec<int, 16> active;
     SmallVec<std::uint64_t, 16> weight;  // W_j
     std::uint64_t first_bit_weight = 0;  // n(a_0) - 1
   };
 
   [[nodiscard]] Counter counter_above(int l) const {
-    SmallVec<int, 16> active;
-    for (int a = l + 1; a < n_; ++a)
-      if (!loop(a).spatial() && loop(a).end >= 2) active.push_back(a);
     Counter c;
-    int m = static_cast<int>(active.size());
-    Point back{};  // sum_{i<j} s(a_i)
-    for (int j = 0; j < m; ++j) {
-      Point move = unit(active[j], 1);
-      for (int d = 0; d < kMaxDims; ++d) move[d] -= back[d];
-      c.moves.push_back(move);
-      Point u = unit(active[j], 1);
-      for (int d = 0; d < kMaxDims; ++d) back[d] += u[d];
-      std::uint64_t wj = static_cast<std::uint64_t>(loop(active[j]).end - 1);
-      for (int i = j + 1; i < m; ++i) wj *= static_cast<std::uint64_t>(loop(active[i]).end);
-      c.weight.push_back(wj);
+    for (int a = l + 1; a < n_; ++a)
+      if (!loop(a).spatial() && loop(a).end >= 2) c.active.push_back(a);
+    const auto m = c.active.size();
+    c.weight.resize(m);
+    std::uint64_t above = 1;  // prod_{i>j} n(a_i)
+    for (std::size_t j = m; j-- > 0;) {
+      auto n = static_cast<std::uint64_t>(loop(c.active[j]).end);
+      c.weight[j] = (n - 1) * above;
+      above *= n;
     }
-    if (m > 0) c.first_bit_weight = static_cast<std::uint64_t>(loop(active[0]).end - 1);
+    if (m > 0) c.first_bit_weight = static_cast<std::uint64_t>(loop(c.active[0]).end - 1);
     return c;
+  }
+
+  // Data-space translations t_j = s(a_j) - sum_{i<j} s(a_i) of the counter's bits.
+  void translations(int pv, const Counter& c, SmallVec<RankVec, 16>& tau) const {
+    tau.resize(c.active.size());
+    RankVec back{};
+    for (std::size_t j = 0; j < c.active.size(); ++j) {
+      const RankVec& u = steps_[c.active[j]][pv];
+      for (int r = 0; r < kMaxRanks; ++r) {
+        tau[j][r] = u[r] - back[r];
+        back[r] += u[r];
+      }
+    }
+  }
+
+  // |T \ (T - t)| with Timeloop's box difference: empty for t = 0, the slab |t_r| * (the
+  // other extents) when t moves along one rank r by less than the extent, else all of T.
+  static std::uint64_t delta_size(const Aahr& full, std::uint64_t full_size, const RankVec& t) {
+    int moved = -1;
+    for (int r = 0; r < full.order(); ++r) {
+      if (t[r] == 0) continue;
+      if (moved >= 0) return full_size;
+      moved = r;
+    }
+    if (moved < 0) return 0;
+    auto extent = static_cast<std::uint64_t>(full.hi(moved) - full.lo(moved));
+    auto step = static_cast<std::uint64_t>(t[moved] < 0 ? -t[moved] : t[moved]);
+    if (step >= extent) return full_size;
+    return full_size / extent * step;
   }
 
   // Deltas of a child tile T over its invocation sequence (stride rule applied).
@@ -243,17 +266,16 @@ class ClosedForm {
     SmallVec<Aahr, 16> delta;   // D_j, relative to the tile at the origin
   };
 
-  [[nodiscard]] ChildDeltas child_deltas(int pv, int child, const Counter& c) const {
-    ChildDeltas cd;
+  void child_deltas(int pv, int child, const Counter& c, ChildDeltas& cd) const {
     cd.full = tile(pv, child);
-    for (std::size_t j = 0; j < c.moves.size(); ++j) {
-      RankVec t = project(*w_, pv, c.moves[j]);
-      cd.tau.push_back(t);
-      Aahr d = cd.full;
+    translations(pv, c, cd.tau);
+    cd.delta.resize(cd.tau.size());
+    for (std::size_t j = 0; j < cd.tau.size(); ++j) {
+      const RankVec& t = cd.tau[j];
+      Aahr& d = cd.delta[j];
+      d = cd.full;
       if (j == 0 || t == cd.tau[0]) d.subtract(translated(cd.full, minus(RankVec{}, t)));
-      cd.delta.push_back(d);
     }
-    return cd;
   }
 
   void analyse_block(int s, NestAnalysisResult& result) {
@@ -272,10 +294,15 @@ class ClosedForm {
           for (const auto& l : *loops_)
             if (!l.spatial()) accesses *= static_cast<std::uint64_t>(l.end);
         } else {
-          ChildDeltas cd = child_deltas(pv, child, c);
-          accesses = static_cast<std::uint64_t>(cd.full.size());
-          for (std::size_t j = 0; j < cd.delta.size(); ++j)
-            accesses += c.weight[j] * static_cast<std::uint64_t>(cd.delta[j].size());
+          // S = |T| + sum_j W_j |D_j|
+          const Aahr& full = tile(pv, child);
+          auto full_size = static_cast<std::uint64_t>(full.size());
+          translations(pv, c, tau_);
+          accesses = full_size;
+          for (std::size_t j = 0; j < tau_.size(); ++j) {
+            bool reset = j > 0 && tau_[j] != tau_[0];
+            accesses += c.weight[j] * (reset ? full_size : delta_size(full, full_size, tau_[j]));
+          }
         }
         t.access_stats.at(1, 1).accesses += accesses;
       } else {
@@ -295,7 +322,7 @@ class ClosedForm {
   [[nodiscard]] Chain chain_of(int pv, int lo, int master) const {
     Chain ch;
     for (int l = lo; l <= master; ++l) {
-      ch.sigma.push_back(project(*w_, pv, unit(l, 1)));
+      ch.sigma.push_back(steps_[l][pv]);
       ch.radix.push_back(static_cast<std::uint64_t>(loop(l).end));
       ch.count *= ch.radix.back();
     }
@@ -454,11 +481,13 @@ class ClosedForm {
       // Arithmetic units: each instance takes its operand as a unit point every time.
       Aahr point = OperationSpace(*w_, Point{}, Point{}).data_space(pv);
       invocation(point, nullptr, 1);
-      for (std::size_t j = 0; j < c.moves.size(); ++j)
-        invocation(translated(point, project(*w_, pv, c.moves[j])), &point, c.weight[j]);
+      translations(pv, c, tau_);
+      for (std::size_t j = 0; j < tau_.size(); ++j)
+        invocation(translated(point, tau_[j]), &point, c.weight[j]);
       return;
     }
-    ChildDeltas cd = child_deltas(pv, child, c);
+    ChildDeltas& cd = deltas_;
+    child_deltas(pv, child, c, cd);
     invocation(cd.full, nullptr, 1);
     if (cd.delta.empty()) return;
     Aahr d0_here = translated(cd.delta[0], cd.tau[0]);
@@ -477,6 +506,9 @@ class ClosedForm {
   int n_ = 0, nds_ = 0;
   std::vector<int> analysed_, slot_;
   std::vector<OperationSpace> boxes_;
+  std::vector<std::array<RankVec, kMaxDataSpaces>> steps_;  // [loop][data space]
+  SmallVec<RankVec, 16> tau_;
+  ChildDeltas deltas_;
   std::vector<bool> master_, boundary_;
   std::vector<int> arch_level_;
   std::vector<std::uint64_t> spatial_elems_, fanout_;

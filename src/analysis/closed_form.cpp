@@ -124,7 +124,9 @@ class ClosedForm {
       for (std::size_t i = 0; i < analysed_.size(); ++i) {
         int l = analysed_[i];
         LoopTile& t = tiles[i];
-        t = LoopTile{};
+        t.access_stats.clear();
+        t.size = 0;
+        t.link_transfers = 0;
         t.replication_factor = spatial_elems_[l];
         t.fanout = fanout_[l];
         t.on_storage_boundary = boundary_[l];
@@ -132,7 +134,7 @@ class ClosedForm {
         t.first_loop = t.loop = l;
         if (master_[l])
           while (t.first_loop > 0 && loop(t.first_loop - 1).spatial()) --t.first_loop;
-        if (boundary_[l] || master_[l]) t.size = static_cast<std::uint64_t>(tile(pv, l).size());
+        if (boundary_[l] || master_[l]) t.size = tile_size(pv, l);
       }
     }
     for (int s = 0; s < static_cast<int>(boundaries_->size()); ++s) analyse_block(s, result);
@@ -153,8 +155,6 @@ class ClosedForm {
     spatial_elems_.assign(n_, 1);
     fanout_.assign(n_, 1);
     step_.assign(n_, 1);
-    high_.assign(n_, Point{});
-    boxes_.resize(static_cast<std::size_t>(n_));
     for (int l = 0; l < n_; ++l)
       master_[l] = loop(l).spatial() && (l == n_ - 1 || !loop(l + 1).spatial());
     int at = 0;
@@ -178,32 +178,49 @@ class ClosedForm {
         chain *= static_cast<std::uint64_t>(loop(c).end);
       fanout_[l] = chain;
     }
+    // The projections as one flat list of terms.
+    terms_.clear();
+    for (int pv = 0; pv < nds_; ++pv) {
+      const auto& proj = w_->data_spaces[pv].projection;
+      orders_[pv] = static_cast<int>(proj.size());
+      for (std::size_t r = 0; r < proj.size(); ++r)
+        for (const auto& term : proj[r])
+          terms_.push_back(Term{pv, static_cast<int>(r), term.dim,
+                                static_cast<Coord>(w_->coefficient(term.coeff))});
+    }
     Point scale;
     scale.fill(1);
+    steps_.resize(static_cast<std::size_t>(n_));
+    boxes_.resize(static_cast<std::size_t>(n_));
+    box_sizes_.resize(static_cast<std::size_t>(n_));
     for (int l = 0; l < n_; ++l) {
       const Loop& d = loop(l);
       step_[l] = scale[d.dim];
       scale[d.dim] *= static_cast<Coord>(d.end);
-      for (int dim = 0; dim < w_->num_dims(); ++dim) high_[l][dim] = scale[dim] - 1;
-      if (boundary_[l] || master_[l]) boxes_[l] = OperationSpace(*w_, Point{}, high_[l]);
-    }
-    // Projected unit step of every loop, per data space.
-    steps_.resize(static_cast<std::size_t>(n_));
-    for (int pv = 0; pv < nds_; ++pv) {
-      const auto& proj = w_->data_spaces[pv].projection;
-      for (int l = 0; l < n_; ++l) {
-        RankVec& u = steps_[l][pv];
-        u.fill(0);
-        for (std::size_t r = 0; r < proj.size(); ++r)
-          for (const auto& term : proj[r])
-            if (term.dim == loop(l).dim)
-              u[r] += static_cast<Coord>(step_[l] * w_->coefficient(term.coeff));
+      // Projected unit step of the loop, per data space.
+      auto& u = steps_[l];
+      for (int pv = 0; pv < nds_; ++pv) u[pv].fill(0);
+      for (const Term& t : terms_)
+        if (t.dim == d.dim) u[t.pv][t.rank] += step_[l] * t.coeff;
+      if (!boundary_[l] && !master_[l]) continue;
+      // The loop's tile at the origin: per rank, the projection of [0, scale - 1].
+      auto& box = boxes_[l];
+      std::array<std::array<Coord, kMaxRanks>, kMaxDataSpaces> lo{}, hi{};
+      for (const Term& t : terms_) {
+        Coord reach = t.coeff * (scale[t.dim] - 1);
+        (reach < 0 ? lo : hi)[t.pv][t.rank] += reach;
+      }
+      for (int pv = 0; pv < nds_; ++pv) {
+        box[pv] = Aahr(orders_[pv]);
+        for (int r = 0; r < orders_[pv]; ++r) box[pv].set(r, lo[pv][r], hi[pv][r] + 1);
+        box_sizes_[l][pv] = static_cast<std::uint64_t>(box[pv].size());
       }
     }
   }
 
   // The tile of loop l at the origin, in data space pv (boundary and master loops only).
-  [[nodiscard]] const Aahr& tile(int pv, int l) const { return boxes_[l].data_space(pv); }
+  [[nodiscard]] const Aahr& tile(int pv, int l) const { return boxes_[l][pv]; }
+  [[nodiscard]] std::uint64_t tile_size(int pv, int l) const { return box_sizes_[l][pv]; }
 
   // The per-instance invocation sequence of everything below loop l: the active temporal
   // loops above it (a_0 innermost) and the weights W_j summed over the invocations whose
@@ -296,7 +313,7 @@ class ClosedForm {
         } else {
           // S = |T| + sum_j W_j |D_j|
           const Aahr& full = tile(pv, child);
-          auto full_size = static_cast<std::uint64_t>(full.size());
+          const std::uint64_t full_size = tile_size(pv, child);
           translations(pv, c, tau_);
           accesses = full_size;
           for (std::size_t j = 0; j < tau_.size(); ++j) {
@@ -330,7 +347,7 @@ class ClosedForm {
   }
 
   // Offsets of all instances (by linear index), restricted to the digits in `use`.
-  static std::vector<RankVec> offsets(const Chain& ch, const std::vector<bool>& use) {
+  static std::vector<RankVec> offsets(const Chain& ch, const SmallVec<bool, 8>& use) {
     std::vector<RankVec> offs{RankVec{}};
     for (int k = static_cast<int>(ch.sigma.size()) - 1; k >= 0; --k) {
       if (!use[k]) continue;
@@ -354,7 +371,7 @@ class ClosedForm {
   static Groups all_groups(const Chain& ch) {
     const int q = static_cast<int>(ch.sigma.size());
     std::uint64_t still = 1, moving = 1;
-    std::vector<bool> use(static_cast<std::size_t>(q), false);
+    SmallVec<bool, 8> use(static_cast<std::size_t>(q), false);
     std::array<std::vector<std::pair<Coord, std::uint64_t>>, kMaxRanks> per_rank;
     bool one_to_one = true;
     for (int k = 0; k < q; ++k) {
@@ -388,13 +405,13 @@ class ClosedForm {
   // A superset of the offset differences between grid neighbours (linear index +-1 and
   // +-h): adding delta to a mixed-radix index changes digit k by delta_k + carry_in -
   // radix_k * carry_out.
-  static std::vector<RankVec> neighbour_moves(const Chain& ch, std::uint64_t h,
-                                              std::uint64_t v) {
-    std::vector<RankVec> moves;
+  static void neighbour_moves(const Chain& ch, std::uint64_t h, std::uint64_t v,
+                              SmallVec<RankVec, 32>& moves) {
+    moves.clear();
     const int q = static_cast<int>(ch.sigma.size());
     auto add = [&](std::uint64_t delta) {
       if (delta >= ch.count) return;
-      std::vector<std::int64_t> digit(static_cast<std::size_t>(q));
+      SmallVec<std::int64_t, 8> digit(static_cast<std::size_t>(q));
       std::uint64_t rest = delta;
       for (int k = 0; k < q; ++k) {
         digit[k] = static_cast<std::int64_t>(rest % ch.radix[k]);
@@ -420,7 +437,7 @@ class ClosedForm {
     };
     if (h > 1) add(1);
     if (v > 1) add(h);
-    return moves;
+
   }
 
   void spatial_block(int pv, int s, int lo, int master, int child, const Counter& c,
@@ -429,7 +446,8 @@ class ClosedForm {
     const Groups groups = all_groups(ch);
     auto h = static_cast<std::uint64_t>(fx_->at(s));
     auto v = static_cast<std::uint64_t>(fy_->at(s));
-    const std::vector<RankVec> near = neighbour_moves(ch, h, v);
+    SmallVec<RankVec, 32>& near = near_;
+    neighbour_moves(ch, h, v, near);
     std::vector<RankVec> offs;  // materialized when a link transfer is possible
 
     // One kind of invocation: the current delta box `cur` (placed where it is fetched),
@@ -443,7 +461,7 @@ class ClosedForm {
         RankVec need{};
         for (int r = 0; r < cur.order(); ++r) need[r] = cur.lo(r) - prev->lo(r);
         if (std::find(near.begin(), near.end(), need) != near.end()) {
-          if (offs.empty()) offs = offsets(ch, std::vector<bool>(ch.sigma.size(), true));
+          if (offs.empty()) offs = offsets(ch, SmallVec<bool, 8>(ch.sigma.size(), true));
           const std::uint64_t count = ch.count;
           std::vector<bool> reused(count, false);
           std::uint64_t n_reused = 0;
@@ -505,15 +523,22 @@ class ClosedForm {
   const std::vector<std::int64_t>* fy_ = nullptr;
   int n_ = 0, nds_ = 0;
   std::vector<int> analysed_, slot_;
-  std::vector<OperationSpace> boxes_;
+  struct Term {
+    int pv, rank, dim;
+    Coord coeff;
+  };
+  std::vector<Term> terms_;
+  std::array<int, kMaxDataSpaces> orders_{};
+  std::vector<std::array<Aahr, kMaxDataSpaces>> boxes_;             // [loop][data space]
+  std::vector<std::array<std::uint64_t, kMaxDataSpaces>> box_sizes_;  // [loop][data space]
   std::vector<std::array<RankVec, kMaxDataSpaces>> steps_;  // [loop][data space]
   SmallVec<RankVec, 16> tau_;
+  SmallVec<RankVec, 32> near_;
   ChildDeltas deltas_;
   std::vector<bool> master_, boundary_;
   std::vector<int> arch_level_;
   std::vector<std::uint64_t> spatial_elems_, fanout_;
   std::vector<Coord> step_;
-  std::vector<Point> high_;
 };
 
 }  // namespace

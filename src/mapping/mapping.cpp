@@ -26,9 +26,12 @@ void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest&
   }
 }
 
-std::vector<std::int64_t> mapped_extent(const Mapping& mapping, const Workload& workload) {
+std::array<std::int64_t, kMaxDims> mapped_extent(const Mapping& mapping, const Workload& workload) {
   // Extent = 1 + sum over loops of (iterations below it) * (residual_end - 1).
-  std::vector<std::int64_t> scale(workload.num_dims(), 1), extent(workload.num_dims(), 1);
+  (void)workload;
+  std::array<std::int64_t, kMaxDims> scale{}, extent{};
+  scale.fill(1);
+  extent.fill(1);
   auto visit = [&](const Loop& l) {
     extent[l.dim] += scale[l.dim] * (l.residual_end - 1);
     scale[l.dim] *= l.end;

@@ -253,7 +253,8 @@ class ClosedForm {
     RankVec back{};
     for (std::size_t j = 0; j < c.active.size(); ++j) {
       const RankVec& u = steps_[c.active[j]][pv];
-      for (int r = 0; r < kMaxRanks; ++r) {
+      tau[j] = RankVec{};
+      for (int r = 0; r < orders_[pv]; ++r) {
         tau[j][r] = u[r] - back[r];
         back[r] += u[r];
       }
@@ -437,7 +438,8 @@ class ClosedForm {
     };
     if (h > 1) add(1);
     if (v > 1) add(h);
-
+    std::sort(moves.begin(), moves.end());
+    moves.erase(std::unique(moves.begin(), moves.end()), moves.end());
   }
 
   void spatial_block(int pv, int s, int lo, int master, int child, const Counter& c,

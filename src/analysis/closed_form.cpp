@@ -282,17 +282,20 @@ class ClosedForm {
     Aahr full;                  // T at the origin
     SmallVec<RankVec, 16> tau;  // data-space translation per bit
     SmallVec<Aahr, 16> delta;   // D_j, relative to the tile at the origin
+    SmallVec<std::uint64_t, 16> size;  // |D_j|
   };
 
   void child_deltas(int pv, int child, const Counter& c, ChildDeltas& cd) const {
     cd.full = tile(pv, child);
     translations(pv, c, cd.tau);
     cd.delta.resize(cd.tau.size());
+    cd.size.resize(cd.tau.size());
     for (std::size_t j = 0; j < cd.tau.size(); ++j) {
       const RankVec& t = cd.tau[j];
       Aahr& d = cd.delta[j];
       d = cd.full;
       if (j == 0 || t == cd.tau[0]) d.subtract(translated(cd.full, minus(RankVec{}, t)));
+      cd.size[j] = static_cast<std::uint64_t>(d.size());
     }
   }
 
@@ -450,72 +453,88 @@ class ClosedForm {
     auto v = static_cast<std::uint64_t>(fy_->at(s));
     SmallVec<RankVec, 32>& near = near_;
     neighbour_moves(ch, h, v, near);
-    std::vector<RankVec> offs;  // materialized when a link transfer is possible
+    offs_.clear();  // the instances' offsets, made when a link transfer is possible
 
-    // One kind of invocation: the current delta box `cur` (placed where it is fetched),
-    // the previous invocation's box `prev` (nullptr for the first), summed weight.
-    auto invocation = [&](const Aahr& cur, const Aahr* prev, std::uint64_t weight) {
-      if (weight == 0) return;
-      auto size = static_cast<std::uint64_t>(cur.size());
-      if (prev != nullptr && size != 0 && same_shape(cur, *prev)) {
+    // Accesses of the invocations without link transfers, summed (size x weight): they all
+    // share the multicast groups of `groups`.
+    std::uint64_t plain = 0;
+
+    // One kind of invocation: the current delta box `cur` (of `size` points), fetched at
+    // `shift` from the previous invocation's box `prev` (nullptr for the first one), with
+    // the summed weight of the invocations of that kind.
+    auto invocation = [&](const Aahr& cur, std::uint64_t size, const RankVec& shift,
+                          const Aahr* prev, std::uint64_t weight) {
+      if (weight == 0 || size == 0) return;
+      if (prev != nullptr && same_shape(cur, *prev)) {
         // Instance i reuses a neighbour j's previous delta when off_j - off_i equals
         // cur.min - prev.min.
         RankVec need{};
-        for (int r = 0; r < cur.order(); ++r) need[r] = cur.lo(r) - prev->lo(r);
-        if (std::find(near.begin(), near.end(), need) != near.end()) {
-          if (offs.empty()) offs = offsets(ch, SmallVec<bool, 8>(ch.sigma.size(), true));
-          const std::uint64_t count = ch.count;
-          std::vector<bool> reused(count, false);
-          std::uint64_t n_reused = 0;
-          auto check = [&](std::uint64_t i, std::uint64_t j) {
-            if (reused[i] || j >= count) return;
-            if (minus(offs[j], offs[i]) == need) {
-              reused[i] = true;
-              ++n_reused;
-            }
-          };
-          for (std::uint64_t i = 0; i < count; ++i) {
-            std::uint64_t hid = i % h, vid = i / h;
-            if (v > 1 && vid >= 1) check(i, i - h);
-            if (v > 1 && vid + 1 < v) check(i, i + h);
-            if (h > 1 && hid >= 1) check(i, i - 1);
-            if (h > 1 && hid + 1 < h) check(i, i + 1);
-          }
-          if (n_reused > 0) {
-            std::vector<RankVec> rest;
-            for (std::uint64_t i = 0; i < count; ++i)
-              if (!reused[i]) rest.push_back(offs[i]);
-            Groups rest_groups = groups_of(rest, 1);
-            if (group_count(rest_groups) < group_count(groups)) {
-              t.link_transfers += n_reused * size * weight;
-              add_groups(t.access_stats, rest_groups, size, weight);
-              return;
-            }
-          }
-        }
+        for (int r = 0; r < cur.order(); ++r) need[r] = cur.lo(r) + shift[r] - prev->lo(r);
+        if (std::find(near.begin(), near.end(), need) != near.end() &&
+            link_transfers(ch, groups, need, h, v, size, weight, t))
+          return;
       }
-      add_groups(t.access_stats, groups, size, weight);
+      plain += size * weight;
     };
 
     if (child < 0) {
       // Arithmetic units: each instance takes its operand as a unit point every time.
-      Aahr point = OperationSpace(*w_, Point{}, Point{}).data_space(pv);
-      invocation(point, nullptr, 1);
+      const Aahr point = OperationSpace(*w_, Point{}, Point{}).data_space(pv);
+      const auto size = static_cast<std::uint64_t>(point.size());
+      invocation(point, size, RankVec{}, nullptr, 1);
       translations(pv, c, tau_);
       for (std::size_t j = 0; j < tau_.size(); ++j)
-        invocation(translated(point, tau_[j]), &point, c.weight[j]);
-      return;
+        invocation(point, size, tau_[j], &point, c.weight[j]);
+    } else {
+      ChildDeltas& cd = deltas_;
+      child_deltas(pv, child, c, cd);
+      invocation(cd.full, tile_size(pv, child), RankVec{}, nullptr, 1);
+      if (!cd.delta.empty()) {
+        invocation(cd.delta[0], cd.size[0], cd.tau[0], &cd.full, c.first_bit_weight);
+        for (std::size_t j = 1; j < cd.delta.size(); ++j) {
+          invocation(cd.delta[j], cd.size[j], cd.tau[j], &cd.delta[0], c.weight[j]);
+          invocation(cd.delta[0], cd.size[0], cd.tau[0], &cd.delta[j],
+                     c.first_bit_weight * c.weight[j]);
+        }
+      }
     }
-    ChildDeltas& cd = deltas_;
-    child_deltas(pv, child, c, cd);
-    invocation(cd.full, nullptr, 1);
-    if (cd.delta.empty()) return;
-    Aahr d0_here = translated(cd.delta[0], cd.tau[0]);
-    invocation(d0_here, &cd.full, c.first_bit_weight);
-    for (std::size_t j = 1; j < cd.delta.size(); ++j) {
-      invocation(translated(cd.delta[j], cd.tau[j]), &cd.delta[0], c.weight[j]);
-      invocation(d0_here, &cd.delta[j], c.first_bit_weight * c.weight[j]);
+    add_groups(t.access_stats, groups, 1, plain);
+  }
+
+  // Link transfers of one kind of invocation: instances whose delta a grid neighbour held
+  // in the previous invocation (offset difference `need`) take it from the neighbour. Used
+  // (and recorded in t) when that leaves fewer multicast groups to fetch from the parent.
+  bool link_transfers(const Chain& ch, const Groups& groups, const RankVec& need,
+                      std::uint64_t h, std::uint64_t v, std::uint64_t size,
+                      std::uint64_t weight, LoopTile& t) {
+    if (offs_.size() != ch.count) offs_ = offsets(ch, SmallVec<bool, 8>(ch.sigma.size(), true));
+    const std::vector<RankVec>& offs = offs_;
+    const std::uint64_t count = ch.count;
+    std::vector<bool> reused(count, false);
+    std::uint64_t n_reused = 0;
+    auto check = [&](std::uint64_t i, std::uint64_t j) {
+      if (reused[i] || j >= count) return;
+      if (minus(offs[j], offs[i]) == need) {
+        reused[i] = true;
+        ++n_reused;
+      }
+    };
+    for (std::uint64_t i = 0; i < count; ++i) {
+      std::uint64_t hid = i % h, vid = i / h;
+      if (v > 1 && vid >= 1) check(i, i - h);
+      if (v > 1 && vid + 1 < v) check(i, i + h);
+      if (h > 1 && hid >= 1) check(i, i - 1);
+      if (h > 1 && hid + 1 < h) check(i, i + 1);
     }
+    if (n_reused == 0) return false;
+    std::vector<RankVec> rest;
+    for (std::uint64_t i = 0; i < count; ++i)
+      if (!reused[i]) rest.push_back(offs[i]);
+    Groups rest_groups = groups_of(rest, 1);
+    if (group_count(rest_groups) >= group_count(groups)) return false;
+    t.link_transfers += n_reused * size * weight;
+    add_groups(t.access_stats, rest_groups, size, weight);
+    return true;
   }
 
   const Workload* w_ = nullptr;
@@ -536,6 +555,7 @@ class ClosedForm {
   std::vector<std::array<RankVec, kMaxDataSpaces>> steps_;  // [loop][data space]
   SmallVec<RankVec, 16> tau_;
   SmallVec<RankVec, 32> near_;
+  std::vector<RankVec> offs_;
   ChildDeltas deltas_;
   std::vector<bool> master_, boundary_;
   std::vector<int> arch_level_;

@@ -144,13 +144,15 @@ void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload
   for (int pv = 0; pv < nds; ++pv) {
     const auto& tiles = analysis.tiles[pv];
     auto& nest = out.data[pv];
-    nest.clear();
-    int processed = 0;
+    nest.resize(static_cast<std::size_t>(num_storage_levels));
+    int processed = 0, level = 0;
     int total = static_cast<int>(tiles.size());
     while (processed < total) {
       int boundary = processed;
       while (!tiles[boundary].on_storage_boundary && boundary < total - 1) ++boundary;
-      DataMovement c;
+      LOOPSIM_CHECK(level < num_storage_levels, "more loop blocks than storage levels");
+      DataMovement& c = nest[level];
+      c = DataMovement{};
       c.first_loop = tiles[processed].first_loop;
       c.last_loop = tiles[boundary].loop;
       const LoopTile& outermost = tiles[boundary];
@@ -161,15 +163,15 @@ void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload
       c.link_transfers = innermost.link_transfers;
       c.replication_factor = outermost.replication_factor;
       c.fanout = innermost.fanout;
-      if (!nest.empty()) {
-        nest.back().partition_fraction_denominator =
-            innermost.master_spatial ? innermost.size : nest.back().size;
+      if (level > 0) {
+        nest[level - 1].partition_fraction_denominator =
+            innermost.master_spatial ? innermost.size : nest[level - 1].size;
       }
-      nest.push_back(std::move(c));
+      ++level;
       processed = boundary + 1;
     }
-    LOOPSIM_CHECK(static_cast<int>(nest.size()) == num_storage_levels,
-                  "collapsed " << nest.size() << " levels, expected " << num_storage_levels);
+    LOOPSIM_CHECK(level == num_storage_levels,
+                  "collapsed " << level << " levels, expected " << num_storage_levels);
     std::vector<bool>& mask = out.mask_scratch;
     mask.resize(static_cast<std::size_t>(num_storage_levels));
     for (int l = 0; l < num_storage_levels; ++l) mask[l] = keep[l][pv];

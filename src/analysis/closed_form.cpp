@@ -36,6 +36,13 @@ using RankVec = std::array<Coord, kMaxRanks>;
 template <typename T, std::size_t N>
 using SmallVec = boost::container::small_vector<T, N>;
 
+// Equality without a call to memcmp (this is on the hot path).
+inline bool same(const RankVec& a, const RankVec& b) {
+  bool eq = true;
+  for (int r = 0; r < kMaxRanks; ++r) eq &= a[r] == b[r];
+  return eq;
+}
+
 RankVec minus(const RankVec& a, const RankVec& b) {
   RankVec t{};
   for (int r = 0; r < kMaxRanks; ++r) t[r] = a[r] - b[r];
@@ -188,6 +195,13 @@ class ClosedForm {
           terms_.push_back(Term{pv, static_cast<int>(r), term.dim,
                                 static_cast<Coord>(w_->coefficient(term.coeff))});
     }
+    // The same terms grouped by dimension.
+    dim_terms_begin_.assign(static_cast<std::size_t>(w_->num_dims()) + 1, 0);
+    for (const Term& t : terms_) ++dim_terms_begin_[t.dim + 1];
+    for (int dim = 0; dim < w_->num_dims(); ++dim) dim_terms_begin_[dim + 1] += dim_terms_begin_[dim];
+    terms_by_dim_.resize(terms_.size());
+    fill_at_.assign(dim_terms_begin_.begin(), dim_terms_begin_.end() - 1);
+    for (const Term& t : terms_) terms_by_dim_[fill_at_[t.dim]++] = t;
     Point scale;
     scale.fill(1);
     steps_.resize(static_cast<std::size_t>(n_));
@@ -200,8 +214,10 @@ class ClosedForm {
       // Projected unit step of the loop, per data space.
       auto& u = steps_[l];
       for (int pv = 0; pv < nds_; ++pv) u[pv].fill(0);
-      for (const Term& t : terms_)
-        if (t.dim == d.dim) u[t.pv][t.rank] += step_[l] * t.coeff;
+      for (int i = dim_terms_begin_[d.dim]; i < dim_terms_begin_[d.dim + 1]; ++i) {
+        const Term& t = terms_by_dim_[i];
+        u[t.pv][t.rank] += step_[l] * t.coeff;
+      }
       if (!boundary_[l] && !master_[l]) continue;
       // The loop's tile at the origin: per rank, the projection of [0, scale - 1].
       auto& box = boxes_[l];
@@ -294,7 +310,7 @@ class ClosedForm {
       const RankVec& t = cd.tau[j];
       Aahr& d = cd.delta[j];
       d = cd.full;
-      if (j == 0 || t == cd.tau[0]) d.subtract(translated(cd.full, minus(RankVec{}, t)));
+      if (j == 0 || same(t, cd.tau[0])) d.subtract(translated(cd.full, minus(RankVec{}, t)));
       cd.size[j] = static_cast<std::uint64_t>(d.size());
     }
   }
@@ -321,7 +337,7 @@ class ClosedForm {
           translations(pv, c, tau_);
           accesses = full_size;
           for (std::size_t j = 0; j < tau_.size(); ++j) {
-            bool reset = j > 0 && tau_[j] != tau_[0];
+            bool reset = j > 0 && !same(tau_[j], tau_[0]);
             accesses += c.weight[j] * (reset ? full_size : delta_size(full, full_size, tau_[j]));
           }
         }
@@ -376,7 +392,7 @@ class ClosedForm {
     const int q = static_cast<int>(ch.sigma.size());
     std::uint64_t still = 1, moving = 1;
     SmallVec<bool, 8> use(static_cast<std::size_t>(q), false);
-    std::array<std::vector<std::pair<Coord, std::uint64_t>>, kMaxRanks> per_rank;
+    std::array<SmallVec<std::pair<Coord, std::uint64_t>, 4>, kMaxRanks> per_rank;
     bool one_to_one = true;
     for (int k = 0; k < q; ++k) {
       int rank = -1, nonzero = 0;
@@ -470,7 +486,7 @@ class ClosedForm {
         // cur.min - prev.min.
         RankVec need{};
         for (int r = 0; r < cur.order(); ++r) need[r] = cur.lo(r) + shift[r] - prev->lo(r);
-        if (std::find(near.begin(), near.end(), need) != near.end() &&
+        if (std::any_of(near.begin(), near.end(), [&](const RankVec& m) { return same(m, need); }) &&
             link_transfers(ch, groups, need, h, v, size, weight, t))
           return;
       }
@@ -548,7 +564,8 @@ class ClosedForm {
     int pv, rank, dim;
     Coord coeff;
   };
-  std::vector<Term> terms_;
+  std::vector<Term> terms_, terms_by_dim_;
+  std::vector<int> dim_terms_begin_, fill_at_;  // terms_by_dim_[begin[d], begin[d + 1]) use dimension d
   std::array<int, kMaxDataSpaces> orders_{};
   std::vector<std::array<Aahr, kMaxDataSpaces>> boxes_;             // [loop][data space]
   std::vector<std::array<std::uint64_t, kMaxDataSpaces>> box_sizes_;  // [loop][data space]

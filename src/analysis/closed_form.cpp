@@ -98,13 +98,16 @@ Groups groups_of(std::vector<RankVec> values, std::uint64_t scale) {
   return g;
 }
 
-// One instance per thread is kept (see analyze_nest_closed_form) so that its buffers are
-// reused from one evaluation to the next.
-class ClosedForm {
+}  // namespace
+
+// The analysis of one workload; its buffers are reused from one evaluation to the next.
+class ClosedFormAnalyzer::Impl {
  public:
-  void run(const Workload& w, const LoopNest& nest, const std::vector<std::int64_t>& fx,
+  explicit Impl(const Workload& w) : w_(&w) { prepare(); }
+
+  void run(const LoopNest& nest, const std::vector<std::int64_t>& fx,
            const std::vector<std::int64_t>& fy, NestAnalysisResult& result) {
-    w_ = &w;
+    const Workload& w = *w_;
     loops_ = &nest.loops;
     boundaries_ = &nest.boundaries;
     fx_ = &fx;
@@ -155,6 +158,28 @@ class ClosedForm {
  private:
   [[nodiscard]] const Loop& loop(int l) const { return (*loops_)[l]; }
 
+  // The projections as one flat list of terms, and the same grouped by dimension.
+  void prepare() {
+    nds_ = w_->num_data_spaces();
+    terms_.clear();
+    for (int pv = 0; pv < nds_; ++pv) {
+      const auto& proj = w_->data_spaces[pv].projection;
+      orders_[pv] = static_cast<int>(proj.size());
+      for (std::size_t r = 0; r < proj.size(); ++r)
+        for (const auto& term : proj[r])
+          terms_.push_back(Term{pv, static_cast<int>(r), term.dim,
+                                static_cast<Coord>(w_->coefficient(term.coeff))});
+    }
+    // The same terms grouped by dimension.
+    dim_terms_begin_.assign(static_cast<std::size_t>(w_->num_dims()) + 1, 0);
+    for (const Term& t : terms_) ++dim_terms_begin_[t.dim + 1];
+    for (int dim = 0; dim < w_->num_dims(); ++dim) dim_terms_begin_[dim + 1] += dim_terms_begin_[dim];
+    terms_by_dim_.resize(terms_.size());
+    fill_at_.assign(dim_terms_begin_.begin(), dim_terms_begin_.end() - 1);
+    for (const Term& t : terms_) terms_by_dim_[fill_at_[t.dim]++] = t;
+  }
+
+
   void init() {
     master_.assign(n_, false);
     boundary_.assign(n_, false);
@@ -185,23 +210,6 @@ class ClosedForm {
         chain *= static_cast<std::uint64_t>(loop(c).end);
       fanout_[l] = chain;
     }
-    // The projections as one flat list of terms.
-    terms_.clear();
-    for (int pv = 0; pv < nds_; ++pv) {
-      const auto& proj = w_->data_spaces[pv].projection;
-      orders_[pv] = static_cast<int>(proj.size());
-      for (std::size_t r = 0; r < proj.size(); ++r)
-        for (const auto& term : proj[r])
-          terms_.push_back(Term{pv, static_cast<int>(r), term.dim,
-                                static_cast<Coord>(w_->coefficient(term.coeff))});
-    }
-    // The same terms grouped by dimension.
-    dim_terms_begin_.assign(static_cast<std::size_t>(w_->num_dims()) + 1, 0);
-    for (const Term& t : terms_) ++dim_terms_begin_[t.dim + 1];
-    for (int dim = 0; dim < w_->num_dims(); ++dim) dim_terms_begin_[dim + 1] += dim_terms_begin_[dim];
-    terms_by_dim_.resize(terms_.size());
-    fill_at_.assign(dim_terms_begin_.begin(), dim_terms_begin_.end() - 1);
-    for (const Term& t : terms_) terms_by_dim_[fill_at_[t.dim]++] = t;
     Point scale;
     scale.fill(1);
     steps_.resize(static_cast<std::size_t>(n_));
@@ -574,13 +582,11 @@ class ClosedForm {
   SmallVec<RankVec, 32> near_;
   std::vector<RankVec> offs_;
   ChildDeltas deltas_;
-  std::vector<bool> master_, boundary_;
+  std::vector<char> master_, boundary_;
   std::vector<int> arch_level_;
   std::vector<std::uint64_t> spatial_elems_, fanout_;
   std::vector<Coord> step_;
 };
-
-}  // namespace
 
 std::optional<NestAnalysisResult> analyze_nest_closed_form(
     const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
@@ -593,10 +599,21 @@ std::optional<NestAnalysisResult> analyze_nest_closed_form(
 bool analyze_nest_closed_form(const Workload& workload, const LoopNest& nest,
                               const std::vector<std::int64_t>& fanout_x,
                               const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out) {
+  ClosedFormAnalyzer analyzer(workload);
+  return analyzer.run(nest, fanout_x, fanout_y, out);
+}
+
+ClosedFormAnalyzer::ClosedFormAnalyzer(const Workload& workload)
+    : impl_(std::make_unique<Impl>(workload)) {}
+ClosedFormAnalyzer::~ClosedFormAnalyzer() = default;
+ClosedFormAnalyzer::ClosedFormAnalyzer(ClosedFormAnalyzer&&) noexcept = default;
+ClosedFormAnalyzer& ClosedFormAnalyzer::operator=(ClosedFormAnalyzer&&) noexcept = default;
+
+bool ClosedFormAnalyzer::run(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
+                             const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out) {
   for (const auto& l : nest.loops)
     if (l.end != l.residual_end) return false;
-  thread_local ClosedForm analyzer;
-  analyzer.run(workload, nest, fanout_x, fanout_y, out);
+  impl_->run(nest, fanout_x, fanout_y, out);
   return true;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <boost/container/small_vector.hpp>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -64,6 +65,22 @@ NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest,
 bool analyze_nest_closed_form(const Workload& workload, const LoopNest& nest,
                               const std::vector<std::int64_t>& fanout_x,
                               const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out);
+
+// The closed form for many nests of one workload (the workload must outlive it): keeps its
+// buffers between calls. run() returns false, leaving `out` alone, for imperfect factors.
+class ClosedFormAnalyzer {
+ public:
+  explicit ClosedFormAnalyzer(const Workload& workload);
+  ~ClosedFormAnalyzer();
+  ClosedFormAnalyzer(ClosedFormAnalyzer&&) noexcept;
+  ClosedFormAnalyzer& operator=(ClosedFormAnalyzer&&) noexcept;
+  bool run(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
+           const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 std::optional<NestAnalysisResult> analyze_nest_closed_form(
     const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,

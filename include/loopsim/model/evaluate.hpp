@@ -101,6 +101,7 @@ class Evaluator {
   const ArchSpec& arch_;
   const EnergyTable& energy_;
   std::vector<std::int64_t> fanout_x_, fanout_y_;
+  ClosedFormAnalyzer closed_form_;
   LoopNest nest_;
   NestAnalysisResult analysis_;
   std::vector<std::vector<bool>> keep_;

@@ -183,17 +183,12 @@ class ClosedFormAnalyzer::Impl {
   void init() {
     master_.assign(n_, false);
     boundary_.assign(n_, false);
-    arch_level_.assign(n_, 0);
     spatial_elems_.assign(n_, 1);
     fanout_.assign(n_, 1);
     step_.assign(n_, 1);
     for (int l = 0; l < n_; ++l)
       master_[l] = loop(l).spatial() && (l == n_ - 1 || !loop(l + 1).spatial());
-    int at = 0;
-    for (std::size_t s = 0; s < boundaries_->size(); ++s) {
-      boundary_[(*boundaries_)[s]] = true;
-      for (; at <= (*boundaries_)[s]; ++at) arch_level_[at] = static_cast<int>(s);
-    }
+    for (int b : *boundaries_) boundary_[b] = true;
     std::uint64_t above = 1;
     for (int l = n_ - 1; l >= 0; --l) {
       spatial_elems_[l] = above;
@@ -583,7 +578,6 @@ class ClosedFormAnalyzer::Impl {
   std::vector<RankVec> offs_;
   ChildDeltas deltas_;
   std::vector<char> master_, boundary_;
-  std::vector<int> arch_level_;
   std::vector<std::uint64_t> spatial_elems_, fanout_;
   std::vector<Coord> step_;
 };

@@ -20,10 +20,12 @@ void write_file(const fs::path& p, const std::function<void(std::ostream&)>& f) 
   f(out);
 }
 
-int run_model(const std::vector<std::string>& files, const std::string& out_dir, bool quiet) {
+int run_model(const std::vector<std::string>& files, const std::string& out_dir, bool quiet,
+              const std::string& engine) {
   io::ModelInputs in = io::load_inputs(files, /*need_mapping=*/true);
   EnergyTable table = EnergyTable::resolve(in.arch, in.energy);
-  EvalResult r = evaluate(in.workload, in.arch, table, *in.mapping);
+  EvalResult r = evaluate(in.workload, in.arch, table, *in.mapping,
+                          engine == "walk" ? Engine::Walk : Engine::Auto);
   if (auto* rej = std::get_if<Rejection>(&r)) {
     std::cerr << "loopsim: the mapping is not valid on this architecture: " << rej->describe()
               << "\n";
@@ -57,6 +59,11 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   model->add_option("-o,--output", out_dir, "Output directory (default: .)");
   model->add_flag("-q,--quiet", quiet, "Do not print the summary");
+  std::string engine = "auto";
+  model->add_option("--engine", engine,
+                    "Nest analysis: auto (closed form when factors divide evenly) or walk "
+                    "(Timeloop's loop-by-loop walk; slow, for cross-checking)")
+      ->check(CLI::IsMember({"auto", "walk"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -64,7 +71,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    if (*model) return run_model(files, out_dir, quiet);
+    if (*model) return run_model(files, out_dir, quiet, engine);
   } catch (const ConfigError& e) {
     std::cerr << e.file() << ":" << e.line() << ": " << (e.key_path().empty() ? "" : e.key_path() + ": ")
               << e.message() << "\n";

@@ -73,13 +73,14 @@ std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch
 }
 
 EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
-                    const Mapping& mapping) {
-  Evaluator evaluator(workload, arch, energy);
+                    const Mapping& mapping, Engine engine) {
+  Evaluator evaluator(workload, arch, energy, engine);
   return evaluator.evaluate(mapping);
 }
 
-Evaluator::Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy)
-    : workload_(workload), arch_(arch), energy_(energy), closed_form_(workload) {
+Evaluator::Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
+                     Engine engine)
+    : workload_(workload), arch_(arch), energy_(energy), engine_(engine), closed_form_(workload) {
   for (int l = 0; l < arch.num_storage_levels(); ++l) {
     fanout_x_.push_back(arch.fanout_x(l));
     fanout_y_.push_back(arch.fanout_y(l));
@@ -104,7 +105,7 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
   const int nds = workload.num_data_spaces();
 
   build_loop_nest(mapping, workload, nest_);
-  if (!closed_form_.run(nest_, fanout_x_, fanout_y_, analysis_))
+  if (engine_ == Engine::Walk || !closed_form_.run(nest_, fanout_x_, fanout_y_, analysis_))
     analysis_ = analyze_nest(workload, nest_, fanout_x_, fanout_y_);
   keep_.resize(static_cast<std::size_t>(nlev));
   for (int l = 0; l < nlev; ++l) keep_[l] = mapping.levels[l].keep;

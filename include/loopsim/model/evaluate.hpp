@@ -76,15 +76,21 @@ using EvalResult = std::variant<Evaluation, Rejection>;
 std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch,
                                   const Mapping& mapping);
 
+// How the nest is analysed: Auto uses the closed form when every factor divides evenly and
+// the Timeloop-style walk otherwise; Walk always walks (slow; the reference the closed form
+// is checked against).
+enum class Engine { Auto, Walk };
+
 EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
-                    const Mapping& mapping);
+                    const Mapping& mapping, Engine engine = Engine::Auto);
 
 // Repeated evaluations of mappings of one workload on one architecture (what the mapper
 // does): holds the inputs by reference and reuses its work buffers between calls. One
 // Evaluator per thread; the referenced inputs must outlive it.
 class Evaluator {
  public:
-  Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy);
+  Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
+            Engine engine = Engine::Auto);
   // The evaluation (a copy) or the rejection.
   [[nodiscard]] EvalResult evaluate(const Mapping& mapping);
   // Evaluates into this evaluator's buffers without copying: nullptr when the mapping is
@@ -100,6 +106,7 @@ class Evaluator {
   const Workload& workload_;
   const ArchSpec& arch_;
   const EnergyTable& energy_;
+  Engine engine_;
   std::vector<std::int64_t> fanout_x_, fanout_y_;
   ClosedFormAnalyzer closed_form_;
   LoopNest nest_;

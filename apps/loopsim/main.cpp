@@ -7,6 +7,7 @@
 
 #include "loopsim/core/error.hpp"
 #include "loopsim/io/emit.hpp"
+#include "loopsim/io/energy.hpp"
 #include "loopsim/io/load.hpp"
 
 namespace fs = std::filesystem;
@@ -42,6 +43,20 @@ int run_model(const std::vector<std::string>& files, const std::string& out_dir,
   return 0;
 }
 
+// `loopsim energy`: estimate ERT/ART of an architecture, or query one primitive.
+int run_energy(const std::vector<std::string>& files, const std::vector<std::string>& query,
+               const std::string& out_dir) {
+  if (!query.empty()) {
+    io::energy_query(query, std::cout);
+    return 0;
+  }
+  if (files.empty())
+    throw ConfigError("<command line>", 0, "energy",
+                      "expected architecture files (or --query CLASS name=value...)");
+  io::write_energy_tables(files, out_dir);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,6 +72,15 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   model->add_option("-o,--output", out_dir, "Output directory (default: .)");
   model->add_flag("-q,--quiet", quiet, "Do not print the summary");
+  std::vector<std::string> energy_files, energy_query;
+  std::string energy_out = ".";
+  auto* energy = app.add_subcommand(
+      "energy", "Estimate energy per action and area (ERT/ART, like Accelergy)");
+  energy->add_option("files", energy_files, "YAML files: architecture, components ...")
+      ->check(CLI::ExistingFile);
+  energy->add_option("--query", energy_query, "CLASS name=value ...: estimate one primitive")
+      ->allow_extra_args();
+  energy->add_option("-o,--output", energy_out, "Output directory (default: .)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -65,6 +89,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*model) return run_model(files, out_dir, quiet);
+    if (*energy) return run_energy(energy_files, energy_query, energy_out);
   } catch (const ConfigError& e) {
     std::cerr << e.file() << ":" << e.line() << ": " << (e.key_path().empty() ? "" : e.key_path() + ": ")
               << e.message() << "\n";

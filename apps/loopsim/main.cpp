@@ -47,7 +47,7 @@ int run_model(const std::vector<std::string>& files, const std::string& out_dir,
 int run_energy(const std::vector<std::string>& files, const std::vector<std::string>& query,
                const std::string& out_dir) {
   if (!query.empty()) {
-    io::energy_query(query, std::cout);
+    io::energy_query(files, query, std::cout);
     return 0;
   }
   if (files.empty())

@@ -185,18 +185,25 @@ struct LibraryPart {
 };
 LibraryPart library_45nm(const Query& q) {
   const std::string& c = q.cls;
-  if (c == "aladdin_register" || c == "register")
-    return {{0.009 * table_width(q), 0.0, 5.98 * table_width(q)}, "read"};
+  if (c == "aladdin_register" || c == "register") {
+    // One bit unless a width is given (the example regfile compound instantiates one
+    // register per bit without a width; Accelergy's Library answers 1-bit values).
+    double w = q.has("width") || q.has("datawidth") ? table_width(q) : 1;
+    return {{0.009 * w, 0.0, 5.98 * w}, "read"};
+  }
   if (c == "aladdin_comparator" || c == "comparator") {
     // Library matches `width|datawidth` only, so a comparator given `n_bits` stays 32-bit.
     double w = q.has("width") || q.has("datawidth") ? table_width(q) : 32;
     return {linear(0.02947, 2.51e-5, 71, w), "compare"};
   }
-  if (c == "aladdin_adder") return {linear(0.21, 0.0024, 278, table_width(q)), "add"};
+  // Without a width, the Library answers its 32-bit row (the sweep's compound_intmac_2024
+  // gives its second adder no width and gets the 32-bit energy).
+  double w32 = q.has("width") || q.has("datawidth") ? table_width(q) : 32;
+  if (c == "aladdin_adder") return {linear(0.21, 0.0024, 278, w32), "add"};
   if (c == "aladdin_counter" || c == "counter")
-    return {linear(0.25074, 3.213e-4, 495.5, table_width(q)), "count"};
+    return {linear(0.25074, 3.213e-4, 495.5, w32), "count"};
   // aladdin_multiplier
-  double wa = q.has("width_a") ? q.number("width_a") : table_width(q);
+  double wa = q.has("width_a") ? q.number("width_a") : w32;
   double wb = q.has("width_b") ? q.number("width_b") : wa;
   return {quadratic(12.68, 0.08, 6350, wa, wb), "multiply"};
 }

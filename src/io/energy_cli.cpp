@@ -70,7 +70,8 @@ std::vector<std::string> ordered_actions(const estimate::Estimate& e) {
 
 }  // namespace
 
-void energy_query(const std::vector<std::string>& args, std::ostream& out) {
+void energy_query(const std::vector<std::string>& files, const std::vector<std::string>& args,
+                  std::ostream& out) {
   if (args.empty())
     throw ConfigError("<command line>", 0, "--query",
                       "expected a class and name=value attributes, e.g. --query SRAM depth=1024 "
@@ -85,7 +86,11 @@ void energy_query(const std::vector<std::string>& args, std::ostream& out) {
                         "expected name=value, got '" + args[i] + "'");
     q.attrs[args[i].substr(0, eq)] = args[i].substr(eq + 1);
   }
-  estimate::Estimate e = estimate::Registry::builtin().estimate(q);
+  // As Timeloop's front end does, every component gets the global cycle time (1 ns default).
+  if (!q.has("global_cycle_seconds")) q.attrs["global_cycle_seconds"] = "1e-9";
+  estimate::Estimate e =
+      files.empty() ? estimate::ComponentLibrary(estimate::Registry::builtin()).estimate(q)
+                    : load_component_library(merge_input_files(files)).estimate(q);
   nlohmann::ordered_json j;
   j["class"] = e.cls;
   j["estimator"] = e.estimator;
@@ -97,7 +102,7 @@ void energy_query(const std::vector<std::string>& args, std::ostream& out) {
 }
 
 std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
-                                                      const estimate::Registry& registry) {
+                                                      const estimate::ComponentLibrary& library) {
   std::vector<EstimatedComponent> out;
   auto add = [&](const std::string& name, const std::string& cls, const Attributes& attrs,
                  const SourceLoc& loc, std::int64_t instances) {
@@ -105,7 +110,7 @@ std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
     if (at.key_path.empty()) at.key_path = name;
     EstimatedComponent c;
     c.name = "system_top_level." + name + "[1.." + std::to_string(instances) + "]";
-    c.estimate = registry.estimate(make_query(cls, attrs, at, arch.global_cycle_seconds));
+    c.estimate = library.estimate(make_query(cls, attrs, at, arch.global_cycle_seconds));
     out.push_back(std::move(c));
   };
   for (auto it = arch.storage.rbegin(); it != arch.storage.rend(); ++it) {
@@ -139,8 +144,8 @@ void write_energy_tables(const std::vector<std::string>& files, const std::strin
   if (!arch_cursor) throw merged.missing("architecture", "the architecture (nodes: or subtree:)");
   Variables vars = parse_variables(merged.get("variables"));
   ArchSpec arch = parse_architecture(*arch_cursor).flatten(vars);
-  estimate::Registry registry = estimate::Registry::builtin();
-  std::vector<EstimatedComponent> comps = estimate_architecture(arch, registry);
+  estimate::ComponentLibrary library = load_component_library(merged);
+  std::vector<EstimatedComponent> comps = estimate_architecture(arch, library);
 
   std::error_code ec;
   fs::create_directories(out_dir, ec);

@@ -44,6 +44,10 @@ MergedInputs merge_input_files(const std::vector<std::string>& files) {
       if (!known)
         key_at.fail("unknown top-level key '" + key + "'" + did_you_mean(key, top_level_keys()) +
                     "; expected one of: " + join(top_level_keys()));
+      if (key == "components" || key == "compound_components") {
+        if (!value.is_empty()) merged.class_sections.push_back(MergedInputs::Entry{value, key_at});
+        continue;
+      }
       auto prev = top.find(key);
       if (prev == top.end()) {
         top.emplace(key, MergedInputs::Entry{value, key_at});
@@ -119,8 +123,7 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
         x->fail(std::string(k) + " are not supported by loopsim");
   }
   for (const char* k : {"mapper", "mapspace", "mapspace_constraints", "architecture_constraints",
-                        "constraints", "extra_mapping_constraints", "components",
-                        "compound_components"}) {
+                        "constraints", "extra_mapping_constraints"}) {
     if (auto c = get(k); c && !c->is_map() && !c->is_seq())
       c->fail(std::string("expected a map or a list under '") + k + "'");
   }

@@ -8,12 +8,14 @@
 
 #include "loopsim/arch/arch_spec.hpp"
 #include "loopsim/energy/energy_table.hpp"
-#include "loopsim/estimate/estimator.hpp"
+#include "loopsim/estimate/compound.hpp"
 
 namespace loopsim::io {
 
 // `--query CLASS name=value...`: prints {"class","estimator","actions":{...},"area_um2"}.
-void energy_query(const std::vector<std::string>& args, std::ostream& out);
+// `files` may give compound classes and user tables (components:).
+void energy_query(const std::vector<std::string>& files, const std::vector<std::string>& args,
+                  std::ostream& out);
 
 // One estimated component of an architecture, named as Accelergy names it.
 struct EstimatedComponent {
@@ -21,7 +23,7 @@ struct EstimatedComponent {
   estimate::Estimate estimate;
 };
 std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
-                                                      const estimate::Registry& registry);
+                                                      const estimate::ComponentLibrary& library);
 // The estimates as EnergyInputs for EnergyTable::resolve.
 EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components);
 

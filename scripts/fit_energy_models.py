@@ -7,7 +7,7 @@ Standard library only (no numpy). Prints the fitted constants in the form used b
 src/estimate/fitted_constants.hpp, and the relative errors of each law on the rows.
 
 Laws (see docs/energy-model.md):
-  SRAM (CACTI plug-in): ln y = c0 + c1 L + c2 L^2 + c3 W + c4 W^2 + c5 L*W + c6 B + c7 L*T + c8 W*T + t[node]
+  SRAM (CACTI plug-in): ln y = c0 + c1 L + c2 L^2 + c3 W + c4 W^2 + c5 L*W + c6 B + c7 L*T + c8 W*T + c9 L^3 + t[node]
      with L = ln(depth), W = ln(width), B = ln(n_banks), T = ln(node/45nm), one y per read/write/leak/area.
   NeuroSim intadder: y = k * (node/32nm)^p * n_bits^q   (fitted at 32 and 65 nm).
   fpmac (Aladdin table): y = a*w + b*w^2 (through the 8- and 32-bit rows).
@@ -55,7 +55,7 @@ def node_nm(tech):
 def sram_features(depth, width, banks, node):
     L, W, B = math.log(depth), math.log(width), math.log(banks)
     T = math.log(node / 45.0)
-    f = [1.0, L, L * L, W, W * W, L * W, B, L * T, W * T]
+    f = [1.0, L, L * L, W, W * W, L * W, B, L * T, W * T, L * L * L]
     f += [1.0 if node == n else 0.0 for n in SRAM_NODES[1:]]  # 16nm is the reference
     return f
 
@@ -84,8 +84,8 @@ def main():
         errs.sort(reverse=True)
         inside = sum(1 for e, _ in errs if e <= 0.25) / len(errs)
         print("// %-5s within 25%%: %.3f  worst %.3f at %s" % (q, inside, errs[0][0], errs[0][1]))
-        core = ", ".join("%.9g" % x for x in c[:9])
-        nodes = ", ".join("%.9g" % x for x in [0.0] + c[9:])
+        core = ", ".join("%.9g" % x for x in c[:10])
+        nodes = ", ".join("%.9g" % x for x in [0.0] + c[10:])
         print("  {%s}, {%s}," % (core, nodes))
     # ---------------- NeuroSim intadder ----------------
     ns = defaultdict(dict)

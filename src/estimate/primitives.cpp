@@ -91,32 +91,37 @@ class Dram : public Simple {
 
 // ---------------------------------------------------------------------------------------
 // SRAM: fitted to the CACTI plug-in's rows of the Accelergy sweep (74 points, 16-65 nm).
-// ln y = c0 + c1 L + c2 L^2 + c3 W + c4 W^2 + c5 L W + c6 B + c7 L T + c8 W T + t[node]
+// ln y = c0 + c1 L + c2 L^2 + c3 W + c4 W^2 + c5 L W + c6 B + c7 L T + c8 W T + c9 L^3 + t[node]
 // with L = ln depth, W = ln width, B = ln n_banks, T = ln(node/45nm); t[node] is one
 // offset per CACTI node, interpolated linearly in ln(node) between nodes. Fit:
-// scripts/fit_energy_models.py (within 25% of the rows: read 94.6%, write 100%, leak 100%,
-// area 100%).
+// scripts/fit_energy_models.py (rows within 25%: read 98.6%, write, leak and area 100%).
+// Outside the swept depths (64-65536) and widths (16-256) the law continues along its
+// tangent in (ln depth, ln width), so it stays monotone and never bends back.
 struct SramLaw {
-  std::array<double, 9> c;
+  std::array<double, 10> c;
   std::array<double, 6> t;
 };
 constexpr std::array<double, 6> kSramNodes{16, 22, 32, 40, 45, 65};
-constexpr SramLaw kSramRead{{-5.41180696, 0.54687368, 0.00419285428, -0.226278017, 0.159767997,
-                             -0.0123798239, -0.0161902085, -0.00226748372, -0.00824427972},
-                            {0, 0.335128459, 1.18843329, 1.59160086, 1.78270632, 2.42861321}};
-constexpr SramLaw kSramWrite{{-4.51953296, 0.433611402, 0.000391534622, -0.370601539, 0.170741521,
-                              0.00281878378, 0.0171124896, -0.0133689198, -0.0371980739},
-                             {0, 0.401655714, 1.34992608, 1.82744479, 2.05336608, 2.78054061}};
-constexpr SramLaw kSramLeak{{-16.0121102, 0.722881296, 0.00812859029, 0.782899769, 0.00247949726,
-                             0.0154524469, 0.137298509, 0.0144067452, 0.0098639027},
-                            {0, 0.504541305, -0.830929386, -1.16711386, -1.4357091, 0.440179611}};
-constexpr SramLaw kSramArea{{-1.6515533, 0.770551494, 0.0173257843, 0.929000027, 0.0332831121,
-                             -0.0205914967, 0.0792488475, -0.015952086, 0.00204144737},
-                            {0, 0.356243682, 1.1141081, 1.59887571, 1.81633012, 2.58594562}};
+constexpr SramLaw kSramRead{
+    {-2.97006253, -0.564762774, 0.160220994, -0.230724691, 0.160302597, -0.012379824,
+     -0.0438584482, -0.00238771309, -0.00824428009, -0.0068477139},
+    {0, 0.335433657, 1.18909759, 1.59247901, 1.78164255, 2.42995666}};
+constexpr SramLaw kSramWrite{
+    {-5.30790727, 0.792529235, -0.0499858002, -0.369165826, 0.170568912, 0.00281878382,
+     0.026045828, -0.013330101, -0.0371980738, 0.00221094462},
+    {0, 0.401557174, 1.3497116, 1.82716126, 2.05370954, 2.78010685}};
+constexpr SramLaw kSramLeak{
+    {-16.4470352, 0.920886663, -0.0196632376, 0.783691813, 0.00238427402, 0.0154524469,
+     0.142226792, 0.0144281606, 0.00986390277, 0.001219719},
+    {0, 0.504486943, -0.83104771, -1.16727028, -1.43551962, 0.439940316}};
+constexpr SramLaw kSramArea{
+    {0.96888203, -0.422436355, 0.184772322, 0.924227937, 0.0338568348, -0.0205914968,
+     0.0495558003, -0.0160811139, 0.00204144697, -0.00734884094},
+    {0, 0.356571214, 1.114821, 1.59981813, 1.8151885, 2.58738738}};
 
 double sram_law(const SramLaw& law, double depth, double width, double banks, double node) {
-  // Inside the fitted nodes: the law; outside: the law at the nearest fitted node times the
-  // first-order scaling of tech_factors() (energy ~ node, area ~ node^2).
+  // Outside the fitted nodes the caller applies tech_factors() (energy ~ node, area ~ node^2)
+  // to the law at the nearest fitted node.
   double n = std::clamp(node, kSramNodes.front(), kSramNodes.back());
   double offset = law.t.front();
   for (std::size_t i = 0; i + 1 < kSramNodes.size(); ++i) {
@@ -126,11 +131,16 @@ double sram_law(const SramLaw& law, double depth, double width, double banks, do
       break;
     }
   }
-  double L = std::log(depth), W = std::log(width), B = std::log(banks), T = std::log(n / 45.0);
+  double L0 = std::log(depth), W0 = std::log(width);
+  double L = std::clamp(L0, std::log(64.0), std::log(65536.0));
+  double W = std::clamp(W0, std::log(16.0), std::log(256.0));
+  double B = std::log(banks), T = std::log(n / 45.0);
   const auto& c = law.c;
   double y = c[0] + c[1] * L + c[2] * L * L + c[3] * W + c[4] * W * W + c[5] * L * W + c[6] * B +
-             c[7] * L * T + c[8] * W * T + offset;
-  return std::exp(y);
+             c[7] * L * T + c[8] * W * T + c[9] * L * L * L + offset;
+  double dy_dl = c[1] + 2 * c[2] * L + c[5] * W + c[7] * T + 3 * c[9] * L * L;
+  double dy_dw = c[3] + 2 * c[4] * W + c[5] * L + c[8] * T;
+  return std::exp(y + dy_dl * (L0 - L) + dy_dw * (W0 - W));
 }
 
 class Sram : public Simple {

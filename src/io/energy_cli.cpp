@@ -107,7 +107,7 @@ std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
   auto add = [&](const std::string& name, const std::string& cls, const Attributes& attrs,
                  const SourceLoc& loc, std::int64_t instances) {
     SourceLoc at = loc;
-    if (at.key_path.empty()) at.key_path = name;
+    at.key_path = at.key_path.empty() ? name : at.key_path + ".attributes";
     EstimatedComponent c;
     c.name = "system_top_level." + name + "[1.." + std::to_string(instances) + "]";
     c.estimate = library.estimate(make_query(cls, attrs, at, arch.global_cycle_seconds));
@@ -129,6 +129,7 @@ EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components)
     ErtEntry e;
     e.name = c.name;
     e.actions = c.estimate.actions;
+    e.source = "loopsim estimate (" + c.estimate.estimator + ")";
     in.ert.push_back(std::move(e));
     ArtEntry a;
     a.name = c.name;

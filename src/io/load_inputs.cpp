@@ -1,6 +1,7 @@
 #include <map>
 
 #include "io_internal.hpp"
+#include "loopsim/io/energy.hpp"
 #include "loopsim/core/text.hpp"
 
 namespace loopsim::io {
@@ -106,6 +107,15 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   if (auto a = get("ART")) parse_art(*a, in.energy);
   if (ert_summary) parse_ert_summary(*ert_summary, in.energy);
   if (auto a = get("ART_summary")) parse_art_summary(*a, in.energy);
+  if (in.energy.ert.empty()) {
+    // No ERT: loopsim estimates energy and area itself (compound classes and user tables
+    // from components:/compound_components:); a given ART still overrides the areas.
+    EnergyInputs est = to_energy_inputs(estimate_architecture(in.arch, load_component_library(merged)));
+    for (const auto& a : in.energy.art)
+      for (auto& e : est.art)
+        if (ert_component_name(e.name) == ert_component_name(a.name)) e.area_um2 = a.area_um2;
+    in.energy = std::move(est);
+  }
   if (auto g = get("globals")) {
     g->allow_keys({"version", "environment_variables", "expression_custom_functions",
                    "accelergy_plug_ins"});

@@ -177,8 +177,8 @@ Estimate ComponentLibrary::estimate_without_table(const Query& q,
   if (!base_.knows_class(q.cls)) {
     std::vector<std::string> names = base_.class_names();
     for (const auto& [k, v] : classes_) names.push_back(k);
-    throw ConfigError(q.loc.file.empty() ? "<query>" : q.loc.file, q.loc.line,
-                      q.loc.key_path.empty() ? "class" : q.loc.key_path,
+    SourceLoc at = q.where_class();
+    throw ConfigError(at.file, at.line, at.key_path,
                       "unknown component class '" + q.cls + "'" + did_you_mean(q.cls, names) +
                           "; expected a built-in class or a compound class given with "
                           "components:/compound_components:");
@@ -190,7 +190,7 @@ Estimate ComponentLibrary::compound(const CompoundClass& c, const Query& q,
                                     std::vector<std::string>& stack) const {
   if (std::find(stack.begin(), stack.end(), c.name) != stack.end()) {
     std::string chain = join(stack, " -> ") + " -> " + c.name;
-    fail_at(q.loc, "circular compound definition: " + chain);
+    fail_at(q.where_class(), "circular compound definition: " + chain);
   }
   stack.push_back(c.name);
   Scope scope(c, q);
@@ -208,7 +208,9 @@ Estimate ComponentLibrary::compound(const CompoundClass& c, const Query& q,
   for (const auto& sub : c.subs) {
     Query sq;
     sq.cls = sub.cls;
-    sq.loc = sub.class_loc;
+    sq.loc = sub.loc;
+    sq.loc.key_path += ".attributes";
+    sq.class_loc = sub.class_loc;
     for (const char* inherited : {"technology", "global_cycle_seconds"})
       if (auto it = q.attrs.find(inherited); it != q.attrs.end()) sq.attrs[inherited] = it->second;
     for (const auto& [k, v] : sub.attributes.items) sq.attrs[k] = scope.pass(v);

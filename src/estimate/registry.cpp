@@ -17,6 +17,14 @@ void Query::fail(const std::string& key, const std::string& message) const {
                     "class '" + cls + "': " + message);
 }
 
+SourceLoc Query::where_class() const {
+  if (!class_loc.file.empty()) return class_loc;
+  SourceLoc at = loc;
+  if (at.file.empty()) at.file = "<query>";
+  at.key_path = at.key_path.empty() ? "class" : at.key_path + ".class";
+  return at;
+}
+
 double Query::number(const std::string& key) const {
   auto it = attrs.find(key);
   if (it == attrs.end()) fail(key, "missing attribute '" + key + "' (a number)");
@@ -68,8 +76,8 @@ std::vector<std::string> Registry::class_names() const {
 
 Estimate Registry::estimate(const Query& q) const {
   if (!knows_class(q.cls)) {
-    throw ConfigError(q.loc.file.empty() ? "<query>" : q.loc.file, q.loc.line,
-                      q.loc.key_path.empty() ? "class" : q.loc.key_path + ".class",
+    SourceLoc at = q.where_class();
+    throw ConfigError(at.file, at.line, at.key_path,
                       "unknown component class '" + q.cls + "'" +
                           did_you_mean(q.cls, class_names()) + "; known classes: " +
                           join(class_names()));

@@ -106,11 +106,14 @@ std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
   std::vector<EstimatedComponent> out;
   auto add = [&](const std::string& name, const std::string& cls, const Attributes& attrs,
                  const SourceLoc& loc, std::int64_t instances) {
-    SourceLoc at = loc;
+    SourceLoc at = loc, cls_at = loc;
     at.key_path = at.key_path.empty() ? name : at.key_path + ".attributes";
+    cls_at.key_path = cls_at.key_path.empty() ? name : cls_at.key_path + ".class";
     EstimatedComponent c;
     c.name = "system_top_level." + name + "[1.." + std::to_string(instances) + "]";
-    c.estimate = library.estimate(make_query(cls, attrs, at, arch.global_cycle_seconds));
+    estimate::Query q = make_query(cls, attrs, at, arch.global_cycle_seconds);
+    q.class_loc = cls_at;
+    c.estimate = library.estimate(q);
     out.push_back(std::move(c));
   };
   for (auto it = arch.storage.rbegin(); it != arch.storage.rend(); ++it) {
@@ -139,14 +142,19 @@ EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components)
   return in;
 }
 
-void write_energy_tables(const std::vector<std::string>& files, const std::string& out_dir) {
+EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files) {
   MergedInputs merged = merge_input_files(files);
   auto arch_cursor = merged.get("architecture");
   if (!arch_cursor) throw merged.missing("architecture", "the architecture (nodes: or subtree:)");
   Variables vars = parse_variables(merged.get("variables"));
-  ArchSpec arch = parse_architecture(*arch_cursor).flatten(vars);
-  estimate::ComponentLibrary library = load_component_library(merged);
-  std::vector<EstimatedComponent> comps = estimate_architecture(arch, library);
+  return EnergyModelInputs{parse_architecture(*arch_cursor).flatten(vars),
+                           load_component_library(merged)};
+}
+
+void write_energy_tables(const std::vector<std::string>& files, const std::string& out_dir) {
+  EnergyModelInputs in = load_energy_inputs(files);
+  const ArchSpec& arch = in.arch;
+  std::vector<EstimatedComponent> comps = estimate_architecture(arch, in.library);
 
   std::error_code ec;
   fs::create_directories(out_dir, ec);

@@ -60,7 +60,7 @@ estimate::CompoundSub parse_sub(const Cursor& s) {
   Cursor cls = s.required("class");
   sub.cls = cls.str();
   sub.class_loc = loc_of(cls);
-  sub.loc = loc_of(name);
+  sub.loc = loc_of(s);
   if (auto a = s.optional("attributes")) sub.attributes = parse_class_attributes(*a);
   if (auto a = s.optional("area_scale")) sub.area_scale = scalar_text(*a);
   return sub;

@@ -16,11 +16,14 @@
 namespace loopsim::estimate {
 
 // One component to estimate: its class and attribute values (as text: numbers,
-// "45nm", "LPDDR4"...). `loc` locates the component for error messages.
+// "45nm", "LPDDR4"...). `loc` locates the attributes (errors append the attribute's name)
+// and `class_loc` the class, for error messages.
 struct Query {
   std::string cls;
   std::map<std::string, std::string> attrs;
   SourceLoc loc;
+  SourceLoc class_loc;  // when empty, `loc` with ".class"
+  [[nodiscard]] SourceLoc where_class() const;
 
   [[nodiscard]] bool has(const std::string& key) const { return attrs.count(key) != 0; }
   // The attribute as a number; throws ConfigError naming the key when it is absent or

@@ -27,6 +27,13 @@ std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
 // The estimates as EnergyInputs for EnergyTable::resolve.
 EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components);
 
+// The architecture and component classes of some input files (no problem or mapping needed).
+struct EnergyModelInputs {
+  ArchSpec arch;
+  estimate::ComponentLibrary library;
+};
+EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files);
+
 // `loopsim energy FILES... -o DIR`: writes ERT.yaml, ERT_summary.yaml, ART.yaml and
 // ART_summary.yaml (Accelergy v0.4 layout) into `out_dir`.
 void write_energy_tables(const std::vector<std::string>& files, const std::string& out_dir);

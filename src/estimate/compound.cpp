@@ -181,7 +181,7 @@ Estimate ComponentLibrary::estimate_without_table(const Query& q,
     throw ConfigError(at.file, at.line, at.key_path,
                       "unknown component class '" + q.cls + "'" + did_you_mean(q.cls, names) +
                           "; expected a built-in class or a compound class given with "
-                          "components:/compound_components:");
+                          "components:/compound_components: (or give an ERT)");
   }
   return base_.estimate(q);
 }

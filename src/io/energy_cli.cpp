@@ -116,12 +116,14 @@ std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
     c.estimate = library.estimate(q);
     out.push_back(std::move(c));
   };
+  // Levels whose energy the architecture gives itself (`vector-access-energy`, `energy`)
+  // keep it: EnergyTable::resolve uses those when a level has no entry.
   for (auto it = arch.storage.rbegin(); it != arch.storage.rend(); ++it) {
-    if (it->dummy) continue;
+    if (it->dummy || it->vector_access_energy_pj) continue;
     add(it->name, it->cls, it->attributes, it->loc, it->instances);
   }
   const ArithmeticLevel& a = arch.arithmetic;
-  add(a.name, a.cls, a.attributes, a.loc, a.instances);
+  if (!a.energy_pj) add(a.name, a.cls, a.attributes, a.loc, a.instances);
   return out;
 }
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `loopsim energy` from the command line on our own example design: the four Accelergy-layout
+# files exist and hold independently derived numbers, and --query prints one JSON object.
+# usage: energy_cli.sh LOOPSIM SOURCE_DIR
+set -euo pipefail
+loopsim=$1
+src=$2
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$loopsim" energy "$src/arch-specs/eyeriss_like/arch.yaml" \
+  "$src/arch-specs/components/smartbuffers.yaml" -o "$out"
+for f in ERT.yaml ERT_summary.yaml ART.yaml ART_summary.yaml; do
+  [[ -s $out/$f ]] || { echo "FAIL: $f missing"; exit 1; }
+done
+# LPDDR4 DRAM, 64 bits per access: 8 pJ/bit x 64 = 512 pJ (CACTI plug-in's per-bit energy).
+grep -A3 'name: system_top_level.DRAM\[1..1\]' "$out/ERT_summary.yaml" | grep -q 'energy: 512$' \
+  || { echo "FAIL: DRAM read is not 512 pJ"; cat "$out/ERT_summary.yaml"; exit 1; }
+grep -q 'name: system_top_level.ifmap_spad\[1..168\]' "$out/ERT.yaml" \
+  || { echo "FAIL: PE scratchpads are not named with their 168 instances"; exit 1; }
+# Aladdin regfile 64 x 8 at 40 nm: 0.009*8 + 64*0.02947*6/32 = 0.42564 pJ; 887.84 um^2.
+json=$("$loopsim" energy --query regfile depth=64 width=8 technology=40nm)
+echo "$json"
+[[ $json == '{"class":"regfile","estimator":"Aladdin_table","actions":{"read":0.42564,'* ]] \
+  || { echo "FAIL: unexpected regfile estimate"; exit 1; }
+[[ $json == *'"area_um2":887.84}' ]] || { echo "FAIL: unexpected regfile area"; exit 1; }
+# A bad attribute is exit code 2 with the key named.
+if "$loopsim" energy --query SRAM width=64 technology=45nm 2>"$out/err"; then
+  echo "FAIL: a query without depth succeeded"; exit 1
+fi
+grep -q "depth: class 'SRAM': missing attribute 'depth'" "$out/err" || { cat "$out/err"; exit 1; }
+echo "PASS"

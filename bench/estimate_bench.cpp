@@ -20,7 +20,7 @@ void run(benchmark::State& state, const std::vector<std::string>& files) {
     }
   io::EnergyModelInputs in = io::load_energy_inputs(files);
   for (auto _ : state) {
-    auto comps = io::estimate_architecture(in.arch, in.library);
+    auto comps = io::estimate_architecture(in.arch, in.library, in.variables);
     EnergyTable t = EnergyTable::resolve(in.arch, io::to_energy_inputs(comps));
     benchmark::DoNotOptimize(t);
   }

@@ -27,14 +27,19 @@ std::string num(double v) {
 
 // Attribute text -> query text: numbers and strings as written, expressions evaluated over
 // the component's other attributes when possible.
-std::string attr_text(const Attributes& all, const AttrValue& v, int depth = 0) {
+std::string attr_text(const Attributes& all, const Variables& vars, const AttrValue& v,
+                      int depth = 0) {
   if (v.quoted || v.is_null || parse_number(v.text) || depth > 16) return v.text;
+  // A bare name of another attribute or a variable takes its value (also a string: 45nm).
+  const AttrValue* named = all.find(v.text);
+  if (!named) named = vars.values.find(v.text);
+  if (named && named != &v) return attr_text(all, vars, *named, depth + 1);
   try {
     double x = evaluate_expression(v.text, [&](const std::string& name) -> std::optional<double> {
       const AttrValue* a = all.find(name);
+      if (!a) a = vars.values.find(name);
       if (!a || a == &v) return std::nullopt;
-      auto n = parse_number(attr_text(all, *a, depth + 1));
-      return n;
+      return parse_number(attr_text(all, vars, *a, depth + 1));
     });
     return num(x);
   } catch (const ExprError&) {
@@ -42,12 +47,12 @@ std::string attr_text(const Attributes& all, const AttrValue& v, int depth = 0) 
   }
 }
 
-estimate::Query make_query(const std::string& cls, const Attributes& attrs, const SourceLoc& loc,
-                           double cycle_seconds) {
+estimate::Query make_query(const std::string& cls, const Attributes& attrs,
+                           const Variables& vars, const SourceLoc& loc, double cycle_seconds) {
   estimate::Query q;
   q.cls = cls;
   q.loc = loc;
-  for (const auto& [k, v] : attrs.items) q.attrs[k] = attr_text(attrs, v);
+  for (const auto& [k, v] : attrs.items) q.attrs[k] = attr_text(attrs, vars, v);
   if (!q.has("global_cycle_seconds")) q.attrs["global_cycle_seconds"] = num(cycle_seconds);
   return q;
 }
@@ -102,7 +107,8 @@ void energy_query(const std::vector<std::string>& files, const std::vector<std::
 }
 
 std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
-                                                      const estimate::ComponentLibrary& library) {
+                                                      const estimate::ComponentLibrary& library,
+                                                      const Variables& vars) {
   std::vector<EstimatedComponent> out;
   auto add = [&](const std::string& name, const std::string& cls, const Attributes& attrs,
                  const SourceLoc& loc, std::int64_t instances) {
@@ -111,7 +117,7 @@ std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
     cls_at.key_path = cls_at.key_path.empty() ? name : cls_at.key_path + ".class";
     EstimatedComponent c;
     c.name = "system_top_level." + name + "[1.." + std::to_string(instances) + "]";
-    estimate::Query q = make_query(cls, attrs, at, arch.global_cycle_seconds);
+    estimate::Query q = make_query(cls, attrs, vars, at, arch.global_cycle_seconds);
     q.class_loc = cls_at;
     c.estimate = library.estimate(q);
     out.push_back(std::move(c));
@@ -149,14 +155,14 @@ EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files) {
   auto arch_cursor = merged.get("architecture");
   if (!arch_cursor) throw merged.missing("architecture", "the architecture (nodes: or subtree:)");
   Variables vars = parse_variables(merged.get("variables"));
-  return EnergyModelInputs{parse_architecture(*arch_cursor).flatten(vars),
-                           load_component_library(merged)};
+  ArchSpec arch = parse_architecture(*arch_cursor).flatten(vars);
+  return EnergyModelInputs{std::move(arch), load_component_library(merged), std::move(vars)};
 }
 
 void write_energy_tables(const std::vector<std::string>& files, const std::string& out_dir) {
   EnergyModelInputs in = load_energy_inputs(files);
   const ArchSpec& arch = in.arch;
-  std::vector<EstimatedComponent> comps = estimate_architecture(arch, in.library);
+  std::vector<EstimatedComponent> comps = estimate_architecture(arch, in.library, in.variables);
 
   std::error_code ec;
   fs::create_directories(out_dir, ec);

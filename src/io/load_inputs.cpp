@@ -110,7 +110,8 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   if (in.energy.ert.empty()) {
     // No ERT: loopsim estimates energy and area itself (compound classes and user tables
     // from components:/compound_components:); a given ART still overrides the areas.
-    EnergyInputs est = to_energy_inputs(estimate_architecture(in.arch, load_component_library(merged)));
+    EnergyInputs est =
+        to_energy_inputs(estimate_architecture(in.arch, load_component_library(merged), vars));
     for (const auto& a : in.energy.art)
       for (auto& e : est.art)
         if (ert_component_name(e.name) == ert_component_name(a.name)) e.area_um2 = a.area_um2;

@@ -28,4 +28,11 @@ if "$loopsim" energy --query SRAM width=64 technology=45nm 2>"$out/err"; then
   echo "FAIL: a query without depth succeeded"; exit 1
 fi
 grep -q "depth: class 'SRAM': missing attribute 'depth'" "$out/err" || { cat "$out/err"; exit 1; }
+# Attributes as expressions over variables: GLB depth = glb_depth * 2 = 4096, technology = tech.
+"$loopsim" energy "$src/tests/estimate/variables.arch.yaml" -o "$out/vars"
+want=$("$loopsim" energy --query SRAM depth=4096 width=64 datawidth=8 technology=45nm |
+       sed 's/.*"read":\([0-9.e+-]*\),.*/\1/')
+got=$(grep -A3 'name: system_top_level.GLB' "$out/vars/ERT_summary.yaml" | sed -n 's/ *energy: //p')
+python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); sys.exit(abs(a / b - 1) > 1e-8)" \
+  "$got" "$want" || { echo "FAIL: GLB read $got, expected $want"; exit 1; }
 echo "PASS"

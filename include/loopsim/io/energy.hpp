@@ -22,8 +22,10 @@ struct EstimatedComponent {
   std::string name;  // e.g. "system_top_level.shared_glb[1..1]"
   estimate::Estimate estimate;
 };
+// `vars`: the architecture's `variables:`, for attributes written as expressions over them.
 std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
-                                                      const estimate::ComponentLibrary& library);
+                                                      const estimate::ComponentLibrary& library,
+                                                      const Variables& vars);
 // The estimates as EnergyInputs for EnergyTable::resolve.
 EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components);
 
@@ -31,6 +33,7 @@ EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components)
 struct EnergyModelInputs {
   ArchSpec arch;
   estimate::ComponentLibrary library;
+  Variables variables;
 };
 EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files);
 

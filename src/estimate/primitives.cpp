@@ -168,8 +168,11 @@ class Sram : public Simple {
 };
 
 // ---------------------------------------------------------------------------------------
-// Aladdin's 45 nm tables as Accelergy's Aladdin_table and Library plug-ins use them (every
-// constant is a 45 nm row of the Accelergy sweep; w = word width in bits):
+// Aladdin's tables (Shao et al., ISCA 2014; common/power_func.h of harvard-acc/ALADDIN, a
+// commercial 40 nm library: energy from the 1 ns rows; area from the 5 ns rows for the
+// Aladdin plug-in, the 1 ns rows for the Library) as Accelergy's Aladdin_table and Library
+// plug-ins use them at 40/45 nm (every constant is a 45 nm row of the Accelergy sweep;
+// w = word width in bits):
 //   register:   read 0.009 pJ/bit, leak 0 (Library) or 7e-5 pJ/bit (Aladdin regfile), 5.98 um^2/bit
 //   comparator: 0.02947 pJ, leak 2.51e-5 pJ, 71 um^2 at 32 bits, linear in w
 //   adder:      0.21 pJ, 278 um^2 (Library) or 179 um^2 (Aladdin) at 32 bits, linear in w;

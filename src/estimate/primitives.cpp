@@ -234,12 +234,12 @@ const std::vector<std::string> kLibraryClasses{"aladdin_register", "aladdin_comp
                                                "aladdin_multiplier"};
 const std::vector<std::string> kGenericLibraryClasses{"register", "comparator", "counter"};
 
-// Library: Aladdin's 45 nm values scaled to the Library's nodes 32, 40, 45 and 65 nm by
-// tech_factors() (whose factors at those nodes are the Library's own).
+// Library: Aladdin's 45 nm values scaled by tech_factors() (Stillmaker-Baas, the Library's
+// own scaling model; its range is 7-130 nm).
 class Library : public Simple {
  public:
   Library() : Simple("Library", 90, kLibraryClasses) {}
-  bool supports(const Query& q) const override { return has_class(q) && node_in(q, 32, 65); }
+  bool supports(const Query& q) const override { return has_class(q) && node_in(q, 7, 130); }
   Estimate estimate(const Query& q) const override {
     TechFactors f = tech_factors(q.technology_nm());
     LibraryPart p = library_45nm(q);

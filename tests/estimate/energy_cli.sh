@@ -35,4 +35,18 @@ want=$("$loopsim" energy --query SRAM depth=4096 width=64 datawidth=8 technology
 got=$(grep -A3 'name: system_top_level.GLB' "$out/vars/ERT_summary.yaml" | sed -n 's/ *energy: //p')
 python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); sys.exit(abs(a / b - 1) > 1e-8)" \
   "$got" "$want" || { echo "FAIL: GLB read $got, expected $want"; exit 1; }
+# Round trip: `loopsim model` with the ERT/ART that `loopsim energy` wrote gives the same
+# energy as `loopsim model` estimating by itself (no ERT), and says where energies came from.
+a="$src/arch-specs/eyeriss_like/arch.yaml"
+w="$src/workloads/vgg16/conv3_2.yaml"
+m="$src/mappings/eyeriss_like.vgg16-conv3_2.map.yaml"
+"$loopsim" model -q "$a" "$out/ERT.yaml" "$out/ART.yaml" "$w" "$m" -o "$out/with-ert"
+"$loopsim" model -q "$a" "$src/arch-specs/components/smartbuffers.yaml" "$w" "$m" -o "$out/no-ert"
+e1=$(grep '^Energy:' "$out/with-ert/loopsim-model.stats.txt")
+e2=$(grep '^Energy:' "$out/no-ert/loopsim-model.stats.txt")
+[[ -n $e1 && $e1 == "$e2" ]] || { echo "FAIL: '$e1' (ERT written by loopsim energy) vs '$e2' (no ERT)"; exit 1; }
+grep -q 'Vector access energy source *: loopsim estimate (CactiSRAM+Aladdin_table)' \
+  "$out/no-ert/loopsim-model.stats.txt" || { echo "FAIL: stats do not name the estimator"; exit 1; }
+grep -q 'Vector access energy source *: ERT' "$out/with-ert/loopsim-model.stats.txt" \
+  || { echo "FAIL: stats with an ERT do not say ERT"; exit 1; }
 echo "PASS"

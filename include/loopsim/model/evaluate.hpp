@@ -84,11 +84,14 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
 // Evaluator per thread; the referenced inputs must outlive it.
 class Evaluator {
  public:
-  Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy)
-      : workload_(workload), arch_(arch), energy_(energy) {}
-  [[nodiscard]] EvalResult evaluate(const Mapping& mapping) {
-    return loopsim::evaluate(workload_, arch_, energy_, mapping);
-  }
+  Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy);
+  // The evaluation (a copy) or the rejection.
+  [[nodiscard]] EvalResult evaluate(const Mapping& mapping);
+  // Evaluates into this evaluator's buffers without copying: nullptr when the mapping is
+  // valid (then result() holds the evaluation), else the rejection. Both stay valid until
+  // the next call.
+  const Rejection* run(const Mapping& mapping);
+  [[nodiscard]] const Evaluation& result() const { return ev_; }
   [[nodiscard]] const Workload& workload() const { return workload_; }
   [[nodiscard]] const ArchSpec& arch() const { return arch_; }
   [[nodiscard]] const EnergyTable& energy() const { return energy_; }
@@ -97,6 +100,14 @@ class Evaluator {
   const Workload& workload_;
   const ArchSpec& arch_;
   const EnergyTable& energy_;
+  std::vector<std::int64_t> fanout_x_, fanout_y_;
+  LoopNest nest_;
+  NestAnalysisResult analysis_;
+  std::vector<std::vector<bool>> keep_;
+  CollapsedNest tiles_;
+  std::vector<std::uint64_t> above_x_, above_y_;
+  Evaluation ev_;
+  Rejection rejection_;
 };
 
 }  // namespace loopsim

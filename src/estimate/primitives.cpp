@@ -21,7 +21,22 @@ namespace {
 using Actions = std::map<std::string, double>;
 
 // Leak energy per cycle is leakage power x cycle time; the tables are at 1 ns.
-double cycle_scale(const Query& q) { return q.number_or("global_cycle_seconds", 1e-9) / 1e-9; }
+double cycle_scale(const Query& q) {
+  double s = q.number_or("global_cycle_seconds", 1e-9);
+  if (!(s > 0)) q.fail("global_cycle_seconds", "expected a positive cycle time in seconds");
+  return s / 1e-9;
+}
+
+// The first present key among `keys` as a bit count. Zero is allowed (a 0-bit counter costs
+// nothing: the exercises' regfile_metadata defaults its counter width to 0).
+double bits(const Query& q, std::initializer_list<const char*> keys) {
+  double v = q.first_number(keys);
+  if (!(v >= 0)) {
+    for (const char* k : keys)
+      if (q.has(k)) q.fail(k, "expected a bit count (0 or more), got " + q.attrs.at(k));
+  }
+  return v;
+}
 
 bool node_in(const Query& q, double lo, double hi) {
   if (!q.has("technology")) return false;
@@ -30,7 +45,7 @@ bool node_in(const Query& q, double lo, double hi) {
 }
 
 // Word width of Accelergy's Aladdin/Library tables: "width|datawidth", the first given.
-double table_width(const Query& q) { return q.first_number({"width", "datawidth"}); }
+double table_width(const Query& q) { return bits(q, {"width", "datawidth"}); }
 
 class Simple : public Estimator {
  public:
@@ -80,7 +95,7 @@ class Dram : public Simple {
     for (const auto& t : kDramTypes) {
       names.emplace_back(t.name);
       if (type == t.name) {
-        double e = t.pj_per_bit * q.number("width");
+        double e = t.pj_per_bit * bits(q, {"width"});
         return make(q, {{"read", e}, {"write", e}, {"update", e}, {"leak", 0.0}}, 0.0);
       }
     }
@@ -216,8 +231,8 @@ LibraryPart library_45nm(const Query& q) {
   if (c == "aladdin_counter" || c == "counter")
     return {linear(0.25074, 3.213e-4, 495.5, w32), "count"};
   // aladdin_multiplier
-  double wa = q.has("width_a") ? q.number("width_a") : w32;
-  double wb = q.has("width_b") ? q.number("width_b") : wa;
+  double wa = q.has("width_a") ? bits(q, {"width_a"}) : w32;
+  double wb = q.has("width_b") ? bits(q, {"width_b"}) : wa;
   return {quadratic(12.68, 0.08, 6350, wa, wb), "multiply"};
 }
 
@@ -284,8 +299,11 @@ const std::vector<std::string> kAladdinClasses{"regfile", "intmac", "intadder", 
 class Aladdin : public Simple {
  public:
   Aladdin() : Simple("Aladdin_table", 70, kAladdinClasses) {}
+  // Aladdin's tables are indexed by `width|datawidth`; without either (e.g. an adder given
+  // only `n_bits`) another estimator answers, as in Accelergy.
   bool supports(const Query& q) const override {
     if (!has_class(q) || !q.has("technology")) return false;
+    if (!q.has("width") && !q.has("datawidth")) return false;
     double n = q.technology_nm();
     return std::abs(n - 40) < 1e-9 || std::abs(n - 45) < 1e-9;
   }
@@ -302,11 +320,11 @@ class NeuroSimAdder : public Simple {
   NeuroSimAdder() : Simple("Neurosim Plug-In", 70, {"intadder"}) {}
   bool supports(const Query& q) const override { return has_class(q) && node_in(q, 7, 130); }
   Estimate estimate(const Query& q) const override {
-    double bits = q.first_number({"n_bits", "width", "precision", "datawidth"});
+    double n = bits(q, {"n_bits", "width", "precision", "datawidth"});
     double r = q.technology_nm() / 32.0;
-    double add = 0.00205773648 * std::pow(r, 2.02896488) * std::pow(bits, 0.995381289);
-    double leak = 2.23147695e-07 * std::pow(r, 1.37152013) * bits * cycle_scale(q);
-    double area = 2.94174735 * r * r * bits;
+    double add = 0.00205773648 * std::pow(r, 2.02896488) * std::pow(n, 0.995381289);
+    double leak = 2.23147695e-07 * std::pow(r, 1.37152013) * n * cycle_scale(q);
+    double area = 2.94174735 * r * r * n;
     return make(q, {{"add", add}, {"leak", leak}}, area);
   }
 };

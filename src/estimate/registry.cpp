@@ -92,8 +92,10 @@ Estimate Registry::estimate(const Query& q) const {
       auto c = e->classes();
       if (std::find(c.begin(), c.end(), q.cls) != c.end()) names.push_back(e->name());
     }
-    q.fail("technology", "no estimator supports technology '" + q.attrs.at("technology") +
-                             "' (estimators for this class: " + join(names) + ")");
+    q.fail("technology", "no estimator supports this " + q.cls + " at technology '" +
+                             q.attrs.at("technology") + "' with these attributes (estimators "
+                             "for this class: " + join(names) + "; see docs/energy-model.md "
+                             "for their nodes and attributes)");
   }
   return best->estimate(q);
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "loopsim/core/error.hpp"
 #include "loopsim/estimate/compound.hpp"
@@ -145,6 +146,20 @@ TEST(Estimate, ErrorsNameFileLineAndKey) {
     FAIL() << "expected a ConfigError";
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.key_path(), "architecture.nodes[1].attributes.depth");
+  }
+  // Negative sizes and cycle times are rejected, never turned into negative energies.
+  for (auto [cls, key, value] : {std::tuple{"aladdin_adder", "width", "-8"},
+                                 std::tuple{"DRAM", "width", "-64"},
+                                 std::tuple{"SRAM", "global_cycle_seconds", "-1"}}) {
+    std::map<std::string, std::string> attrs{
+        {"width", "8"}, {"depth", "64"}, {"technology", "45nm"}};
+    attrs[key] = value;
+    try {
+      (void)Registry::builtin().estimate(q(cls, attrs));
+      FAIL() << cls << " " << key << "=" << value << " was accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key_path(), std::string("architecture.nodes[1].attributes.") + key);
+    }
   }
 }
 

@@ -87,6 +87,35 @@ def main():
         core = ", ".join("%.9g" % x for x in c[:10])
         nodes = ", ".join("%.9g" % x for x in [0.0] + c[10:])
         print("  {%s}, {%s}," % (core, nodes))
+    # Out-of-sample check: the SRAM inside each smartbuffer_SRAM point (depths 192 and widths
+    # 32/128 are not among the SRAM rows) = the smart buffer minus its two address adders of
+    # ceil(log2 depth) bits (Aladdin at 40/45 nm, NeuroSim at 32/65 nm: the laws below).
+    def adder(bits, n):
+        if n in (40.0, 45.0):
+            return {"add": 0.21 * bits / 32, "leak": 0.0023 * bits / 32, "area": 179 * bits / 32}
+        r = n / 32
+        return {"add": 0.00205773648 * r ** 2.02896488 * bits ** 0.995381289,
+                "leak": 2.23147695e-07 * r ** 1.37152013 * bits, "area": 2.94174735 * r * r * bits}
+    sb = defaultdict(dict)
+    for r in rows:
+        if r["class"] == "smartbuffer_SRAM" and not r["n_banks"]:
+            key = (int(r["depth"]), int(r["width"]), 1, node_nm(r["technology"]))
+            sb[key][r["action"]] = float(r["energy_pj"])
+            sb[key]["area"] = float(r["area_um2"])
+    held = {}
+    for (d, w, b, n), v in sb.items():
+        if (d, w, b, n) in pts:
+            continue
+        a = adder(max(1, math.ceil(math.log2(d))), n)
+        held[(d, w, b, n)] = {"read": v["read"] - a["add"], "write": v["write"] - a["add"],
+                              "leak": v["leak"] - 2 * a["leak"], "area": v["area"] - 2 * a["area"]}
+    print("// SRAM out of sample (%d SRAMs inside smartbuffer_SRAM points):" % len(held))
+    for q in ["read", "write", "leak", "area"]:
+        c = lstsq([sram_features(*k) for k in pts], [math.log(v[q]) for v in pts.values()])
+        errs = [abs(math.exp(sum(ci * fi for ci, fi in zip(c, sram_features(*k)))) / v[q] - 1)
+                for k, v in held.items()]
+        print("//   %-5s within 25%%: %.3f  worst %.3f" % (
+            q, sum(e <= 0.25 for e in errs) / len(errs), max(errs)))
     # ---------------- NeuroSim intadder ----------------
     ns = defaultdict(dict)
     for r in rows:

@@ -7,6 +7,7 @@
 
 #include "loopsim/core/error.hpp"
 #include "loopsim/io/emit.hpp"
+#include "loopsim/io/energy.hpp"
 #include "loopsim/io/load.hpp"
 
 namespace fs = std::filesystem;
@@ -44,6 +45,20 @@ int run_model(const std::vector<std::string>& files, const std::string& out_dir,
   return 0;
 }
 
+// `loopsim energy`: estimate ERT/ART of an architecture, or query one primitive.
+int run_energy(const std::vector<std::string>& files, const std::vector<std::string>& query,
+               const std::string& out_dir) {
+  if (!query.empty()) {
+    io::energy_query(files, query, std::cout);
+    return 0;
+  }
+  if (files.empty())
+    throw ConfigError("<command line>", 0, "energy",
+                      "expected architecture files (or --query CLASS name=value...)");
+  io::write_energy_tables(files, out_dir);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +79,15 @@ int main(int argc, char** argv) {
                     "Nest analysis: auto (closed form when factors divide evenly) or walk "
                     "(Timeloop's loop-by-loop walk; slow, for cross-checking)")
       ->check(CLI::IsMember({"auto", "walk"}));
+  std::vector<std::string> energy_files, energy_query;
+  std::string energy_out = ".";
+  auto* energy = app.add_subcommand(
+      "energy", "Estimate energy per action and area (ERT/ART, like Accelergy)");
+  energy->add_option("files", energy_files, "YAML files: architecture, components ...")
+      ->check(CLI::ExistingFile);
+  energy->add_option("--query", energy_query, "CLASS name=value ...: estimate one primitive")
+      ->allow_extra_args();
+  energy->add_option("-o,--output", energy_out, "Output directory (default: .)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -72,6 +96,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*model) return run_model(files, out_dir, quiet, engine);
+    if (*energy) return run_energy(energy_files, energy_query, energy_out);
   } catch (const ConfigError& e) {
     std::cerr << e.file() << ":" << e.line() << ": " << (e.key_path().empty() ? "" : e.key_path() + ": ")
               << e.message() << "\n";

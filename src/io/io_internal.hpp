@@ -40,6 +40,9 @@ void parse_art(const Cursor& art, EnergyInputs& out);
 void parse_ert_summary(const Cursor& ert, EnergyInputs& out);
 void parse_art_summary(const Cursor& art, EnergyInputs& out);
 
+// One attribute as written: a scalar (number, string or expression) or null, with its place.
+AttrValue parse_attr_value(const Cursor& v);
+
 // Splits "PE[0..167]" into ("PE", 168); no range gives (name, 1).
 std::pair<std::string, std::int64_t> split_name_range(const Cursor& where, const std::string& name);
 

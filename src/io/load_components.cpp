@@ -28,17 +28,7 @@ Attributes parse_class_attributes(const Cursor& c) {
   Attributes a;
   if (c.is_null()) return a;
   for (const auto& [key, v] : c.entries()) {
-    AttrValue val;
-    val.loc = loc_of(v);
-    if (v.is_null()) {
-      val.is_null = true;
-    } else if (v.is_scalar()) {
-      val.text = v.str();
-      val.quoted = v.quoted();
-    } else {
-      v.fail("attribute values must be single values (a number, a string or an expression)");
-    }
-    a.set(key, val);
+    a.set(key, parse_attr_value(v));
   }
   return a;
 }

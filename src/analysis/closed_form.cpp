@@ -272,11 +272,9 @@ class ClosedFormAnalyzer::Impl {
     RankVec back{};
     for (std::size_t j = 0; j < c.active.size(); ++j) {
       const RankVec& u = steps_[c.active[j]][pv];
-      tau[j] = RankVec{};
-      for (int r = 0; r < orders_[pv]; ++r) {
-        tau[j][r] = u[r] - back[r];
-        back[r] += u[r];
-      }
+      RankVec& t = tau[j];
+      for (int r = 0; r < kMaxRanks; ++r) t[r] = u[r] - back[r];  // fixed bounds: vectorized
+      for (int r = 0; r < kMaxRanks; ++r) back[r] += u[r];
     }
   }
 

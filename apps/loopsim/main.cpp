@@ -12,6 +12,7 @@
 #include "loopsim/core/error.hpp"
 #include "loopsim/io/emit.hpp"
 #include "loopsim/core/text.hpp"
+#include "loopsim/io/energy.hpp"
 #include "loopsim/io/load.hpp"
 
 namespace fs = std::filesystem;
@@ -25,10 +26,12 @@ void write_file(const fs::path& p, const std::function<void(std::ostream&)>& f) 
   f(out);
 }
 
-int run_model(const std::vector<std::string>& files, const std::string& out_dir, bool quiet) {
+int run_model(const std::vector<std::string>& files, const std::string& out_dir, bool quiet,
+              const std::string& engine) {
   io::ModelInputs in = io::load_inputs(files, /*need_mapping=*/true);
   EnergyTable table = EnergyTable::resolve(in.arch, in.energy);
-  EvalResult r = evaluate(in.workload, in.arch, table, *in.mapping);
+  EvalResult r = evaluate(in.workload, in.arch, table, *in.mapping,
+                          engine == "walk" ? Engine::Walk : Engine::Auto);
   if (auto* rej = std::get_if<Rejection>(&r)) {
     std::cerr << "loopsim: the mapping is not valid on this architecture: " << rej->describe()
               << "\n";
@@ -153,6 +156,20 @@ int run_map(const MapOptions& o) {
   return 0;
 }
 
+// `loopsim energy`: estimate ERT/ART of an architecture, or query one primitive.
+int run_energy(const std::vector<std::string>& files, const std::vector<std::string>& query,
+               const std::string& out_dir) {
+  if (!query.empty()) {
+    io::energy_query(files, query, std::cout);
+    return 0;
+  }
+  if (files.empty())
+    throw ConfigError("<command line>", 0, "energy",
+                      "expected architecture files (or --query CLASS name=value...)");
+  io::write_energy_tables(files, out_dir);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -188,6 +205,20 @@ int main(int argc, char** argv) {
                   "Dataflow preset: weight-stationary, output-stationary, row-stationary, "
                   "input-stationary, no-local-reuse (mappings/dataflows/), or a preset file");
   map->add_flag("-q,--quiet", mo.quiet, "No progress line, summary or search table");
+  std::string engine = "auto";
+  model->add_option("--engine", engine,
+                    "Nest analysis: auto (closed form when factors divide evenly) or walk "
+                    "(Timeloop's loop-by-loop walk; slow, for cross-checking)")
+      ->check(CLI::IsMember({"auto", "walk"}));
+  std::vector<std::string> energy_files, energy_query;
+  std::string energy_out = ".";
+  auto* energy = app.add_subcommand(
+      "energy", "Estimate energy per action and area (ERT/ART, like Accelergy)");
+  energy->add_option("files", energy_files, "YAML files: architecture, components ...")
+      ->check(CLI::ExistingFile);
+  energy->add_option("--query", energy_query, "CLASS name=value ...: estimate one primitive")
+      ->allow_extra_args();
+  energy->add_option("-o,--output", energy_out, "Output directory (default: .)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -195,8 +226,9 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    if (*model) return run_model(files, out_dir, quiet);
     if (*map) return run_map(mo);
+    if (*model) return run_model(files, out_dir, quiet, engine);
+    if (*energy) return run_energy(energy_files, energy_query, energy_out);
   } catch (const ConfigError& e) {
     std::cerr << e.file() << ":" << e.line() << ": " << (e.key_path().empty() ? "" : e.key_path() + ": ")
               << e.message() << "\n";

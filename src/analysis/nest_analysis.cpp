@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <map>
 #include <set>
 
 #include "loopsim/analysis/point_set.hpp"
@@ -22,26 +23,38 @@ namespace loopsim {
 
 std::uint64_t AccessStatMatrix::total_accesses() const {
   std::uint64_t t = 0;
-  for (const auto& [k, v] : stats) t += v.accesses;
+  for (const auto& v : stats) t += v.accesses;
   return t;
 }
 
 std::uint64_t AccessStatMatrix::weighted_accesses() const {
   std::uint64_t t = 0;
-  for (const auto& [k, v] : stats) t += v.accesses * k.first;
+  for (const auto& v : stats) t += v.accesses * v.multicast;
   return t;
 }
 
+AccessStat& AccessStatMatrix::at(std::uint64_t multicast, std::uint64_t scatter) {
+  auto it = stats.begin();
+  while (it != stats.end() &&
+         (it->multicast < multicast || (it->multicast == multicast && it->scatter < scatter)))
+    ++it;
+  if (it != stats.end() && it->multicast == multicast && it->scatter == scatter) return *it;
+  AccessStat fresh;
+  fresh.multicast = multicast;
+  fresh.scatter = scatter;
+  return *stats.insert(it, fresh);
+}
+
 void AccessStatMatrix::accumulate(const AccessStatMatrix& other) {
-  for (const auto& [k, v] : other.stats) {
-    auto& mine = stats[k];
+  for (const auto& v : other.stats) {
+    auto& mine = at(v.multicast, v.scatter);
     mine.accesses += v.accesses;
     mine.hops += v.hops;
   }
 }
 
 void AccessStatMatrix::divide(std::uint64_t divisor) {
-  for (auto& [k, v] : stats) {
+  for (auto& v : stats) {
     v.accesses /= divisor;
     v.hops /= static_cast<double>(divisor);
   }
@@ -434,7 +447,11 @@ class Analyzer {
     }
     std::array<AccessStatMatrix, kMaxDataSpaces> out;
     for (int pv = 0; pv < nds_; ++pv)
-      for (const auto& [mcast, t] : temp[pv]) out[pv].stats[{mcast, t.scatter}] = {t.accesses, t.hops};
+      for (const auto& [mcast, t] : temp[pv]) {
+        AccessStat& a = out[pv].at(mcast, t.scatter);
+        a.accesses = t.accesses;
+        a.hops = t.hops;
+      }
     return out;
   }
 
@@ -514,12 +531,9 @@ class Analyzer {
       const auto& ls = loops_[level];
       bool valid = !ls.desc.spatial() || master_spatial_[level];
       if (!valid) continue;
-      std::vector<Loop> subnest{ls.desc};
-      if (master_spatial_[level]) {
-        for (int l = level - 1; l >= 0 && loops_[l].desc.spatial(); --l)
-          subnest.push_back(loops_[l].desc);
-        std::reverse(subnest.begin(), subnest.end());
-      }
+      int first_loop = level;
+      if (master_spatial_[level])
+        while (first_loop > 0 && loops_[first_loop - 1].desc.spatial()) --first_loop;
       auto n = static_cast<std::uint64_t>(ls.live.size());
       LOOPSIM_CHECK(n > 0, "loop " << level << " was never visited");
       for (int pv = 0; pv < nds_; ++pv) {
@@ -537,7 +551,8 @@ class Analyzer {
         tile.fanout = spatial_fanouts_[level];
         tile.on_storage_boundary = storage_boundary_[level];
         tile.master_spatial = master_spatial_[level];
-        tile.subnest = subnest;
+        tile.first_loop = first_loop;
+        tile.loop = level;
         result.tiles[pv].push_back(std::move(tile));
       }
       if (!compute_done) {

@@ -27,9 +27,9 @@ void compute_parent_access_share(std::vector<DataMovement>& nest) {
     int outer = cur + 1;
     while (outer < n && nest[outer].size == 0) ++outer;
     if (outer == n) continue;
-    for (const auto& [key, stat] : nest[outer].access_stats.stats)
+    for (const auto& stat : nest[outer].access_stats.stats)
       nest[cur].parent_access_share +=
-          static_cast<double>((stat.accesses * key.first) / nest[outer].fanout);
+          static_cast<double>((stat.accesses * stat.multicast) / nest[outer].fanout);
   }
 }
 
@@ -54,7 +54,7 @@ void mask_tiles(std::vector<DataMovement>& nest, const std::vector<bool>& keep) 
     double all_children = static_cast<double>(nest[cur].content_accesses) *
                           static_cast<double>(nest[outer].fanout);
     double factor = all_children / static_cast<double>(nest[outer].access_stats.weighted_accesses());
-    for (auto& [key, stat] : nest[outer].access_stats.stats) {
+    for (auto& stat : nest[outer].access_stats.stats) {
       if (stat.accesses == 0) continue;
       stat.accesses = static_cast<std::uint64_t>(static_cast<double>(stat.accesses) * factor);
       nest[outer].link_transfers = 0;
@@ -69,9 +69,10 @@ void process_outer_masked_levels(std::vector<DataMovement>& nest, const std::vec
     if (!keep[cur]) {
       DataMovement& t = nest[cur];
       t.size = 0;
-      t.access_stats.stats.clear();
+      t.access_stats.clear();
       t.link_transfers = 0;
-      t.subnest.clear();
+      t.first_loop = 0;
+      t.last_loop = -1;
       t.replication_factor = 0;
       t.fanout = 0;
     } else {
@@ -129,6 +130,13 @@ void compute_read_update_reduction(std::vector<DataMovement>& nest, bool read_wr
 CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
                              int num_storage_levels, const std::vector<std::vector<bool>>& keep) {
   CollapsedNest out;
+  collapse_tiles(analysis, workload, num_storage_levels, keep, out);
+  return out;
+}
+
+void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
+                    int num_storage_levels, const std::vector<std::vector<bool>>& keep,
+                    CollapsedNest& out) {
   out.compute_accesses = analysis.compute_accesses;
   out.compute_replication = analysis.compute_replication;
   int nds = workload.num_data_spaces();
@@ -136,14 +144,17 @@ CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload&
   for (int pv = 0; pv < nds; ++pv) {
     const auto& tiles = analysis.tiles[pv];
     auto& nest = out.data[pv];
-    int processed = 0;
+    nest.resize(static_cast<std::size_t>(num_storage_levels));
+    int processed = 0, level = 0;
     int total = static_cast<int>(tiles.size());
     while (processed < total) {
       int boundary = processed;
       while (!tiles[boundary].on_storage_boundary && boundary < total - 1) ++boundary;
-      DataMovement c;
-      for (int l = processed; l <= boundary; ++l)
-        c.subnest.insert(c.subnest.end(), tiles[l].subnest.begin(), tiles[l].subnest.end());
+      LOOPSIM_CHECK(level < num_storage_levels, "more loop blocks than storage levels");
+      DataMovement& c = nest[level];
+      c = DataMovement{};
+      c.first_loop = tiles[processed].first_loop;
+      c.last_loop = tiles[boundary].loop;
       const LoopTile& outermost = tiles[boundary];
       const LoopTile& innermost = tiles[processed];
       c.size = outermost.size;
@@ -152,16 +163,17 @@ CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload&
       c.link_transfers = innermost.link_transfers;
       c.replication_factor = outermost.replication_factor;
       c.fanout = innermost.fanout;
-      if (!nest.empty()) {
-        nest.back().partition_fraction_denominator =
-            innermost.master_spatial ? innermost.size : nest.back().size;
+      if (level > 0) {
+        nest[level - 1].partition_fraction_denominator =
+            innermost.master_spatial ? innermost.size : nest[level - 1].size;
       }
-      nest.push_back(std::move(c));
+      ++level;
       processed = boundary + 1;
     }
-    LOOPSIM_CHECK(static_cast<int>(nest.size()) == num_storage_levels,
-                  "collapsed " << nest.size() << " levels, expected " << num_storage_levels);
-    std::vector<bool> mask(static_cast<std::size_t>(num_storage_levels));
+    LOOPSIM_CHECK(level == num_storage_levels,
+                  "collapsed " << level << " levels, expected " << num_storage_levels);
+    std::vector<bool>& mask = out.mask_scratch;
+    mask.resize(static_cast<std::size_t>(num_storage_levels));
     for (int l = 0; l < num_storage_levels; ++l) mask[l] = keep[l][pv];
     compute_partition_sizes(nest);
     compute_parent_access_share(nest);
@@ -175,7 +187,6 @@ CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload&
     compute_peer_accesses(nest);
     compute_read_update_reduction(nest, workload.is_read_write(pv));
   }
-  return out;
 }
 
 }  // namespace loopsim

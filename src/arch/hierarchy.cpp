@@ -159,6 +159,13 @@ std::int64_t as_positive_int(const Scope& s, const AttrValue* which, double valu
   return static_cast<std::int64_t>(value);
 }
 
+// Counts that must be at least 1 (width, instances, mesh sizes).
+std::int64_t as_count(const Scope& s, const AttrValue* which, double value) {
+  std::int64_t v = as_positive_int(s, which, value);
+  if (v < 1) attr_error(*which, "expected a whole number of at least 1, got " + which->text);
+  return v;
+}
+
 StorageLevel make_storage(const HierarchyNode& n, const Attributes& merged, const Variables& vars,
                           std::int64_t instances) {
   Scope s(merged, vars);
@@ -188,7 +195,7 @@ StorageLevel make_storage(const HierarchyNode& n, const Attributes& merged, cons
     cluster_given = !(lv.cluster_size == 1 && !block_given);
   }
   if (auto v = s.number_any({"width", "memory_width", "data_storage_width"}, &w)) {
-    std::int64_t width = as_positive_int(s, w, *v);
+    std::int64_t width = as_count(s, w, *v);
     std::int64_t unit = std::int64_t{lv.word_bits} * lv.block_size;
     if (block_given && cluster_given) {
       if (unit * lv.cluster_size != width)
@@ -252,9 +259,9 @@ StorageLevel make_storage(const HierarchyNode& n, const Attributes& merged, cons
 
   lv.instances = instances;
   std::optional<std::int64_t> mx, my;
-  if (auto v = s.number_any({"instances"}, &w)) lv.instances = as_positive_int(s, w, *v);
-  if (auto v = s.number_any({"meshX"}, &w)) mx = as_positive_int(s, w, *v);
-  if (auto v = s.number_any({"meshY"}, &w)) my = as_positive_int(s, w, *v);
+  if (auto v = s.number_any({"instances"}, &w)) lv.instances = as_count(s, w, *v);
+  if (auto v = s.number_any({"meshX"}, &w)) mx = as_count(s, w, *v);
+  if (auto v = s.number_any({"meshY"}, &w)) my = as_count(s, w, *v);
   if (mx && my) {
     if (*mx * *my != lv.instances)
       throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path,
@@ -293,10 +300,10 @@ ArithmeticLevel make_arithmetic(const HierarchyNode& n, const Attributes& merged
   if (auto v = s.number_any({"word-bits", "word_bits", "word_width", "datawidth"}, &w))
     a.word_bits = static_cast<int>(as_positive_int(s, w, *v));
   a.instances = instances;
-  if (auto v = s.number_any({"instances"}, &w)) a.instances = as_positive_int(s, w, *v);
+  if (auto v = s.number_any({"instances"}, &w)) a.instances = as_count(s, w, *v);
   std::optional<std::int64_t> mx, my;
-  if (auto v = s.number_any({"meshX"}, &w)) mx = as_positive_int(s, w, *v);
-  if (auto v = s.number_any({"meshY"}, &w)) my = as_positive_int(s, w, *v);
+  if (auto v = s.number_any({"meshX"}, &w)) mx = as_count(s, w, *v);
+  if (auto v = s.number_any({"meshY"}, &w)) my = as_count(s, w, *v);
   if (mx && !my && *mx > 0) my = a.instances / *mx;
   if (my && !mx && *my > 0) mx = a.instances / *my;
   a.mesh_x = mx.value_or(a.instances);

@@ -54,7 +54,10 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
       best_word = c;
     }
   }
-  int limit = std::max<int>(2, static_cast<int>(word.size()) / 3);
+  // Short names only get a suggestion for a near miss: a one-letter name only for a case or
+  // separator difference, up to four letters for one edit.
+  const int len = static_cast<int>(word.size());
+  int limit = len <= 1 ? 0 : len <= 4 ? 1 : std::max(2, len / 3);
   if (best_word.empty() || best > limit) return "";
   return " (did you mean '" + best_word + "'?)";
 }

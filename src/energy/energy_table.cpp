@@ -107,6 +107,7 @@ EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
       se.fill_pj = *write;
       se.update_pj = action(*e, {"update", "random_update"}).value_or(*write);
       se.leak_pj = action(*e, {"leak"}).value_or(0.0);
+      if (!e->source.empty()) se.source = e->source;
     }
     if (const ArtEntry* a = find_art(in, lv.name)) se.area_um2 = a->area_um2;
     t.storage_.push_back(se);
@@ -124,6 +125,7 @@ EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
                         "ERT entry '" + c->name + "' has no 'compute' action; it has: " +
                             join(action_names(*c)));
     t.compute_.compute_pj = *e;
+    if (!c->source.empty()) t.compute_.source = c->source;
   }
   if (const ArtEntry* a = find_art(in, arch.arithmetic.name)) t.compute_.area_um2 = a->area_um2;
   return t;

@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "loopsim/estimate/compound.hpp"
 #include "loopsim/io/load.hpp"
 #include "yaml_cursor.hpp"
 
@@ -15,6 +16,9 @@ struct MergedInputs {
     Cursor value, key;  // the value, and where the key itself is written
   };
   std::map<std::string, Entry> top;
+  // `components:` and `compound_components:` may be given in several files (one class
+  // file each, as the exercises' _components/*.yaml): all of them, in file order.
+  std::vector<Entry> class_sections;
   std::vector<std::string> files;
   // The section's value, or nullopt when absent or empty.
   [[nodiscard]] std::optional<Cursor> get(const std::string& key) const;
@@ -22,6 +26,10 @@ struct MergedInputs {
   [[nodiscard]] ConfigError missing(const std::string& key, const std::string& what) const;
 };
 MergedInputs merge_input_files(const std::vector<std::string>& files);
+
+// Compound classes and user tables of every components:/compound_components: section,
+// on top of loopsim's built-in estimators.
+estimate::ComponentLibrary load_component_library(const MergedInputs& merged);
 
 Workload parse_problem(const Cursor& problem);
 ArchTree parse_architecture(const Cursor& architecture);
@@ -31,6 +39,9 @@ void parse_ert(const Cursor& ert, EnergyInputs& out);
 void parse_art(const Cursor& art, EnergyInputs& out);
 void parse_ert_summary(const Cursor& ert, EnergyInputs& out);
 void parse_art_summary(const Cursor& art, EnergyInputs& out);
+
+// One attribute as written: a scalar (number, string or expression) or null, with its place.
+AttrValue parse_attr_value(const Cursor& v);
 
 // Shared by the mapping and constraint parsers: a permutation (string or list, innermost
 // first), a target level (a storage level, or a container's spatial level), a data-space list.

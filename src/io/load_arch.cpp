@@ -8,6 +8,20 @@
 
 namespace loopsim::io {
 
+AttrValue parse_attr_value(const Cursor& v) {
+  AttrValue val;
+  val.loc = SourceLoc{v.file(), v.line(), v.path()};
+  if (v.is_null()) {
+    val.is_null = true;
+  } else if (v.is_scalar()) {
+    val.text = v.str();
+    val.quoted = v.quoted();
+  } else {
+    v.fail("attribute values must be single values (a number, a string or an expression)");
+  }
+  return val;
+}
+
 namespace {
 
 // Attribute names Timeloop and Accelergy read; a name close to one of these but not equal
@@ -40,17 +54,7 @@ Attributes parse_attributes(const Cursor& c) {
       std::string hint = did_you_mean(key, known_attributes());
       if (!hint.empty()) v.fail("unknown attribute '" + key + "'" + hint);
     }
-    AttrValue val;
-    val.loc = SourceLoc{v.file(), v.line(), v.path()};
-    if (v.is_null()) {
-      val.is_null = true;
-    } else if (v.is_scalar()) {
-      val.text = v.str();
-      val.quoted = v.quoted();
-    } else {
-      v.fail("attribute values must be single values (a number, a string or an expression)");
-    }
-    a.set(key, val);
+    a.set(key, parse_attr_value(v));
   }
   return a;
 }

@@ -1,6 +1,7 @@
 #include <map>
 
 #include "io_internal.hpp"
+#include "loopsim/io/energy.hpp"
 #include "loopsim/core/text.hpp"
 
 namespace loopsim::io {
@@ -44,6 +45,10 @@ MergedInputs merge_input_files(const std::vector<std::string>& files) {
       if (!known)
         key_at.fail("unknown top-level key '" + key + "'" + did_you_mean(key, top_level_keys()) +
                     "; expected one of: " + join(top_level_keys()));
+      if (key == "components" || key == "compound_components") {
+        if (!value.is_empty()) merged.class_sections.push_back(MergedInputs::Entry{value, key_at});
+        continue;
+      }
       auto prev = top.find(key);
       if (prev == top.end()) {
         top.emplace(key, MergedInputs::Entry{value, key_at});
@@ -102,6 +107,16 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   if (auto a = get("ART")) parse_art(*a, in.energy);
   if (ert_summary) parse_ert_summary(*ert_summary, in.energy);
   if (auto a = get("ART_summary")) parse_art_summary(*a, in.energy);
+  if (in.energy.ert.empty()) {
+    // No ERT: loopsim estimates energy and area itself (compound classes and user tables
+    // from components:/compound_components:); a given ART still overrides the areas.
+    EnergyInputs est =
+        to_energy_inputs(estimate_architecture(in.arch, load_component_library(merged), vars));
+    for (const auto& a : in.energy.art)
+      for (auto& e : est.art)
+        if (ert_component_name(e.name) == ert_component_name(a.name)) e.area_um2 = a.area_um2;
+    in.energy = std::move(est);
+  }
   if (auto g = get("globals")) {
     g->allow_keys({"version", "environment_variables", "expression_custom_functions",
                    "accelergy_plug_ins"});
@@ -119,8 +134,7 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
         x->fail(std::string(k) + " are not supported by loopsim");
   }
   for (const char* k : {"mapper", "mapspace", "mapspace_constraints", "architecture_constraints",
-                        "constraints", "extra_mapping_constraints", "components",
-                        "compound_components"}) {
+                        "constraints", "extra_mapping_constraints"}) {
     if (auto c = get(k); c && !c->is_map() && !c->is_seq())
       c->fail(std::string("expected a map or a list under '") + k + "'");
   }

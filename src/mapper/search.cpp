@@ -91,10 +91,10 @@ struct Worker {
   // Returns the rejection reason (or nullopt when valid).
   std::optional<RejectReason> try_point(const MapPoint& p, const std::vector<std::int64_t>& order) {
     space.build(p, scratch);
-    EvalResult r = ev.evaluate(scratch);
+    const Rejection* rej = ev.run(scratch);  // evaluates into the evaluator's buffers
     ++stats.evaluated;
     sh.evaluated.fetch_add(1, std::memory_order_relaxed);
-    if (auto* rej = std::get_if<Rejection>(&r)) {
+    if (rej) {
       ++stats.rejected[static_cast<std::size_t>(rej->reason)];
       ++consecutive_invalid;
       return rej->reason;
@@ -102,14 +102,14 @@ struct Worker {
     consecutive_invalid = 0;
     ++stats.valid;
     sh.valid.fetch_add(1, std::memory_order_relaxed);
-    auto& e = std::get<Evaluation>(r);
+    const Evaluation& e = ev.result();
     last_metric = metric_values(e, s.metrics);
     int cmp = best.eval ? compare_metrics(last_metric, best.metric) : -1;
     if (cmp < 0 || (cmp == 0 && order < best.order)) {
       best.metric = last_metric;
       best.order = order;
       best.mapping = scratch;
-      best.eval = std::move(e);
+      best.eval = e;  // copied only when it improves
       since_improvement = 0;
       std::lock_guard<std::mutex> lock(sh.m);
       if (sh.best_metric.empty() || compare_metrics(best.metric, sh.best_metric) < 0) {

@@ -4,6 +4,13 @@ namespace loopsim {
 
 LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload) {
   LoopNest nest;
+  build_loop_nest(mapping, workload, nest);
+  return nest;
+}
+
+void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest& nest) {
+  nest.loops.clear();
+  nest.boundaries.clear();
   for (const auto& level : mapping.levels) {
     for (const auto& l : level.spatial)
       if (!l.trivial()) nest.loops.push_back(l);
@@ -17,12 +24,14 @@ LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload) {
     }
     nest.boundaries.push_back(static_cast<int>(nest.loops.size()) - 1);
   }
-  return nest;
 }
 
-std::vector<std::int64_t> mapped_extent(const Mapping& mapping, const Workload& workload) {
+std::array<std::int64_t, kMaxDims> mapped_extent(const Mapping& mapping, const Workload& workload) {
   // Extent = 1 + sum over loops of (iterations below it) * (residual_end - 1).
-  std::vector<std::int64_t> scale(workload.num_dims(), 1), extent(workload.num_dims(), 1);
+  (void)workload;
+  std::array<std::int64_t, kMaxDims> scale{}, extent{};
+  scale.fill(1);
+  extent.fill(1);
   auto visit = [&](const Loop& l) {
     extent[l.dim] += scale[l.dim] * (l.residual_end - 1);
     scale[l.dim] *= l.end;

@@ -5,6 +5,7 @@
 #include "loopsim/model/evaluate.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -72,27 +73,55 @@ std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch
 }
 
 EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
-                    const Mapping& mapping) {
-  if (auto r = precheck(workload, arch, mapping)) return *r;
+                    const Mapping& mapping, Engine engine) {
+  Evaluator evaluator(workload, arch, energy, engine);
+  return evaluator.evaluate(mapping);
+}
+
+Evaluator::Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
+                     Engine engine)
+    : workload_(workload), arch_(arch), energy_(energy), engine_(engine), closed_form_(workload) {
+  for (int l = 0; l < arch.num_storage_levels(); ++l) {
+    fanout_x_.push_back(arch.fanout_x(l));
+    fanout_y_.push_back(arch.fanout_y(l));
+  }
+}
+
+EvalResult Evaluator::evaluate(const Mapping& mapping) {
+  if (const Rejection* r = run(mapping)) return *r;
+  return ev_;
+}
+
+const Rejection* Evaluator::run(const Mapping& mapping) {
+  const Workload& workload = workload_;
+  const ArchSpec& arch = arch_;
+  const EnergyTable& energy = energy_;
+  auto reject = [&](Rejection r) {
+    rejection_ = std::move(r);
+    return &rejection_;
+  };
+  if (auto r = precheck(workload, arch, mapping)) return reject(std::move(*r));
   const int nlev = arch.num_storage_levels();
   const int nds = workload.num_data_spaces();
 
-  LoopNest nest = build_loop_nest(mapping, workload);
-  std::vector<std::int64_t> fx, fy;
-  for (int l = 0; l < nlev; ++l) {
-    fx.push_back(arch.fanout_x(l));
-    fy.push_back(arch.fanout_y(l));
-  }
-  NestAnalysisResult analysis = analyze_nest(workload, nest, fx, fy);
-  std::vector<std::vector<bool>> keep(static_cast<std::size_t>(nlev));
-  for (int l = 0; l < nlev; ++l) keep[l] = mapping.levels[l].keep;
-  CollapsedNest tiles = collapse_tiles(analysis, workload, nlev, keep);
+  build_loop_nest(mapping, workload, nest_);
+  if (engine_ == Engine::Walk || !closed_form_.run(nest_, fanout_x_, fanout_y_, analysis_))
+    analysis_ = analyze_nest(workload, nest_, fanout_x_, fanout_y_);
+  keep_.resize(static_cast<std::size_t>(nlev));
+  for (int l = 0; l < nlev; ++l) keep_[l] = mapping.levels[l].keep;
+  collapse_tiles(analysis_, workload, nlev, keep_, tiles_);
+  const CollapsedNest& tiles = tiles_;
+  const LoopNest& nest = nest_;
 
-  Evaluation ev;
+  Evaluation& ev = ev_;
+  ev.levels.resize(static_cast<std::size_t>(nlev));
   const std::uint64_t compute_cycles = tiles.compute_accesses;
 
   // Spatial expansion above each level: product of spatial factors of outer levels.
-  std::vector<std::uint64_t> above_x(nlev, 1), above_y(nlev, 1);
+  auto& above_x = above_x_;
+  auto& above_y = above_y_;
+  above_x.assign(static_cast<std::size_t>(nlev), 1);
+  above_y.assign(static_cast<std::size_t>(nlev), 1);
   for (int l = nlev - 2; l >= 0; --l) {
     above_x[l] = above_x[l + 1] * product_spatial(mapping.levels[l + 1], Spacetime::SpaceX);
     above_y[l] = above_y[l + 1] * product_spatial(mapping.levels[l + 1], Spacetime::SpaceY);
@@ -101,21 +130,24 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
   for (int l = 0; l < nlev; ++l) {
     const StorageLevel& spec = arch.storage[l];
     const StorageEnergy& en = energy.storage(l);
-    StorageStats st;
+    StorageStats& st = ev.levels[l];
     st.name = spec.name;
     st.data_spaces.resize(static_cast<std::size_t>(nds));
-    st.loops = l < nlev ? tiles.data[0][l].subnest : std::vector<Loop>{};
+    const DataMovement& first = tiles.data[0][l];
+    st.loops.assign(nest.loops.begin() + first.first_loop,
+                    nest.loops.begin() + std::max(first.first_loop, first.last_loop + 1));
     std::uint64_t utilized_instances = above_x[l] * above_y[l];
     if (above_x[l] > static_cast<std::uint64_t>(spec.mesh_x) ||
         above_y[l] > static_cast<std::uint64_t>(spec.mesh_y))
-      return Rejection{l, spec.name, RejectReason::Instances,
+      return reject(Rejection{l, spec.name, RejectReason::Instances,
                        "mapped spatial expansion " + std::to_string(above_x[l]) + "x" +
                            std::to_string(above_y[l]) + " exceeds the mesh " +
-                           std::to_string(spec.mesh_x) + "x" + std::to_string(spec.mesh_y)};
+                           std::to_string(spec.mesh_x) + "x" + std::to_string(spec.mesh_y)});
     std::uint64_t total_capacity = 0;
     for (int pv = 0; pv < nds; ++pv) {
       const DataMovement& dm = tiles.data[pv][l];
       DataSpaceStats& d = st.data_spaces[pv];
+      d = DataSpaceStats{};
       d.keep = mapping.levels[l].keep[pv];
       d.partition_size = dm.partition_size;
       d.utilized_capacity = dm.size;
@@ -132,17 +164,17 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
     }
     if (spec.effective_size_words && !spec.allow_overbooking &&
         total_capacity > static_cast<std::uint64_t>(*spec.effective_size_words))
-      return Rejection{l, spec.name, RejectReason::Capacity,
+      return reject(Rejection{l, spec.name, RejectReason::Capacity,
                        "mapped tile size " + std::to_string(total_capacity) +
-                           " exceeds buffer capacity " + std::to_string(*spec.effective_size_words)};
+                           " exceeds buffer capacity " + std::to_string(*spec.effective_size_words)});
     if (spec.effective_size_words &&
         static_cast<double>(total_capacity) <
             static_cast<double>(*spec.effective_size_words) * spec.min_utilization)
-      return Rejection{l, spec.name, RejectReason::MinUtilization,
+      return reject(Rejection{l, spec.name, RejectReason::MinUtilization,
                        "mapped tile size " + std::to_string(total_capacity) +
                            " is less than the minimum utilization " +
                            std::to_string(static_cast<double>(*spec.effective_size_words) *
-                                          spec.min_utilization)};
+                                          spec.min_utilization)});
 
     // Energy: vector accesses (ceil of scalar / block size) times energy per action; shared
     // among the utilized instances of a cluster.
@@ -161,7 +193,7 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
 
     // Bandwidth: demand at the compute rate, throttled by the level's specified bandwidth.
     double total_read = 0, total_write = 0;
-    std::vector<double> rbw(nds), wbw(nds);
+    std::array<double, kMaxDataSpaces> rbw{}, wbw{};
     for (int pv = 0; pv < nds; ++pv) {
       const DataSpaceStats& d = st.data_spaces[pv];
       rbw[pv] = compute_cycles ? static_cast<double>(d.reads) / static_cast<double>(compute_cycles) : 0;
@@ -186,17 +218,16 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
     }
     st.cycles = static_cast<std::uint64_t>(std::ceil(static_cast<double>(compute_cycles) / slowdown));
     st.area_um2 = en.area_um2 * static_cast<double>(spec.instances);
-    ev.levels.push_back(std::move(st));
   }
 
   // Arithmetic level.
   ComputeStats& cs = ev.compute;
   cs.utilized_instances = tiles.compute_replication;
   if (cs.utilized_instances > static_cast<std::uint64_t>(arch.arithmetic.instances))
-    return Rejection{-1, arch.arithmetic.name, RejectReason::Instances,
+    return reject(Rejection{-1, arch.arithmetic.name, RejectReason::Instances,
                      "mapped " + std::to_string(cs.utilized_instances) +
                          " arithmetic instances, the architecture has " +
-                         std::to_string(arch.arithmetic.instances)};
+                         std::to_string(arch.arithmetic.instances)});
   cs.computes = tiles.compute_accesses * tiles.compute_replication;
   cs.cycles = compute_cycles;
   cs.energy_pj = static_cast<double>(cs.computes) * energy.compute().compute_pj;
@@ -222,7 +253,7 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
                                    (static_cast<double>(ev.cycles) *
                                     static_cast<double>(arch.arithmetic.instances))
                              : 0.0;
-  return ev;
+  return nullptr;
 }
 
 }  // namespace loopsim

@@ -26,6 +26,10 @@ TEST(Text, DidYouMeanSuggestsCloseNames) {
   EXPECT_EQ(did_you_mean("Wieghts", {"Weights", "Inputs", "Outputs"}), " (did you mean 'Weights'?)");
   EXPECT_EQ(did_you_mean("datawidht", {"datawidth", "depth"}), " (did you mean 'datawidth'?)");
   EXPECT_EQ(did_you_mean("zzzzzz", {"Weights", "Inputs"}), "");
+  // One-letter dimension names: only a case difference is a near miss.
+  EXPECT_EQ(did_you_mean("X", {"C", "M", "R", "S", "N", "P", "Q"}), "");
+  EXPECT_EQ(did_you_mean("p", {"C", "M", "R", "S", "N", "P", "Q"}), " (did you mean 'P'?)");
+  EXPECT_EQ(did_you_mean("PQ", {"P", "Q", "C"}), " (did you mean 'P'?)");
 }
 
 // Default CNN layer C=2 M=3 R=S=3 P=Q=4, stride 1: Inputs 2 x 6 x 6 = 72, Weights 54.

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <boost/container/small_vector.hpp>
+#include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -14,21 +16,22 @@
 namespace loopsim {
 
 struct AccessStat {
+  std::uint64_t multicast = 1, scatter = 1;  // the key
   std::uint64_t accesses = 0;
   double hops = 0.0;
 };
 
-// Accesses keyed by (multicast factor, scatter factor).
+// Accesses keyed by (multicast factor, scatter factor), in increasing key order. Few keys
+// are ever present, so they are kept inline.
 struct AccessStatMatrix {
-  std::map<std::pair<std::uint64_t, std::uint64_t>, AccessStat> stats;
+  boost::container::small_vector<AccessStat, 4> stats;
 
   [[nodiscard]] std::uint64_t total_accesses() const;
   [[nodiscard]] std::uint64_t weighted_accesses() const;  // sum of accesses * multicast
   void accumulate(const AccessStatMatrix& other);
   void divide(std::uint64_t divisor);
-  AccessStat& at(std::uint64_t multicast, std::uint64_t scatter) {
-    return stats[{multicast, scatter}];
-  }
+  AccessStat& at(std::uint64_t multicast, std::uint64_t scatter);
+  void clear() { stats.clear(); }
 };
 
 // One analysed loop (temporal loops and master spatial loops only), for one data space.
@@ -40,7 +43,8 @@ struct LoopTile {
   std::uint64_t fanout = 1;              // spatial fan-out of this loop (master spatial)
   bool on_storage_boundary = false;
   bool master_spatial = false;
-  std::vector<Loop> subnest;  // this loop, plus slave spatial loops of a master
+  // This loop, plus the slave spatial loops of a master: loops [first_loop, loop] of the nest.
+  int first_loop = 0, loop = 0;
 };
 
 struct NestAnalysisResult {
@@ -54,5 +58,32 @@ struct NestAnalysisResult {
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest,
                                 const std::vector<std::int64_t>& fanout_x,
                                 const std::vector<std::int64_t>& fanout_y);
+
+// The same result computed in closed form (closed_form.cpp) when every loop divides its
+// dimension evenly (end == residual_end); nullopt otherwise. Hop counts are not computed
+// (they are 0): no figure of the model uses them.
+bool analyze_nest_closed_form(const Workload& workload, const LoopNest& nest,
+                              const std::vector<std::int64_t>& fanout_x,
+                              const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out);
+
+// The closed form for many nests of one workload (the workload must outlive it): keeps its
+// buffers between calls. run() returns false, leaving `out` alone, for imperfect factors.
+class ClosedFormAnalyzer {
+ public:
+  explicit ClosedFormAnalyzer(const Workload& workload);
+  ~ClosedFormAnalyzer();
+  ClosedFormAnalyzer(ClosedFormAnalyzer&&) noexcept;
+  ClosedFormAnalyzer& operator=(ClosedFormAnalyzer&&) noexcept;
+  bool run(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
+           const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+std::optional<NestAnalysisResult> analyze_nest_closed_form(
+    const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
+    const std::vector<std::int64_t>& fanout_y);
 
 }  // namespace loopsim

@@ -22,17 +22,23 @@ struct DataMovement {
   double parent_access_share = 0;
   std::uint64_t peer_accesses = 0, peer_fills = 0;
   std::uint64_t reads = 0, fills = 0, updates = 0, temporal_reductions = 0;
-  std::vector<Loop> subnest;  // loops of this level, innermost first
+  // Loops of this level: [first_loop, last_loop] of the nest (empty when first > last).
+  int first_loop = 0, last_loop = -1;
 };
 
 struct CollapsedNest {
   std::vector<std::vector<DataMovement>> data;  // [data space][storage level]
   std::uint64_t compute_accesses = 0;
   std::uint64_t compute_replication = 1;
+  std::vector<bool> mask_scratch;  // work buffer
 };
 
 // keep[level][data space]
 CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
                              int num_storage_levels, const std::vector<std::vector<bool>>& keep);
+// The same, into `out` (its buffers are reused).
+void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
+                    int num_storage_levels, const std::vector<std::vector<bool>>& keep,
+                    CollapsedNest& out);
 
 }  // namespace loopsim

@@ -17,6 +17,7 @@ struct ErtEntry {
   std::string name;  // as written, e.g. "system_top_level.shared_glb[1..1]"
   std::map<std::string, double> actions;
   SourceLoc loc;
+  std::string source;  // for the stats' "energy source": empty means "ERT"
 };
 
 struct ArtEntry {

@@ -2,6 +2,7 @@
 // next-inner level, and which data spaces the level keeps. And the loop nest built from it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -41,9 +42,10 @@ struct LoopNest {
 };
 
 LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload);
+void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest& out);
 
 // Iterations covered along each dimension by the mapping (imperfect factors included).
-std::vector<std::int64_t> mapped_extent(const Mapping& mapping, const Workload& workload);
+std::array<std::int64_t, kMaxDims> mapped_extent(const Mapping& mapping, const Workload& workload);
 
 // Human-readable loop, e.g. "for C in [0:4)" or "for Q in [0:14) (Spatial-X)".
 std::string describe_loop(const Loop& loop, const Workload& workload);

@@ -76,19 +76,28 @@ using EvalResult = std::variant<Evaluation, Rejection>;
 std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch,
                                   const Mapping& mapping);
 
+// How the nest is analysed: Auto uses the closed form when every factor divides evenly and
+// the Timeloop-style walk otherwise; Walk always walks (slow; the reference the closed form
+// is checked against).
+enum class Engine { Auto, Walk };
+
 EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
-                    const Mapping& mapping);
+                    const Mapping& mapping, Engine engine = Engine::Auto);
 
 // Repeated evaluations of mappings of one workload on one architecture (what the mapper
 // does): holds the inputs by reference and reuses its work buffers between calls. One
 // Evaluator per thread; the referenced inputs must outlive it.
 class Evaluator {
  public:
-  Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy)
-      : workload_(workload), arch_(arch), energy_(energy) {}
-  [[nodiscard]] EvalResult evaluate(const Mapping& mapping) {
-    return loopsim::evaluate(workload_, arch_, energy_, mapping);
-  }
+  Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
+            Engine engine = Engine::Auto);
+  // The evaluation (a copy) or the rejection.
+  [[nodiscard]] EvalResult evaluate(const Mapping& mapping);
+  // Evaluates into this evaluator's buffers without copying: nullptr when the mapping is
+  // valid (then result() holds the evaluation), else the rejection. Both stay valid until
+  // the next call.
+  const Rejection* run(const Mapping& mapping);
+  [[nodiscard]] const Evaluation& result() const { return ev_; }
   [[nodiscard]] const Workload& workload() const { return workload_; }
   [[nodiscard]] const ArchSpec& arch() const { return arch_; }
   [[nodiscard]] const EnergyTable& energy() const { return energy_; }
@@ -97,6 +106,16 @@ class Evaluator {
   const Workload& workload_;
   const ArchSpec& arch_;
   const EnergyTable& energy_;
+  Engine engine_;
+  std::vector<std::int64_t> fanout_x_, fanout_y_;
+  ClosedFormAnalyzer closed_form_;
+  LoopNest nest_;
+  NestAnalysisResult analysis_;
+  std::vector<std::vector<bool>> keep_;
+  CollapsedNest tiles_;
+  std::vector<std::uint64_t> above_x_, above_y_;
+  Evaluation ev_;
+  Rejection rejection_;
 };
 
 }  // namespace loopsim

@@ -1,0 +1,612 @@
+// Closed-form nest analysis for nests whose loops all divide their dimension evenly.
+//
+// The simulated analysis (nest_analysis.cpp) walks the nest the way Timeloop does: a
+// temporal loop of n iterations visits its body at iteration 0 (weight 1) and at iteration
+// 1 standing for iterations 1..n-1 (weight n-1), so a loop with m non-trivial temporal
+// loops above it is invoked 2^m times, at positions given by a binary counter over those
+// loops (outermost = most significant bit). Spatial loops are transparent for each spatial
+// instance (every instance sees the same history, translated by its offset).
+//
+// Every quantity of that walk depends only on translations, so the sums have closed forms:
+//   * invocation k (k >= 1) whose lowest set bit is j moves the tile by
+//       t_j = s(a_j) - sum_{i<j} s(a_i)      (a_i: the i-th active loop above, s: its step)
+//   * the weight (epochs) summed over those invocations is
+//       W_j = (n(a_j) - 1) * prod_{i>j} n(a_i)
+//   * the stride rule (a change of translation refetches the whole tile) resets exactly at
+//     even invocations whose translation differs from t_0, so the delta is
+//       D_0 = T \ (T - t_0);  D_j = (t_j == t_0) ? T \ (T - t_j) : T   (j >= 1)
+//   * fills of the child level: S = |T| + sum_j W_j |D_j|.
+// Multicast and link transfers are evaluated once per kind of invocation (the first one,
+// and each (previous, current) pair of delta kinds) and weighted by the epochs summed over
+// the invocations of that kind. docs/cost-model.md states the same equations; the unit
+// test ClosedForm.* checks this file against the simulation on random nests.
+#include <algorithm>
+#include <boost/container/small_vector.hpp>
+#include <optional>
+
+#include "loopsim/analysis/nest_analysis.hpp"
+#include "loopsim/analysis/point_set.hpp"
+
+namespace loopsim {
+
+namespace {
+
+using Point = std::array<Coord, kMaxDims>;
+using RankVec = std::array<Coord, kMaxRanks>;
+template <typename T, std::size_t N>
+using SmallVec = boost::container::small_vector<T, N>;
+
+// Equality without a call to memcmp (this is on the hot path).
+inline bool same(const RankVec& a, const RankVec& b) {
+  bool eq = true;
+  for (int r = 0; r < kMaxRanks; ++r) eq &= a[r] == b[r];
+  return eq;
+}
+
+RankVec minus(const RankVec& a, const RankVec& b) {
+  RankVec t{};
+  for (int r = 0; r < kMaxRanks; ++r) t[r] = a[r] - b[r];
+  return t;
+}
+
+Aahr translated(Aahr box, const RankVec& t) {
+  box.translate(t);
+  return box;
+}
+
+bool same_shape(const Aahr& a, const Aahr& b) {
+  for (int r = 0; r < a.order(); ++r)
+    if (a.hi(r) - a.lo(r) != b.hi(r) - b.lo(r)) return false;
+  return true;
+}
+
+// Multicast signature of an invocation: how many groups of instances share one delta box,
+// by group size (the multicast factor), in increasing group size.
+using Groups = SmallVec<std::pair<std::uint64_t, std::uint64_t>, 4>;  // (size, count)
+
+std::uint64_t group_count(const Groups& g) {
+  std::uint64_t n = 0;
+  for (const auto& [size, count] : g) n += count;
+  return n;
+}
+
+// Adds, for each multicast factor m, count_m groups of `size` accesses times `weight`.
+void add_groups(AccessStatMatrix& stats, const Groups& groups, std::uint64_t size,
+                std::uint64_t weight) {
+  if (size == 0 || weight == 0) return;
+  for (const auto& [m, count] : groups) stats.at(m, count).accesses += count * size * weight;
+}
+
+// Groups of equal values among `values`, each group `scale` times larger.
+Groups groups_of(std::vector<RankVec> values, std::uint64_t scale) {
+  std::sort(values.begin(), values.end());
+  std::vector<std::uint64_t> sizes;
+  for (std::size_t i = 0; i < values.size();) {
+    std::size_t j = i;
+    while (j < values.size() && values[j] == values[i]) ++j;
+    sizes.push_back((j - i) * scale);
+    i = j;
+  }
+  std::sort(sizes.begin(), sizes.end());
+  Groups g;
+  for (auto z : sizes) {
+    if (!g.empty() && g.back().first == z)
+      ++g.back().second;
+    else
+      g.emplace_back(z, 1);
+  }
+  return g;
+}
+
+}  // namespace
+
+// The analysis of one workload; its buffers are reused from one evaluation to the next.
+class ClosedFormAnalyzer::Impl {
+ public:
+  explicit Impl(const Workload& w) : w_(&w) { prepare(); }
+
+  void run(const LoopNest& nest, const std::vector<std::int64_t>& fx,
+           const std::vector<std::int64_t>& fy, NestAnalysisResult& result) {
+    const Workload& w = *w_;
+    loops_ = &nest.loops;
+    boundaries_ = &nest.boundaries;
+    fx_ = &fx;
+    fy_ = &fy;
+    n_ = static_cast<int>(nest.loops.size());
+    nds_ = w.num_data_spaces();
+    result.tiles.resize(static_cast<std::size_t>(nds_));
+    result.compute_accesses = 0;
+    result.compute_replication = 1;
+    if (n_ == 0) {
+      for (auto& t : result.tiles) t.clear();
+      return;
+    }
+    init();
+    // Analysed loops: temporal loops and master spatial loops, innermost first.
+    analysed_.clear();
+    for (int l = 0; l < n_; ++l)
+      if (!loop(l).spatial() || master_[l]) analysed_.push_back(l);
+    slot_.assign(static_cast<std::size_t>(n_), -1);
+    for (std::size_t i = 0; i < analysed_.size(); ++i) slot_[analysed_[i]] = static_cast<int>(i);
+    for (int pv = 0; pv < nds_; ++pv) {
+      auto& tiles = result.tiles[pv];
+      tiles.resize(analysed_.size());
+      for (std::size_t i = 0; i < analysed_.size(); ++i) {
+        int l = analysed_[i];
+        LoopTile& t = tiles[i];
+        t.access_stats.clear();
+        t.size = 0;
+        t.link_transfers = 0;
+        t.replication_factor = spatial_elems_[l];
+        t.fanout = fanout_[l];
+        t.on_storage_boundary = boundary_[l];
+        t.master_spatial = master_[l];
+        t.first_loop = t.loop = l;
+        if (master_[l])
+          while (t.first_loop > 0 && loop(t.first_loop - 1).spatial()) --t.first_loop;
+        if (boundary_[l] || master_[l]) t.size = tile_size(pv, l);
+      }
+    }
+    for (int s = 0; s < static_cast<int>(boundaries_->size()); ++s) analyse_block(s, result);
+    std::uint64_t computes = 1, replication = 1;
+    for (const auto& l : *loops_)
+      (l.spatial() ? replication : computes) *= static_cast<std::uint64_t>(l.end);
+    result.compute_accesses = computes;
+    result.compute_replication = replication;
+  }
+
+ private:
+  [[nodiscard]] const Loop& loop(int l) const { return (*loops_)[l]; }
+
+  // The projections as one flat list of terms, and the same grouped by dimension.
+  void prepare() {
+    nds_ = w_->num_data_spaces();
+    terms_.clear();
+    for (int pv = 0; pv < nds_; ++pv) {
+      const auto& proj = w_->data_spaces[pv].projection;
+      orders_[pv] = static_cast<int>(proj.size());
+      for (std::size_t r = 0; r < proj.size(); ++r)
+        for (const auto& term : proj[r])
+          terms_.push_back(Term{pv, static_cast<int>(r), term.dim,
+                                static_cast<Coord>(w_->coefficient(term.coeff))});
+    }
+    // The same terms grouped by dimension.
+    dim_terms_begin_.assign(static_cast<std::size_t>(w_->num_dims()) + 1, 0);
+    for (const Term& t : terms_) ++dim_terms_begin_[t.dim + 1];
+    for (int dim = 0; dim < w_->num_dims(); ++dim) dim_terms_begin_[dim + 1] += dim_terms_begin_[dim];
+    terms_by_dim_.resize(terms_.size());
+    fill_at_.assign(dim_terms_begin_.begin(), dim_terms_begin_.end() - 1);
+    for (const Term& t : terms_) terms_by_dim_[fill_at_[t.dim]++] = t;
+  }
+
+
+  void init() {
+    master_.assign(n_, false);
+    boundary_.assign(n_, false);
+    spatial_elems_.assign(n_, 1);
+    fanout_.assign(n_, 1);
+    step_.assign(n_, 1);
+    for (int l = 0; l < n_; ++l)
+      master_[l] = loop(l).spatial() && (l == n_ - 1 || !loop(l + 1).spatial());
+    for (int b : *boundaries_) boundary_[b] = true;
+    std::uint64_t above = 1;
+    for (int l = n_ - 1; l >= 0; --l) {
+      spatial_elems_[l] = above;
+      if (loop(l).spatial()) above *= static_cast<std::uint64_t>(loop(l).end);
+    }
+    for (int l = 0; l < n_; ++l) {
+      if (!loop(l).spatial()) continue;
+      if (!master_[l]) {
+        fanout_[l] = 0;
+        continue;
+      }
+      std::uint64_t chain = 1;
+      for (int c = l; c >= 0 && loop(c).spatial(); --c)
+        chain *= static_cast<std::uint64_t>(loop(c).end);
+      fanout_[l] = chain;
+    }
+    Point scale;
+    scale.fill(1);
+    steps_.resize(static_cast<std::size_t>(n_));
+    boxes_.resize(static_cast<std::size_t>(n_));
+    box_sizes_.resize(static_cast<std::size_t>(n_));
+    for (int l = 0; l < n_; ++l) {
+      const Loop& d = loop(l);
+      step_[l] = scale[d.dim];
+      scale[d.dim] *= static_cast<Coord>(d.end);
+      // Projected unit step of the loop, per data space.
+      auto& u = steps_[l];
+      for (int pv = 0; pv < nds_; ++pv) u[pv].fill(0);
+      for (int i = dim_terms_begin_[d.dim]; i < dim_terms_begin_[d.dim + 1]; ++i) {
+        const Term& t = terms_by_dim_[i];
+        u[t.pv][t.rank] += step_[l] * t.coeff;
+      }
+      if (!boundary_[l] && !master_[l]) continue;
+      // The loop's tile at the origin: per rank, the projection of [0, scale - 1].
+      auto& box = boxes_[l];
+      std::array<std::array<Coord, kMaxRanks>, kMaxDataSpaces> lo{}, hi{};
+      for (const Term& t : terms_) {
+        Coord reach = t.coeff * (scale[t.dim] - 1);
+        (reach < 0 ? lo : hi)[t.pv][t.rank] += reach;
+      }
+      for (int pv = 0; pv < nds_; ++pv) {
+        box[pv] = Aahr(orders_[pv]);
+        for (int r = 0; r < orders_[pv]; ++r) box[pv].set(r, lo[pv][r], hi[pv][r] + 1);
+        box_sizes_[l][pv] = static_cast<std::uint64_t>(box[pv].size());
+      }
+    }
+  }
+
+  // The tile of loop l at the origin, in data space pv (boundary and master loops only).
+  [[nodiscard]] const Aahr& tile(int pv, int l) const { return boxes_[l][pv]; }
+  [[nodiscard]] std::uint64_t tile_size(int pv, int l) const { return box_sizes_[l][pv]; }
+
+  // The per-instance invocation sequence of everything below loop l: the active temporal
+  // loops above it (a_0 innermost) and the weights W_j summed over the invocations whose
+  // lowest set bit is j.
+  struct Counter {
+    SmallVec<int, 16> active;
+    SmallVec<std::uint64_t, 16> weight;  // W_j
+    std::uint64_t first_bit_weight = 0;  // n(a_0) - 1
+  };
+
+  [[nodiscard]] Counter counter_above(int l) const {
+    Counter c;
+    for (int a = l + 1; a < n_; ++a)
+      if (!loop(a).spatial() && loop(a).end >= 2) c.active.push_back(a);
+    const auto m = c.active.size();
+    c.weight.resize(m);
+    std::uint64_t above = 1;  // prod_{i>j} n(a_i)
+    for (std::size_t j = m; j-- > 0;) {
+      auto n = static_cast<std::uint64_t>(loop(c.active[j]).end);
+      c.weight[j] = (n - 1) * above;
+      above *= n;
+    }
+    if (m > 0) c.first_bit_weight = static_cast<std::uint64_t>(loop(c.active[0]).end - 1);
+    return c;
+  }
+
+  // Data-space translations t_j = s(a_j) - sum_{i<j} s(a_i) of the counter's bits.
+  void translations(int pv, const Counter& c, SmallVec<RankVec, 16>& tau) const {
+    tau.resize(c.active.size());
+    RankVec back{};
+    for (std::size_t j = 0; j < c.active.size(); ++j) {
+      const RankVec& u = steps_[c.active[j]][pv];
+      RankVec& t = tau[j];
+      for (int r = 0; r < kMaxRanks; ++r) t[r] = u[r] - back[r];  // fixed bounds: vectorized
+      for (int r = 0; r < kMaxRanks; ++r) back[r] += u[r];
+    }
+  }
+
+  // |T \ (T - t)| with Timeloop's box difference: empty for t = 0, the slab |t_r| * (the
+  // other extents) when t moves along one rank r by less than the extent, else all of T.
+  static std::uint64_t delta_size(const Aahr& full, std::uint64_t full_size, const RankVec& t) {
+    int moved = -1;
+    for (int r = 0; r < full.order(); ++r) {
+      if (t[r] == 0) continue;
+      if (moved >= 0) return full_size;
+      moved = r;
+    }
+    if (moved < 0) return 0;
+    auto extent = static_cast<std::uint64_t>(full.hi(moved) - full.lo(moved));
+    auto step = static_cast<std::uint64_t>(t[moved] < 0 ? -t[moved] : t[moved]);
+    if (step >= extent) return full_size;
+    return full_size / extent * step;
+  }
+
+  // Deltas of a child tile T over its invocation sequence (stride rule applied).
+  struct ChildDeltas {
+    Aahr full;                  // T at the origin
+    SmallVec<RankVec, 16> tau;  // data-space translation per bit
+    SmallVec<Aahr, 16> delta;   // D_j, relative to the tile at the origin
+    SmallVec<std::uint64_t, 16> size;  // |D_j|
+  };
+
+  void child_deltas(int pv, int child, const Counter& c, ChildDeltas& cd) const {
+    cd.full = tile(pv, child);
+    translations(pv, c, cd.tau);
+    cd.delta.resize(cd.tau.size());
+    cd.size.resize(cd.tau.size());
+    for (std::size_t j = 0; j < cd.tau.size(); ++j) {
+      const RankVec& t = cd.tau[j];
+      Aahr& d = cd.delta[j];
+      d = cd.full;
+      if (j == 0 || same(t, cd.tau[0])) d.subtract(translated(cd.full, minus(RankVec{}, t)));
+      cd.size[j] = static_cast<std::uint64_t>(d.size());
+    }
+  }
+
+  void analyse_block(int s, NestAnalysisResult& result) {
+    int lo = s == 0 ? 0 : (*boundaries_)[s - 1] + 1;
+    int master = -1;
+    for (int l = lo; l <= (*boundaries_)[s] && loop(l).spatial(); ++l) master = l;
+    int innermost = master >= 0 ? master : lo;
+    int child = lo - 1;  // -1: the arithmetic units
+    Counter c = counter_above(master >= 0 ? master : (child >= 0 ? child : 0));
+    for (int pv = 0; pv < nds_; ++pv) {
+      LoopTile& t = result.tiles[pv][slot_[innermost]];
+      if (master < 0) {
+        std::uint64_t accesses = 0;
+        if (child < 0) {
+          accesses = 1;
+          for (const auto& l : *loops_)
+            if (!l.spatial()) accesses *= static_cast<std::uint64_t>(l.end);
+        } else {
+          // S = |T| + sum_j W_j |D_j|
+          const Aahr& full = tile(pv, child);
+          const std::uint64_t full_size = tile_size(pv, child);
+          translations(pv, c, tau_);
+          accesses = full_size;
+          for (std::size_t j = 0; j < tau_.size(); ++j) {
+            bool reset = j > 0 && !same(tau_[j], tau_[0]);
+            accesses += c.weight[j] * (reset ? full_size : delta_size(full, full_size, tau_[j]));
+          }
+        }
+        t.access_stats.at(1, 1).accesses += accesses;
+      } else {
+        spatial_block(pv, s, lo, master, child, c, t);
+      }
+    }
+  }
+
+  // The spatial instances of the chain lo..master, as digits of a mixed-radix linear index
+  // (master most significant), each digit moving the tile by sigma (data space pv).
+  struct Chain {
+    SmallVec<RankVec, 8> sigma;        // per digit, innermost first
+    SmallVec<std::uint64_t, 8> radix;  // per digit
+    std::uint64_t count = 1;           // instances
+  };
+
+  [[nodiscard]] Chain chain_of(int pv, int lo, int master) const {
+    Chain ch;
+    for (int l = lo; l <= master; ++l) {
+      ch.sigma.push_back(steps_[l][pv]);
+      ch.radix.push_back(static_cast<std::uint64_t>(loop(l).end));
+      ch.count *= ch.radix.back();
+    }
+    return ch;
+  }
+
+  // Offsets of all instances (by linear index), restricted to the digits in `use`.
+  static std::vector<RankVec> offsets(const Chain& ch, const SmallVec<bool, 8>& use) {
+    std::vector<RankVec> offs{RankVec{}};
+    for (int k = static_cast<int>(ch.sigma.size()) - 1; k >= 0; --k) {
+      if (!use[k]) continue;
+      std::vector<RankVec> next;
+      next.reserve(offs.size() * ch.radix[k]);
+      for (const auto& base : offs)
+        for (std::uint64_t i = 0; i < ch.radix[k]; ++i) {
+          RankVec o = base;
+          for (int r = 0; r < kMaxRanks; ++r) o[r] += static_cast<Coord>(i) * ch.sigma[k][r];
+          next.push_back(o);
+        }
+      offs = std::move(next);
+    }
+    return offs;
+  }
+
+  // Instances grouped by equal offset. Digits that do not move the tile multiply every
+  // group; when the moving digits map instances one-to-one (each moves along one rank, and
+  // on each rank every step exceeds the reach of the smaller ones) all groups are equal;
+  // otherwise the offsets are enumerated.
+  static Groups all_groups(const Chain& ch) {
+    const int q = static_cast<int>(ch.sigma.size());
+    std::uint64_t still = 1, moving = 1;
+    SmallVec<bool, 8> use(static_cast<std::size_t>(q), false);
+    std::array<SmallVec<std::pair<Coord, std::uint64_t>, 4>, kMaxRanks> per_rank;
+    bool one_to_one = true;
+    for (int k = 0; k < q; ++k) {
+      int rank = -1, nonzero = 0;
+      for (int r = 0; r < kMaxRanks; ++r)
+        if (ch.sigma[k][r] != 0) {
+          rank = r;
+          ++nonzero;
+        }
+      if (nonzero == 0) {
+        still *= ch.radix[k];
+        continue;
+      }
+      use[k] = true;
+      moving *= ch.radix[k];
+      if (nonzero > 1 || ch.sigma[k][rank] < 0) one_to_one = false;
+      else per_rank[rank].emplace_back(ch.sigma[k][rank], ch.radix[k]);
+    }
+    for (auto& steps : per_rank) {
+      std::sort(steps.begin(), steps.end());
+      std::int64_t reach = 0;
+      for (const auto& [step, radix] : steps) {
+        if (step <= reach) one_to_one = false;
+        reach += step * static_cast<std::int64_t>(radix - 1);
+      }
+    }
+    if (one_to_one) return Groups{{still, moving}};
+    return groups_of(offsets(ch, use), still);
+  }
+
+  // A superset of the offset differences between grid neighbours (linear index +-1 and
+  // +-h): adding delta to a mixed-radix index changes digit k by delta_k + carry_in -
+  // radix_k * carry_out.
+  static void neighbour_moves(const Chain& ch, std::uint64_t h, std::uint64_t v,
+                              SmallVec<RankVec, 32>& moves) {
+    moves.clear();
+    const int q = static_cast<int>(ch.sigma.size());
+    auto add = [&](std::uint64_t delta) {
+      if (delta >= ch.count) return;
+      SmallVec<std::int64_t, 8> digit(static_cast<std::size_t>(q));
+      std::uint64_t rest = delta;
+      for (int k = 0; k < q; ++k) {
+        digit[k] = static_cast<std::int64_t>(rest % ch.radix[k]);
+        rest /= ch.radix[k];
+      }
+      for (std::uint32_t carries = 0; carries < (1u << (q - 1)); ++carries) {
+        RankVec move{};
+        bool feasible = true;
+        std::int64_t carry_in = 0;
+        for (int k = 0; k < q && feasible; ++k) {
+          std::int64_t carry_out = (k + 1 < q) ? ((carries >> k) & 1u) : 0;
+          std::int64_t e = digit[k] + carry_in - static_cast<std::int64_t>(ch.radix[k]) * carry_out;
+          if (e > static_cast<std::int64_t>(ch.radix[k]) - 1 ||
+              e < 1 - static_cast<std::int64_t>(ch.radix[k]))
+            feasible = false;
+          for (int r = 0; r < kMaxRanks; ++r) move[r] += static_cast<Coord>(e) * ch.sigma[k][r];
+          carry_in = carry_out;
+        }
+        if (!feasible) continue;
+        moves.push_back(move);
+        moves.push_back(minus(RankVec{}, move));
+      }
+    };
+    if (h > 1) add(1);
+    if (v > 1) add(h);
+    std::sort(moves.begin(), moves.end());
+    moves.erase(std::unique(moves.begin(), moves.end()), moves.end());
+  }
+
+  void spatial_block(int pv, int s, int lo, int master, int child, const Counter& c,
+                     LoopTile& t) {
+    const Chain ch = chain_of(pv, lo, master);
+    const Groups groups = all_groups(ch);
+    auto h = static_cast<std::uint64_t>(fx_->at(s));
+    auto v = static_cast<std::uint64_t>(fy_->at(s));
+    SmallVec<RankVec, 32>& near = near_;
+    neighbour_moves(ch, h, v, near);
+    offs_.clear();  // the instances' offsets, made when a link transfer is possible
+
+    // Accesses of the invocations without link transfers, summed (size x weight): they all
+    // share the multicast groups of `groups`.
+    std::uint64_t plain = 0;
+
+    // One kind of invocation: the current delta box `cur` (of `size` points), fetched at
+    // `shift` from the previous invocation's box `prev` (nullptr for the first one), with
+    // the summed weight of the invocations of that kind.
+    auto invocation = [&](const Aahr& cur, std::uint64_t size, const RankVec& shift,
+                          const Aahr* prev, std::uint64_t weight) {
+      if (weight == 0 || size == 0) return;
+      if (prev != nullptr && same_shape(cur, *prev)) {
+        // Instance i reuses a neighbour j's previous delta when off_j - off_i equals
+        // cur.min - prev.min.
+        RankVec need{};
+        for (int r = 0; r < cur.order(); ++r) need[r] = cur.lo(r) + shift[r] - prev->lo(r);
+        if (std::any_of(near.begin(), near.end(), [&](const RankVec& m) { return same(m, need); }) &&
+            link_transfers(ch, groups, need, h, v, size, weight, t))
+          return;
+      }
+      plain += size * weight;
+    };
+
+    if (child < 0) {
+      // Arithmetic units: each instance takes its operand as a unit point every time.
+      const Aahr point = OperationSpace(*w_, Point{}, Point{}).data_space(pv);
+      const auto size = static_cast<std::uint64_t>(point.size());
+      invocation(point, size, RankVec{}, nullptr, 1);
+      translations(pv, c, tau_);
+      for (std::size_t j = 0; j < tau_.size(); ++j)
+        invocation(point, size, tau_[j], &point, c.weight[j]);
+    } else {
+      ChildDeltas& cd = deltas_;
+      child_deltas(pv, child, c, cd);
+      invocation(cd.full, tile_size(pv, child), RankVec{}, nullptr, 1);
+      if (!cd.delta.empty()) {
+        invocation(cd.delta[0], cd.size[0], cd.tau[0], &cd.full, c.first_bit_weight);
+        for (std::size_t j = 1; j < cd.delta.size(); ++j) {
+          invocation(cd.delta[j], cd.size[j], cd.tau[j], &cd.delta[0], c.weight[j]);
+          invocation(cd.delta[0], cd.size[0], cd.tau[0], &cd.delta[j],
+                     c.first_bit_weight * c.weight[j]);
+        }
+      }
+    }
+    add_groups(t.access_stats, groups, 1, plain);
+  }
+
+  // Link transfers of one kind of invocation: instances whose delta a grid neighbour held
+  // in the previous invocation (offset difference `need`) take it from the neighbour. Used
+  // (and recorded in t) when that leaves fewer multicast groups to fetch from the parent.
+  bool link_transfers(const Chain& ch, const Groups& groups, const RankVec& need,
+                      std::uint64_t h, std::uint64_t v, std::uint64_t size,
+                      std::uint64_t weight, LoopTile& t) {
+    if (offs_.size() != ch.count) offs_ = offsets(ch, SmallVec<bool, 8>(ch.sigma.size(), true));
+    const std::vector<RankVec>& offs = offs_;
+    const std::uint64_t count = ch.count;
+    std::vector<bool> reused(count, false);
+    std::uint64_t n_reused = 0;
+    auto check = [&](std::uint64_t i, std::uint64_t j) {
+      if (reused[i] || j >= count) return;
+      if (minus(offs[j], offs[i]) == need) {
+        reused[i] = true;
+        ++n_reused;
+      }
+    };
+    for (std::uint64_t i = 0; i < count; ++i) {
+      std::uint64_t hid = i % h, vid = i / h;
+      if (v > 1 && vid >= 1) check(i, i - h);
+      if (v > 1 && vid + 1 < v) check(i, i + h);
+      if (h > 1 && hid >= 1) check(i, i - 1);
+      if (h > 1 && hid + 1 < h) check(i, i + 1);
+    }
+    if (n_reused == 0) return false;
+    std::vector<RankVec> rest;
+    for (std::uint64_t i = 0; i < count; ++i)
+      if (!reused[i]) rest.push_back(offs[i]);
+    Groups rest_groups = groups_of(rest, 1);
+    if (group_count(rest_groups) >= group_count(groups)) return false;
+    t.link_transfers += n_reused * size * weight;
+    add_groups(t.access_stats, rest_groups, size, weight);
+    return true;
+  }
+
+  const Workload* w_ = nullptr;
+  const std::vector<Loop>* loops_ = nullptr;
+  const std::vector<int>* boundaries_ = nullptr;
+  const std::vector<std::int64_t>* fx_ = nullptr;
+  const std::vector<std::int64_t>* fy_ = nullptr;
+  int n_ = 0, nds_ = 0;
+  std::vector<int> analysed_, slot_;
+  struct Term {
+    int pv, rank, dim;
+    Coord coeff;
+  };
+  std::vector<Term> terms_, terms_by_dim_;
+  std::vector<int> dim_terms_begin_, fill_at_;  // terms_by_dim_[begin[d], begin[d + 1]) use dimension d
+  std::array<int, kMaxDataSpaces> orders_{};
+  std::vector<std::array<Aahr, kMaxDataSpaces>> boxes_;             // [loop][data space]
+  std::vector<std::array<std::uint64_t, kMaxDataSpaces>> box_sizes_;  // [loop][data space]
+  std::vector<std::array<RankVec, kMaxDataSpaces>> steps_;  // [loop][data space]
+  SmallVec<RankVec, 16> tau_;
+  SmallVec<RankVec, 32> near_;
+  std::vector<RankVec> offs_;
+  ChildDeltas deltas_;
+  std::vector<char> master_, boundary_;
+  std::vector<std::uint64_t> spatial_elems_, fanout_;
+  std::vector<Coord> step_;
+};
+
+std::optional<NestAnalysisResult> analyze_nest_closed_form(
+    const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
+    const std::vector<std::int64_t>& fanout_y) {
+  NestAnalysisResult result;
+  if (!analyze_nest_closed_form(workload, nest, fanout_x, fanout_y, result)) return std::nullopt;
+  return result;
+}
+
+bool analyze_nest_closed_form(const Workload& workload, const LoopNest& nest,
+                              const std::vector<std::int64_t>& fanout_x,
+                              const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out) {
+  ClosedFormAnalyzer analyzer(workload);
+  return analyzer.run(nest, fanout_x, fanout_y, out);
+}
+
+ClosedFormAnalyzer::ClosedFormAnalyzer(const Workload& workload)
+    : impl_(std::make_unique<Impl>(workload)) {}
+ClosedFormAnalyzer::~ClosedFormAnalyzer() = default;
+ClosedFormAnalyzer::ClosedFormAnalyzer(ClosedFormAnalyzer&&) noexcept = default;
+ClosedFormAnalyzer& ClosedFormAnalyzer::operator=(ClosedFormAnalyzer&&) noexcept = default;
+
+bool ClosedFormAnalyzer::run(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
+                             const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out) {
+  for (const auto& l : nest.loops)
+    if (l.end != l.residual_end) return false;
+  impl_->run(nest, fanout_x, fanout_y, out);
+  return true;
+}
+
+}  // namespace loopsim

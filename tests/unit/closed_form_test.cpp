@@ -1,0 +1,177 @@
+// The closed-form nest analysis against the simulated one (Timeloop's walk), field by field,
+// on random loop nests: random workloads (convolutions with strides and dilations, GEMMs),
+// 1-4 storage levels, random factorizations, loop orders and spatial X/Y splits. The
+// simulation is itself checked against Timeloop's outputs by the conformance test.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "loopsim/analysis/nest_analysis.hpp"
+
+using namespace loopsim;
+
+namespace {
+
+Workload random_workload(std::mt19937& rng) {
+  std::uniform_int_distribution<int> pick(0, 2);
+  auto between = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  if (pick(rng) < 2) {
+    Workload w = Workload::default_cnn_shape();
+    const std::int64_t choices[] = {1, 2, 3, 4, 6, 8, 12};
+    auto any = [&](int hi) { return choices[between(0, hi)]; };
+    w.bounds = {any(4), any(4), any(2), any(2), any(1), any(6), any(5)};
+    w.coeff_values = {between(1, 2), between(1, 2), between(1, 2), between(1, 2)};
+    return w;
+  }
+  // GEMM: Z[m][n] += A[m][k] * B[k][n]
+  Workload w;
+  w.shape_name = "GEMM";
+  w.dims = {"M", "N", "K"};
+  const std::int64_t choices[] = {1, 2, 4, 6, 8, 12, 16};
+  for (int d = 0; d < 3; ++d) w.bounds.push_back(choices[between(0, 6)]);
+  w.data_spaces.push_back({"A", {{{0, -1}}, {{2, -1}}}, false});
+  w.data_spaces.push_back({"B", {{{2, -1}}, {{1, -1}}}, false});
+  w.data_spaces.push_back({"Z", {{{0, -1}}, {{1, -1}}}, true});
+  return w;
+}
+
+struct RandomNest {
+  LoopNest nest;
+  std::vector<std::int64_t> fx, fy;
+  std::string text;
+};
+
+RandomNest random_nest(const Workload& w, std::mt19937& rng) {
+  auto between = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int levels = between(1, 4);
+  // Slots: per level, temporal and spatial (X/Y). Each dimension's bound is split into
+  // random factors over random slots.
+  struct Slot {
+    std::vector<Loop> temporal, spatial;
+  };
+  std::vector<Slot> slots(static_cast<std::size_t>(levels));
+  for (int d = 0; d < w.num_dims(); ++d) {
+    std::int64_t rest = w.bounds[d];
+    while (rest > 1) {
+      std::vector<std::int64_t> divisors;
+      for (std::int64_t f = 2; f <= rest; ++f)
+        if (rest % f == 0) divisors.push_back(f);
+      std::int64_t f = divisors[static_cast<std::size_t>(between(0, static_cast<int>(divisors.size()) - 1))];
+      rest /= f;
+      int level = between(0, levels - 1);
+      Loop l;
+      l.dim = d;
+      l.end = l.residual_end = f;
+      int kind = between(0, 3);
+      if (kind == 0) {
+        l.spacetime = Spacetime::SpaceX;
+        slots[level].spatial.push_back(l);
+      } else if (kind == 1) {
+        l.spacetime = Spacetime::SpaceY;
+        slots[level].spatial.push_back(l);
+      } else {
+        slots[level].temporal.push_back(l);
+      }
+    }
+  }
+  RandomNest r;
+  std::ostringstream text;
+  for (int s = 0; s < levels; ++s) {
+    auto& slot = slots[s];
+    std::shuffle(slot.temporal.begin(), slot.temporal.end(), rng);
+    std::shuffle(slot.spatial.begin(), slot.spatial.end(), rng);
+    std::int64_t x = 1, y = 1;
+    for (const auto& l : slot.spatial) {
+      (l.spacetime == Spacetime::SpaceX ? x : y) *= l.end;
+      r.nest.loops.push_back(l);
+    }
+    std::size_t before = r.nest.loops.size();
+    for (const auto& l : slot.temporal) r.nest.loops.push_back(l);
+    if (r.nest.loops.size() == before) {
+      Loop t;
+      t.dim = w.num_dims() - 1;
+      r.nest.loops.push_back(t);
+    }
+    r.nest.boundaries.push_back(static_cast<int>(r.nest.loops.size()) - 1);
+    r.fx.push_back(x + between(0, 1));
+    r.fy.push_back(y + between(0, 1));
+    text << "level " << s << " (fan-out " << r.fx.back() << "x" << r.fy.back() << "):";
+    for (const auto& l : slot.spatial)
+      text << " " << w.dims[l.dim] << l.end << (l.spacetime == Spacetime::SpaceX ? "X" : "Y");
+    text << " |";
+    for (const auto& l : slot.temporal) text << " " << w.dims[l.dim] << l.end;
+    text << "\n";
+  }
+  text << "bounds:";
+  for (int d = 0; d < w.num_dims(); ++d) text << " " << w.dims[d] << "=" << w.bounds[d];
+  text << " coefficients:";
+  for (auto c : w.coeff_values) text << " " << c;
+  r.text = text.str();
+  return r;
+}
+
+void expect_same(const NestAnalysisResult& sim, const NestAnalysisResult& cf,
+                 const std::string& where) {
+  ASSERT_EQ(sim.compute_accesses, cf.compute_accesses) << where;
+  ASSERT_EQ(sim.compute_replication, cf.compute_replication) << where;
+  ASSERT_EQ(sim.tiles.size(), cf.tiles.size()) << where;
+  for (std::size_t pv = 0; pv < sim.tiles.size(); ++pv) {
+    ASSERT_EQ(sim.tiles[pv].size(), cf.tiles[pv].size()) << where;
+    for (std::size_t i = 0; i < sim.tiles[pv].size(); ++i) {
+      const LoopTile& a = sim.tiles[pv][i];
+      const LoopTile& b = cf.tiles[pv][i];
+      std::string at = where + " data space " + std::to_string(pv) + " tile " + std::to_string(i);
+      EXPECT_EQ(a.size, b.size) << at;
+      EXPECT_EQ(a.link_transfers, b.link_transfers) << at;
+      EXPECT_EQ(a.replication_factor, b.replication_factor) << at;
+      EXPECT_EQ(a.fanout, b.fanout) << at;
+      EXPECT_EQ(a.on_storage_boundary, b.on_storage_boundary) << at;
+      EXPECT_EQ(a.master_spatial, b.master_spatial) << at;
+      EXPECT_EQ(a.first_loop, b.first_loop) << at;
+      EXPECT_EQ(a.loop, b.loop) << at;
+      // Access statistics: the same (multicast, scatter) keys with the same counts
+      // (keys with zero accesses are not significant).
+      std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> ka, kb;
+      for (const auto& v : a.access_stats.stats)
+        if (v.accesses) ka[{v.multicast, v.scatter}] = v.accesses;
+      for (const auto& v : b.access_stats.stats)
+        if (v.accesses) kb[{v.multicast, v.scatter}] = v.accesses;
+      EXPECT_EQ(ka, kb) << at;
+    }
+  }
+}
+
+}  // namespace
+
+TEST(ClosedForm, MatchesSimulationOnRandomNests) {
+  std::mt19937 rng(20261121);
+  int compared = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    Workload w = random_workload(rng);
+    RandomNest r = random_nest(w, rng);
+    NestAnalysisResult sim = analyze_nest(w, r.nest, r.fx, r.fy);
+    auto cf = analyze_nest_closed_form(w, r.nest, r.fx, r.fy);
+    ASSERT_TRUE(cf.has_value());
+    expect_same(sim, *cf, "trial " + std::to_string(trial) + "\n" + r.text);
+    if (HasFailure()) return;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 3000);
+}
+
+TEST(ClosedForm, DeclinesImperfectFactors) {
+  Workload w = Workload::default_cnn_shape();
+  w.bounds = {1, 1, 1, 1, 1, 7, 1};
+  LoopNest nest;
+  Loop p;
+  p.dim = 5;
+  p.end = 4;
+  p.residual_end = 3;  // 4 + 3 = 7
+  Loop outer = p;
+  outer.end = outer.residual_end = 2;
+  nest.loops = {p, outer};
+  nest.boundaries = {0, 1};
+  EXPECT_FALSE(analyze_nest_closed_form(w, nest, {1, 1}, {1, 1}).has_value());
+}

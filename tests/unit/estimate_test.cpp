@@ -1,0 +1,222 @@
+// loopsim's energy/area estimator: laws, scaling, estimator choice, compounds, user tables.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+
+#include "loopsim/core/error.hpp"
+#include "loopsim/estimate/compound.hpp"
+#include "loopsim/estimate/estimator.hpp"
+#include "loopsim/io/energy.hpp"
+
+using namespace loopsim;
+using namespace loopsim::estimate;
+
+namespace {
+
+Query q(const std::string& cls, std::map<std::string, std::string> attrs) {
+  Query x;
+  x.cls = cls;
+  x.attrs = std::move(attrs);
+  x.loc = SourceLoc{"test.yaml", 3, "architecture.nodes[1].attributes"};
+  return x;
+}
+
+Estimate sram(double depth, double width, const std::string& tech) {
+  return Registry::builtin().estimate(q("SRAM", {{"depth", std::to_string(depth)},
+                                                 {"width", std::to_string(width)},
+                                                 {"technology", tech}}));
+}
+
+}  // namespace
+
+// Aladdin's 40 nm register file (tutorial exercise 00, derived by hand from Aladdin's table
+// structure: 0.009 pJ/bit read + 64 entries x 0.02947 pJ x 6/32 comparator bits).
+TEST(Estimate, AladdinRegfileByHand) {
+  Estimate e = Registry::builtin().estimate(
+      q("regfile", {{"depth", "64"}, {"width", "8"}, {"technology", "40nm"}}));
+  EXPECT_EQ(e.estimator, "Aladdin_table");
+  EXPECT_NEAR(e.actions.at("read"), 0.009 * 8 + 64 * 0.02947 * 6 / 32, 1e-12);
+  EXPECT_NEAR(e.area_um2, 5.98 * 8 + 64 * 70.0 * 6 / 32, 1e-9);  // 887.84
+}
+
+TEST(Estimate, DramIsPicojoulesPerBitTimesWidth) {
+  Estimate e = Registry::builtin().estimate(q("DRAM", {{"type", "HBM2"}, {"width", "64"}}));
+  EXPECT_DOUBLE_EQ(e.actions.at("read"), 3.9 * 64);
+  EXPECT_DOUBLE_EQ(e.area_um2, 0.0);
+}
+
+// CACTI's behaviour: energy per access grows with depth (longer bit lines) but less than
+// linearly (a 4x deeper array does not cost 4x per access), and grows with width.
+TEST(Estimate, SramMonotoneAndSublinearInDepth) {
+  double prev = 0;
+  for (double d = 16; d <= 1 << 20; d *= 4) {
+    double e = sram(d, 64, "45nm").actions.at("read");
+    EXPECT_GT(e, prev) << "depth " << d;
+    if (prev > 0) EXPECT_LT(e / prev, 4.0) << "depth " << d;
+    prev = e;
+  }
+  prev = 0;
+  for (double w = 8; w <= 1024; w *= 2) {
+    Estimate e = sram(4096, w, "45nm");
+    EXPECT_GT(e.actions.at("read"), prev) << "width " << w;
+    prev = e.actions.at("read");
+  }
+  EXPECT_GT(sram(65536, 64, "45nm").area_um2, sram(1024, 64, "45nm").area_um2);
+}
+
+// Timeloop #161 / Accelergy #28: a technology change must change energy and area.
+TEST(Estimate, TechnologyChangesEnergyAndArea) {
+  for (const char* cls : {"SRAM", "regfile", "intmac", "aladdin_adder"}) {
+    auto at = [&](const std::string& t) {
+      return Registry::builtin().estimate(
+          q(cls, {{"depth", "1024"}, {"width", "16"}, {"technology", t}}));
+    };
+    Estimate small = at("22nm"), big = at("130nm");
+    std::string action = small.actions.count("read") ? "read" : small.actions.count("compute") ? "compute" : "add";
+    EXPECT_LT(small.actions.at(action), big.actions.at(action)) << cls;
+    EXPECT_LT(small.area_um2, big.area_um2) << cls;
+  }
+  // Scaling is monotone in the node for energy and area.
+  double pe = 0, pa = 0;
+  for (double n : {5.0, 7.0, 16.0, 22.0, 32.0, 40.0, 45.0, 65.0, 90.0, 130.0}) {
+    TechFactors f = tech_factors(n);
+    EXPECT_GT(f.energy, pe) << n;
+    EXPECT_GT(f.area, pa) << n;
+    pe = f.energy;
+    pa = f.area;
+  }
+  EXPECT_DOUBLE_EQ(tech_factors(45).energy, 1.0);
+}
+
+// The most accurate estimator that supports a query wins: at 40/45 nm the Aladdin table
+// answers an intadder, elsewhere NeuroSim (as in Accelergy), and at 7 nm only loopsim's
+// scaled tables support a regfile.
+TEST(Estimate, RegistryPicksTheMostAccurate) {
+  auto est = [](const std::string& cls, const std::string& t) {
+    return Registry::builtin()
+        .estimate(q(cls, {{"width", "16"}, {"depth", "32"}, {"technology", t}}))
+        .estimator;
+  };
+  EXPECT_EQ(est("intadder", "45nm"), "Aladdin_table");
+  EXPECT_EQ(est("intadder", "32nm"), "Neurosim Plug-In");
+  EXPECT_EQ(est("aladdin_adder", "45nm"), "Library");
+  EXPECT_EQ(est("regfile", "7nm"), "loopsim_scaled");
+}
+
+// A user adds an estimator without touching the core.
+class FixedSram : public Estimator {
+ public:
+  std::string name() const override { return "my_sram_model"; }
+  double accuracy() const override { return 95; }
+  std::vector<std::string> classes() const override { return {"SRAM"}; }
+  bool supports(const Query& x) const override { return x.cls == "SRAM"; }
+  Estimate estimate(const Query& x) const override {
+    Estimate e;
+    e.cls = x.cls;
+    e.estimator = name();
+    e.actions = {{"read", 1.5}, {"write", 2.5}};
+    e.area_um2 = 100;
+    return e;
+  }
+};
+
+TEST(Estimate, UserEstimatorWinsByAccuracy) {
+  Registry r = Registry::builtin();
+  r.add(std::make_shared<FixedSram>());
+  Estimate e = r.estimate(q("SRAM", {{"depth", "64"}, {"width", "16"}, {"technology", "45nm"}}));
+  EXPECT_EQ(e.estimator, "my_sram_model");
+  EXPECT_DOUBLE_EQ(e.actions.at("read"), 1.5);
+}
+
+TEST(Estimate, ErrorsNameFileLineAndKey) {
+  try {
+    (void)Registry::builtin().estimate(q("SRAMM", {{"technology", "45nm"}}));
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.file(), "test.yaml");
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_NE(e.message().find("did you mean 'SRAM'"), std::string::npos) << e.message();
+  }
+  try {
+    (void)Registry::builtin().estimate(q("SRAM", {{"width", "8"}, {"technology", "45nm"}}));
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key_path(), "architecture.nodes[1].attributes.depth");
+  }
+  // Negative sizes and cycle times are rejected, never turned into negative energies.
+  for (auto [cls, key, value] : {std::tuple{"aladdin_adder", "width", "-8"},
+                                 std::tuple{"DRAM", "width", "-64"},
+                                 std::tuple{"SRAM", "global_cycle_seconds", "-1"}}) {
+    std::map<std::string, std::string> attrs{
+        {"width", "8"}, {"depth", "64"}, {"technology", "45nm"}};
+    attrs[key] = value;
+    try {
+      (void)Registry::builtin().estimate(q(cls, attrs));
+      FAIL() << cls << " " << key << "=" << value << " was accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key_path(), std::string("architecture.nodes[1].attributes.") + key);
+    }
+  }
+}
+
+namespace {
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto p = std::filesystem::temp_directory_path() / ("loopsim_estimate_test_" + name);
+  std::ofstream(p) << text;
+  return p.string();
+}
+std::string query_json(const std::vector<std::string>& files, const std::vector<std::string>& args) {
+  std::ostringstream os;
+  io::energy_query(files, args, os);
+  return os.str();
+}
+}  // namespace
+
+// A compound's actions are sums of its subcomponents' actions, arrays count their elements
+// and attributes are expressions: 4 Library adders of ceil(log2(256)) = 8 bits at 45 nm add
+// 4 x 0.21 x 8/32 pJ = 0.21 pJ and take 4 x 278 x 8/32 um^2 = 278 um^2.
+TEST(Estimate, CompoundSumsSubcomponents) {
+  std::string f = write_temp("compound.yaml", R"(components:
+  version: 0.4
+  classes:
+  - name: adder_tree
+    attributes: {technology: "must_specify", depth: "must_specify"}
+    subcomponents:
+    - name: adders[1..4]
+      class: aladdin_adder
+      attributes: {width: ceil(log2(depth))}
+    actions:
+    - name: add
+      subcomponents: [{name: "adders[1..4]", actions: [{name: add}]}]
+    - name: half_add
+      subcomponents: [{name: "adders[1..2]", actions: [{name: add, energy_scale: 0.5}]}]
+)");
+  std::string out = query_json({f}, {"adder_tree", "depth=256", "technology=45nm"});
+  EXPECT_NE(out.find("\"estimator\":\"Library\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"add\":0.21"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"half_add\":0.0525"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"area_um2\":278"), std::string::npos) << out;
+}
+
+// A user table overrides the built-in estimate for matching attribute values only.
+TEST(Estimate, UserTableOverridesBuiltIn) {
+  std::string f = write_temp("table.yaml", R"(components:
+  version: 0.4
+  tables:
+  - class: SRAM
+    rows:
+    - attributes: {depth: 1024, width: 64}
+      actions: {read: 3.25, write: 4.5, update: 4.5, leak: 0.001}
+      area: 12345
+)");
+  std::string hit = query_json({f}, {"SRAM", "depth=1024", "width=64", "technology=45nm"});
+  EXPECT_NE(hit.find("\"estimator\":\"user_table\""), std::string::npos) << hit;
+  EXPECT_NE(hit.find("\"read\":3.25"), std::string::npos) << hit;
+  EXPECT_NE(hit.find("\"area_um2\":12345"), std::string::npos) << hit;
+  std::string miss = query_json({f}, {"SRAM", "depth=2048", "width=64", "technology=45nm"});
+  EXPECT_NE(miss.find("\"estimator\":\"CactiSRAM\""), std::string::npos) << miss;
+}

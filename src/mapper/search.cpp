@@ -405,10 +405,6 @@ class Searcher {
         ++wk.consecutive_invalid;
         continue;
       }
-      if (dominated(wk, p)) {
-        ++wk.stats.constraint_rejected;
-        continue;
-      }
       if (a == Algorithm::Random) {
         wk.try_point(p, order());
         continue;

@@ -391,10 +391,10 @@ class ClosedFormAnalyzer::Impl {
   // otherwise the offsets are enumerated.
   static Groups all_groups(const Chain& ch) {
     const int q = static_cast<int>(ch.sigma.size());
-    std::uint64_t still = 1, moving = 1;
+    std::uint64_t still = 1;
     SmallVec<bool, 8> use(static_cast<std::size_t>(q), false);
     std::array<SmallVec<std::pair<Coord, std::uint64_t>, 4>, kMaxRanks> per_rank;
-    bool one_to_one = true;
+    bool separable = true;  // every moving digit moves along one rank only
     for (int k = 0; k < q; ++k) {
       int rank = -1, nonzero = 0;
       for (int r = 0; r < kMaxRanks; ++r)
@@ -407,20 +407,62 @@ class ClosedFormAnalyzer::Impl {
         continue;
       }
       use[k] = true;
-      moving *= ch.radix[k];
-      if (nonzero > 1 || ch.sigma[k][rank] < 0) one_to_one = false;
+      if (nonzero > 1) separable = false;
       else per_rank[rank].emplace_back(ch.sigma[k][rank], ch.radix[k]);
     }
-    for (auto& steps : per_rank) {
+    if (!separable) return groups_of(offsets(ch, use), still);
+    // One-to-one when, on every rank, each step (positive) exceeds the reach of the smaller
+    // ones: then all groups have `still` instances.
+    bool one_to_one = true;
+    std::uint64_t moving = 1;
+    for (auto steps : per_rank) {
       std::sort(steps.begin(), steps.end());
       std::int64_t reach = 0;
       for (const auto& [step, radix] : steps) {
         if (step <= reach) one_to_one = false;
-        reach += step * static_cast<std::int64_t>(radix - 1);
+        reach += static_cast<std::int64_t>(step) * static_cast<std::int64_t>(radix - 1);
+        moving *= radix;
       }
     }
     if (one_to_one) return Groups{{still, moving}};
-    return groups_of(offsets(ch, use), still);
+    // Ranks are independent: per rank, the number of instances at each offset is the
+    // convolution of the digits' uniform steps; a group's size is the product over ranks.
+    Groups total{{still, 1}};
+    for (const auto& steps : per_rank) {
+      if (steps.empty()) continue;
+      std::int64_t lo = 0, hi = 0;
+      for (const auto& [step, radix] : steps)
+        (step < 0 ? lo : hi) += static_cast<std::int64_t>(step) * static_cast<std::int64_t>(radix - 1);
+      const std::int64_t range = hi - lo + 1;
+      if (range > 4096) return groups_of(offsets(ch, use), still);
+      SmallVec<std::uint64_t, 64> count(static_cast<std::size_t>(range), 0), next;
+      count[static_cast<std::size_t>(-lo)] = 1;
+      for (const auto& [step, radix] : steps) {
+        next.assign(count.size(), 0);
+        for (std::int64_t v = 0; v < range; ++v) {
+          if (count[v] == 0) continue;
+          for (std::uint64_t d = 0; d < radix; ++d)
+            next[static_cast<std::size_t>(v + static_cast<std::int64_t>(d) * step)] += count[v];
+        }
+        count.swap(next);
+      }
+      Groups rank_groups;  // (instances at one offset, how many offsets)
+      for (auto c : count)
+        if (c != 0) add_group(rank_groups, c, 1);
+      Groups product;
+      for (const auto& [m1, c1] : total)
+        for (const auto& [m2, c2] : rank_groups) add_group(product, m1 * m2, c1 * c2);
+      total.swap(product);
+    }
+    return total;
+  }
+
+  // Adds `count` groups of `size` instances, keeping the list sorted by size.
+  static void add_group(Groups& g, std::uint64_t size, std::uint64_t count) {
+    auto it = g.begin();
+    while (it != g.end() && it->first < size) ++it;
+    if (it != g.end() && it->first == size) it->second += count;
+    else g.insert(it, {size, count});
   }
 
   // A superset of the offset differences between grid neighbours (linear index +-1 and

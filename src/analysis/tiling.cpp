@@ -152,7 +152,10 @@ void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload
       while (!tiles[boundary].on_storage_boundary && boundary < total - 1) ++boundary;
       LOOPSIM_CHECK(level < num_storage_levels, "more loop blocks than storage levels");
       DataMovement& c = nest[level];
-      c = DataMovement{};
+      c.partition_size = c.partition_fraction_denominator = 0;
+      c.parent_access_share = 0;
+      c.peer_accesses = c.peer_fills = 0;
+      c.reads = c.fills = c.updates = c.temporal_reductions = 0;
       c.first_loop = tiles[processed].first_loop;
       c.last_loop = tiles[boundary].loop;
       const LoopTile& outermost = tiles[boundary];

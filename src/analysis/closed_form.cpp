@@ -307,12 +307,19 @@ class ClosedFormAnalyzer::Impl {
     translations(pv, c, cd.tau);
     cd.delta.resize(cd.tau.size());
     cd.size.resize(cd.tau.size());
+    const std::uint64_t full_size = tile_size(pv, child);
     for (std::size_t j = 0; j < cd.tau.size(); ++j) {
-      const RankVec& t = cd.tau[j];
-      Aahr& d = cd.delta[j];
-      d = cd.full;
-      if (j == 0 || same(t, cd.tau[0])) d.subtract(translated(cd.full, minus(RankVec{}, t)));
-      cd.size[j] = static_cast<std::uint64_t>(d.size());
+      if (j == 0) {
+        cd.delta[0] = cd.full;
+        cd.delta[0].subtract(translated(cd.full, minus(RankVec{}, cd.tau[0])));
+        cd.size[0] = static_cast<std::uint64_t>(cd.delta[0].size());
+      } else if (same(cd.tau[j], cd.tau[0])) {  // the same move: the same delta
+        cd.delta[j] = cd.delta[0];
+        cd.size[j] = cd.size[0];
+      } else {  // the stride changed: the whole tile
+        cd.delta[j] = cd.full;
+        cd.size[j] = full_size;
+      }
     }
   }
 
@@ -549,12 +556,20 @@ class ClosedFormAnalyzer::Impl {
       child_deltas(pv, child, c, cd);
       invocation(cd.full, tile_size(pv, child), RankVec{}, nullptr, 1);
       if (!cd.delta.empty()) {
-        invocation(cd.delta[0], cd.size[0], cd.tau[0], &cd.full, c.first_bit_weight);
+        // Invocations of the same kind (same boxes, same move) are summed first: D_0 after
+        // D_0 (a bit j >= 1 that moves like bit 0, and bit 0 after it), D_0 after the whole
+        // tile (after the first invocation, and after a bit that changed the stride).
+        std::uint64_t d0_after_d0 = 0, d0_after_full = c.first_bit_weight;
         for (std::size_t j = 1; j < cd.delta.size(); ++j) {
-          invocation(cd.delta[j], cd.size[j], cd.tau[j], &cd.delta[0], c.weight[j]);
-          invocation(cd.delta[0], cd.size[0], cd.tau[0], &cd.delta[j],
-                     c.first_bit_weight * c.weight[j]);
+          if (same(cd.tau[j], cd.tau[0])) {
+            d0_after_d0 += c.weight[j] + c.first_bit_weight * c.weight[j];
+          } else {
+            invocation(cd.delta[j], cd.size[j], cd.tau[j], &cd.delta[0], c.weight[j]);
+            d0_after_full += c.first_bit_weight * c.weight[j];
+          }
         }
+        invocation(cd.delta[0], cd.size[0], cd.tau[0], &cd.delta[0], d0_after_d0);
+        invocation(cd.delta[0], cd.size[0], cd.tau[0], &cd.full, d0_after_full);
       }
     }
     add_groups(t.access_stats, groups, 1, plain);

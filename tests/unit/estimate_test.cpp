@@ -7,6 +7,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "test_util.hpp"
 #include "loopsim/core/error.hpp"
 #include "loopsim/estimate/compound.hpp"
 #include "loopsim/estimate/estimator.hpp"
@@ -164,11 +165,7 @@ TEST(Estimate, ErrorsNameFileLineAndKey) {
 }
 
 namespace {
-std::string write_temp(const std::string& name, const std::string& text) {
-  auto p = std::filesystem::temp_directory_path() / ("loopsim_estimate_test_" + name);
-  std::ofstream(p) << text;
-  return p.string();
-}
+using loopsim::testing::write_temp;
 std::string query_json(const std::vector<std::string>& files, const std::vector<std::string>& args) {
   std::ostringstream os;
   io::energy_query(files, args, os);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "test_util.hpp"
 #include "loopsim/core/error.hpp"
 #include "loopsim/io/load.hpp"
 
@@ -12,13 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string write_temp(const std::string& name, const std::string& text) {
-  fs::path dir = fs::temp_directory_path() / "loopsim_io_test";
-  fs::create_directories(dir);
-  fs::path p = dir / name;
-  std::ofstream(p) << text;
-  return p.string();
-}
+using loopsim::testing::write_temp;
 
 const char* kProblem = R"(problem:
   shape:

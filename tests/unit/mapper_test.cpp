@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "test_util.hpp"
 #include "loopsim/core/error.hpp"
 #include "loopsim/io/emit.hpp"
 #include "loopsim/io/load.hpp"
@@ -20,13 +21,7 @@ namespace {
 
 const std::string kGolden = std::string(LOOPSIM_SOURCE_DIR) + "/tests/golden/matmul_2x2_pe/";
 
-std::string write_temp(const std::string& name, const std::string& text) {
-  fs::path dir = fs::temp_directory_path() / "loopsim_mapper_test";
-  fs::create_directories(dir);
-  fs::path p = dir / name;
-  std::ofstream(p) << text;
-  return p.string();
-}
+using loopsim::testing::write_temp;
 
 io::MapperInputs load(const std::string& constraints_yaml, const std::string& name) {
   std::vector<std::string> files = {kGolden + "arch.yaml", kGolden + "problem.yaml",

@@ -22,6 +22,7 @@
 // test ClosedForm.* checks this file against the simulation on random nests.
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
+#include <cstring>
 #include <optional>
 
 #include "loopsim/analysis/nest_analysis.hpp"
@@ -38,9 +39,11 @@ using SmallVec = boost::container::small_vector<T, N>;
 
 // Equality without a call to memcmp (this is on the hot path).
 inline bool same(const RankVec& a, const RankVec& b) {
-  bool eq = true;
-  for (int r = 0; r < kMaxRanks; ++r) eq &= a[r] == b[r];
-  return eq;
+  static_assert(sizeof(RankVec) == 3 * sizeof(std::uint64_t));
+  std::array<std::uint64_t, 3> x{}, y{};
+  std::memcpy(x.data(), a.data(), sizeof(RankVec));
+  std::memcpy(y.data(), b.data(), sizeof(RankVec));
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
 }
 
 RankVec minus(const RankVec& a, const RankVec& b) {

@@ -46,6 +46,19 @@ inline bool same(const RankVec& a, const RankVec& b) {
   return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
 }
 
+// A hash of a move that is linear in the move (wrapping arithmetic), so the hash of a sum
+// of moves is the sum of their hashes.
+inline std::uint64_t move_hash(const RankVec& v) {
+  constexpr std::array<std::uint64_t, 6> kMul{0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL,
+                                              0x165667b19e3779f9ULL, 0xd6e8feb86659fd93ULL,
+                                              0xff51afd7ed558ccdULL, 0xc4ceb9fe1a85ec53ULL};
+  static_assert(kMaxRanks <= 6);
+  std::uint64_t h = 0;
+  for (int r = 0; r < kMaxRanks; ++r)
+    h += static_cast<std::uint64_t>(static_cast<std::int64_t>(v[r])) * kMul[r];
+  return h;
+}
+
 RankVec minus(const RankVec& a, const RankVec& b) {
   RankVec t{};
   for (int r = 0; r < kMaxRanks; ++r) t[r] = a[r] - b[r];
@@ -211,6 +224,7 @@ class ClosedFormAnalyzer::Impl {
     Point scale;
     scale.fill(1);
     steps_.resize(static_cast<std::size_t>(n_));
+    step_hash_.resize(static_cast<std::size_t>(n_));
     boxes_.resize(static_cast<std::size_t>(n_));
     box_sizes_.resize(static_cast<std::size_t>(n_));
     for (int l = 0; l < n_; ++l) {
@@ -224,6 +238,7 @@ class ClosedFormAnalyzer::Impl {
         const Term& t = terms_by_dim_[i];
         u[t.pv][t.rank] += step_[l] * t.coeff;
       }
+      for (int pv = 0; pv < nds_; ++pv) step_hash_[l][pv] = move_hash(u[pv]);
       if (!boundary_[l] && !master_[l]) continue;
       // The loop's tile at the origin: per rank, the projection of [0, scale - 1].
       auto& box = boxes_[l];
@@ -279,6 +294,14 @@ class ClosedFormAnalyzer::Impl {
       for (int r = 0; r < kMaxRanks; ++r) t[r] = u[r] - back[r];  // fixed bounds: vectorized
       for (int r = 0; r < kMaxRanks; ++r) back[r] += u[r];
     }
+  }
+
+  // Whether bit j of the counter moves like bit 0: s(a_j) - sum_{i<j} s(a_i) = s(a_0).
+  [[nodiscard]] bool same_move_as_first(int pv, const Counter& c, std::size_t j) const {
+    RankVec t = steps_[c.active[j]][pv];
+    for (std::size_t i = 0; i < j; ++i)
+      for (int r = 0; r < kMaxRanks; ++r) t[r] -= steps_[c.active[i]][pv][r];
+    return same(t, steps_[c.active[0]][pv]);
   }
 
   // |T \ (T - t)| with Timeloop's box difference: empty for t = 0, the slab |t_r| * (the
@@ -342,14 +365,23 @@ class ClosedFormAnalyzer::Impl {
           for (const auto& l : *loops_)
             if (!l.spatial()) accesses *= static_cast<std::uint64_t>(l.end);
         } else {
-          // S = |T| + sum_j W_j |D_j|
-          const Aahr& full = tile(pv, child);
+          // S = |T| + sum_j W_j |D_j|, where D_j = D_0 when t_j = t_0 and T otherwise. The
+          // test t_j = t_0 runs on a linear hash of the moves (a scalar per bit); only a
+          // matching hash is confirmed on the vectors.
           const std::uint64_t full_size = tile_size(pv, child);
-          translations(pv, c, tau_);
           accesses = full_size;
-          for (std::size_t j = 0; j < tau_.size(); ++j) {
-            bool reset = j > 0 && !same(tau_[j], tau_[0]);
-            accesses += c.weight[j] * (reset ? full_size : delta_size(full, full_size, tau_[j]));
+          if (!c.active.empty()) {
+            const RankVec& t0 = steps_[c.active[0]][pv];
+            const std::uint64_t d0 = delta_size(tile(pv, child), full_size, t0);
+            const std::uint64_t h0 = step_hash_[c.active[0]][pv];
+            accesses += c.weight[0] * d0;
+            std::uint64_t back_hash = h0;  // hash of sum_{i<j} s(a_i)
+            for (std::size_t j = 1; j < c.active.size(); ++j) {
+              const std::uint64_t hj = step_hash_[c.active[j]][pv];
+              bool same_move = hj - back_hash == h0 && same_move_as_first(pv, c, j);
+              accesses += c.weight[j] * (same_move ? d0 : full_size);
+              back_hash += hj;
+            }
           }
         }
         t.access_stats.at(1, 1).accesses += accesses;
@@ -631,6 +663,7 @@ class ClosedFormAnalyzer::Impl {
   std::vector<std::array<Aahr, kMaxDataSpaces>> boxes_;             // [loop][data space]
   std::vector<std::array<std::uint64_t, kMaxDataSpaces>> box_sizes_;  // [loop][data space]
   std::vector<std::array<RankVec, kMaxDataSpaces>> steps_;  // [loop][data space]
+  std::vector<std::array<std::uint64_t, kMaxDataSpaces>> step_hash_;  // move_hash(steps_)
   SmallVec<RankVec, 16> tau_;
   SmallVec<RankVec, 32> near_;
   std::vector<RankVec> offs_;

@@ -21,10 +21,9 @@
 // the invocations of that kind. docs/cost-model.md states the same equations; the unit
 // test ClosedForm.* checks this file against the simulation on random nests.
 #include <algorithm>
-#include <boost/container/small_vector.hpp>
-#include <cstring>
 #include <optional>
 
+#include "instance_groups.hpp"
 #include "loopsim/analysis/nest_analysis.hpp"
 #include "loopsim/analysis/point_set.hpp"
 
@@ -33,18 +32,7 @@ namespace loopsim {
 namespace {
 
 using Point = std::array<Coord, kMaxDims>;
-using RankVec = std::array<Coord, kMaxRanks>;
-template <typename T, std::size_t N>
-using SmallVec = boost::container::small_vector<T, N>;
-
-// Equality without a call to memcmp (this is on the hot path).
-inline bool same(const RankVec& a, const RankVec& b) {
-  static_assert(sizeof(RankVec) == 3 * sizeof(std::uint64_t));
-  std::array<std::uint64_t, 3> x{}, y{};
-  std::memcpy(x.data(), a.data(), sizeof(RankVec));
-  std::memcpy(y.data(), b.data(), sizeof(RankVec));
-  return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
-}
+using namespace closed_form;
 
 // A hash of a move that is linear in the move (wrapping arithmetic), so the hash of a sum
 // of moves is the sum of their hashes.
@@ -59,12 +47,6 @@ inline std::uint64_t move_hash(const RankVec& v) {
   return h;
 }
 
-RankVec minus(const RankVec& a, const RankVec& b) {
-  RankVec t{};
-  for (int r = 0; r < kMaxRanks; ++r) t[r] = a[r] - b[r];
-  return t;
-}
-
 Aahr translated(Aahr box, const RankVec& t) {
   box.translate(t);
   return box;
@@ -74,44 +56,6 @@ bool same_shape(const Aahr& a, const Aahr& b) {
   for (int r = 0; r < a.order(); ++r)
     if (a.hi(r) - a.lo(r) != b.hi(r) - b.lo(r)) return false;
   return true;
-}
-
-// Multicast signature of an invocation: how many groups of instances share one delta box,
-// by group size (the multicast factor), in increasing group size.
-using Groups = SmallVec<std::pair<std::uint64_t, std::uint64_t>, 4>;  // (size, count)
-
-std::uint64_t group_count(const Groups& g) {
-  std::uint64_t n = 0;
-  for (const auto& [size, count] : g) n += count;
-  return n;
-}
-
-// Adds, for each multicast factor m, count_m groups of `size` accesses times `weight`.
-void add_groups(AccessStatMatrix& stats, const Groups& groups, std::uint64_t size,
-                std::uint64_t weight) {
-  if (size == 0 || weight == 0) return;
-  for (const auto& [m, count] : groups) stats.at(m, count).accesses += count * size * weight;
-}
-
-// Groups of equal values among `values`, each group `scale` times larger.
-Groups groups_of(std::vector<RankVec> values, std::uint64_t scale) {
-  std::sort(values.begin(), values.end());
-  std::vector<std::uint64_t> sizes;
-  for (std::size_t i = 0; i < values.size();) {
-    std::size_t j = i;
-    while (j < values.size() && values[j] == values[i]) ++j;
-    sizes.push_back((j - i) * scale);
-    i = j;
-  }
-  std::sort(sizes.begin(), sizes.end());
-  Groups g;
-  for (auto z : sizes) {
-    if (!g.empty() && g.back().first == z)
-      ++g.back().second;
-    else
-      g.emplace_back(z, 1);
-  }
-  return g;
 }
 
 }  // namespace
@@ -194,7 +138,6 @@ class ClosedFormAnalyzer::Impl {
     fill_at_.assign(dim_terms_begin_.begin(), dim_terms_begin_.end() - 1);
     for (const Term& t : terms_) terms_by_dim_[fill_at_[t.dim]++] = t;
   }
-
 
   void init() {
     master_.assign(n_, false);
@@ -391,14 +334,6 @@ class ClosedFormAnalyzer::Impl {
     }
   }
 
-  // The spatial instances of the chain lo..master, as digits of a mixed-radix linear index
-  // (master most significant), each digit moving the tile by sigma (data space pv).
-  struct Chain {
-    SmallVec<RankVec, 8> sigma;        // per digit, innermost first
-    SmallVec<std::uint64_t, 8> radix;  // per digit
-    std::uint64_t count = 1;           // instances
-  };
-
   [[nodiscard]] Chain chain_of(int pv, int lo, int master) const {
     Chain ch;
     for (int l = lo; l <= master; ++l) {
@@ -407,143 +342,6 @@ class ClosedFormAnalyzer::Impl {
       ch.count *= ch.radix.back();
     }
     return ch;
-  }
-
-  // Offsets of all instances (by linear index), restricted to the digits in `use`.
-  static std::vector<RankVec> offsets(const Chain& ch, const SmallVec<bool, 8>& use) {
-    std::vector<RankVec> offs{RankVec{}};
-    for (int k = static_cast<int>(ch.sigma.size()) - 1; k >= 0; --k) {
-      if (!use[k]) continue;
-      std::vector<RankVec> next;
-      next.reserve(offs.size() * ch.radix[k]);
-      for (const auto& base : offs)
-        for (std::uint64_t i = 0; i < ch.radix[k]; ++i) {
-          RankVec o = base;
-          for (int r = 0; r < kMaxRanks; ++r) o[r] += static_cast<Coord>(i) * ch.sigma[k][r];
-          next.push_back(o);
-        }
-      offs = std::move(next);
-    }
-    return offs;
-  }
-
-  // Instances grouped by equal offset. Digits that do not move the tile multiply every
-  // group; when the moving digits map instances one-to-one (each moves along one rank, and
-  // on each rank every step exceeds the reach of the smaller ones) all groups are equal;
-  // otherwise the offsets are enumerated.
-  static Groups all_groups(const Chain& ch) {
-    const int q = static_cast<int>(ch.sigma.size());
-    std::uint64_t still = 1;
-    SmallVec<bool, 8> use(static_cast<std::size_t>(q), false);
-    std::array<SmallVec<std::pair<Coord, std::uint64_t>, 4>, kMaxRanks> per_rank;
-    bool separable = true;  // every moving digit moves along one rank only
-    for (int k = 0; k < q; ++k) {
-      int rank = -1, nonzero = 0;
-      for (int r = 0; r < kMaxRanks; ++r)
-        if (ch.sigma[k][r] != 0) {
-          rank = r;
-          ++nonzero;
-        }
-      if (nonzero == 0) {
-        still *= ch.radix[k];
-        continue;
-      }
-      use[k] = true;
-      if (nonzero > 1) separable = false;
-      else per_rank[rank].emplace_back(ch.sigma[k][rank], ch.radix[k]);
-    }
-    if (!separable) return groups_of(offsets(ch, use), still);
-    // One-to-one when, on every rank, each step (positive) exceeds the reach of the smaller
-    // ones: then all groups have `still` instances.
-    bool one_to_one = true;
-    std::uint64_t moving = 1;
-    for (auto steps : per_rank) {
-      std::sort(steps.begin(), steps.end());
-      std::int64_t reach = 0;
-      for (const auto& [step, radix] : steps) {
-        if (step <= reach) one_to_one = false;
-        reach += static_cast<std::int64_t>(step) * static_cast<std::int64_t>(radix - 1);
-        moving *= radix;
-      }
-    }
-    if (one_to_one) return Groups{{still, moving}};
-    // Ranks are independent: per rank, the number of instances at each offset is the
-    // convolution of the digits' uniform steps; a group's size is the product over ranks.
-    Groups total{{still, 1}};
-    for (const auto& steps : per_rank) {
-      if (steps.empty()) continue;
-      std::int64_t lo = 0, hi = 0;
-      for (const auto& [step, radix] : steps)
-        (step < 0 ? lo : hi) += static_cast<std::int64_t>(step) * static_cast<std::int64_t>(radix - 1);
-      const std::int64_t range = hi - lo + 1;
-      if (range > 4096) return groups_of(offsets(ch, use), still);
-      SmallVec<std::uint64_t, 64> count(static_cast<std::size_t>(range), 0), next;
-      count[static_cast<std::size_t>(-lo)] = 1;
-      for (const auto& [step, radix] : steps) {
-        next.assign(count.size(), 0);
-        for (std::int64_t v = 0; v < range; ++v) {
-          if (count[v] == 0) continue;
-          for (std::uint64_t d = 0; d < radix; ++d)
-            next[static_cast<std::size_t>(v + static_cast<std::int64_t>(d) * step)] += count[v];
-        }
-        count.swap(next);
-      }
-      Groups rank_groups;  // (instances at one offset, how many offsets)
-      for (auto c : count)
-        if (c != 0) add_group(rank_groups, c, 1);
-      Groups product;
-      for (const auto& [m1, c1] : total)
-        for (const auto& [m2, c2] : rank_groups) add_group(product, m1 * m2, c1 * c2);
-      total.swap(product);
-    }
-    return total;
-  }
-
-  // Adds `count` groups of `size` instances, keeping the list sorted by size.
-  static void add_group(Groups& g, std::uint64_t size, std::uint64_t count) {
-    auto it = g.begin();
-    while (it != g.end() && it->first < size) ++it;
-    if (it != g.end() && it->first == size) it->second += count;
-    else g.insert(it, {size, count});
-  }
-
-  // A superset of the offset differences between grid neighbours (linear index +-1 and
-  // +-h): adding delta to a mixed-radix index changes digit k by delta_k + carry_in -
-  // radix_k * carry_out.
-  static void neighbour_moves(const Chain& ch, std::uint64_t h, std::uint64_t v,
-                              SmallVec<RankVec, 32>& moves) {
-    moves.clear();
-    const int q = static_cast<int>(ch.sigma.size());
-    auto add = [&](std::uint64_t delta) {
-      if (delta >= ch.count) return;
-      SmallVec<std::int64_t, 8> digit(static_cast<std::size_t>(q));
-      std::uint64_t rest = delta;
-      for (int k = 0; k < q; ++k) {
-        digit[k] = static_cast<std::int64_t>(rest % ch.radix[k]);
-        rest /= ch.radix[k];
-      }
-      for (std::uint32_t carries = 0; carries < (1u << (q - 1)); ++carries) {
-        RankVec move{};
-        bool feasible = true;
-        std::int64_t carry_in = 0;
-        for (int k = 0; k < q && feasible; ++k) {
-          std::int64_t carry_out = (k + 1 < q) ? ((carries >> k) & 1u) : 0;
-          std::int64_t e = digit[k] + carry_in - static_cast<std::int64_t>(ch.radix[k]) * carry_out;
-          if (e > static_cast<std::int64_t>(ch.radix[k]) - 1 ||
-              e < 1 - static_cast<std::int64_t>(ch.radix[k]))
-            feasible = false;
-          for (int r = 0; r < kMaxRanks; ++r) move[r] += static_cast<Coord>(e) * ch.sigma[k][r];
-          carry_in = carry_out;
-        }
-        if (!feasible) continue;
-        moves.push_back(move);
-        moves.push_back(minus(RankVec{}, move));
-      }
-    };
-    if (h > 1) add(1);
-    if (v > 1) add(h);
-    std::sort(moves.begin(), moves.end());
-    moves.erase(std::unique(moves.begin(), moves.end()), moves.end());
   }
 
   void spatial_block(int pv, int s, int lo, int master, int child, const Counter& c,
@@ -677,15 +475,9 @@ std::optional<NestAnalysisResult> analyze_nest_closed_form(
     const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
     const std::vector<std::int64_t>& fanout_y) {
   NestAnalysisResult result;
-  if (!analyze_nest_closed_form(workload, nest, fanout_x, fanout_y, result)) return std::nullopt;
-  return result;
-}
-
-bool analyze_nest_closed_form(const Workload& workload, const LoopNest& nest,
-                              const std::vector<std::int64_t>& fanout_x,
-                              const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out) {
   ClosedFormAnalyzer analyzer(workload);
-  return analyzer.run(nest, fanout_x, fanout_y, out);
+  if (!analyzer.run(nest, fanout_x, fanout_y, result)) return std::nullopt;
+  return result;
 }
 
 ClosedFormAnalyzer::ClosedFormAnalyzer(const Workload& workload)

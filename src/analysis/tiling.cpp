@@ -127,16 +127,9 @@ void compute_read_update_reduction(std::vector<DataMovement>& nest, bool read_wr
 
 }  // namespace
 
-CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
-                             int num_storage_levels, const std::vector<std::vector<bool>>& keep) {
-  CollapsedNest out;
-  collapse_tiles(analysis, workload, num_storage_levels, keep, out);
-  return out;
-}
-
 void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
-                    int num_storage_levels, const std::vector<std::vector<bool>>& keep,
-                    CollapsedNest& out) {
+                    const Mapping& mapping, CollapsedNest& out) {
+  const int num_storage_levels = static_cast<int>(mapping.levels.size());
   out.compute_accesses = analysis.compute_accesses;
   out.compute_replication = analysis.compute_replication;
   int nds = workload.num_data_spaces();
@@ -177,7 +170,7 @@ void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload
                   "collapsed " << level << " levels, expected " << num_storage_levels);
     std::vector<bool>& mask = out.mask_scratch;
     mask.resize(static_cast<std::size_t>(num_storage_levels));
-    for (int l = 0; l < num_storage_levels; ++l) mask[l] = keep[l][pv];
+    for (int l = 0; l < num_storage_levels; ++l) mask[l] = mapping.levels[l].keep[pv];
     compute_partition_sizes(nest);
     compute_parent_access_share(nest);
     mask_tiles(nest, mask);

@@ -215,16 +215,8 @@ bool MapSpace::fits(const MapPoint& p) const {
     if (!spec.effective_size_words || spec.allow_overbooking) continue;
     const auto& keep = keeps_[static_cast<std::size_t>(l)][static_cast<std::size_t>(p.keep[static_cast<std::size_t>(l)])];
     std::int64_t total = 0;
-    for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
-      if (!keep[static_cast<std::size_t>(ds)]) continue;
-      std::int64_t size = 1;
-      for (const auto& rank : w_.data_spaces[static_cast<std::size_t>(ds)].projection) {
-        std::int64_t r = 1;
-        for (const auto& t : rank) r += w_.coefficient(t.coeff) * (extent[t.dim] - 1);
-        size *= r;
-      }
-      total += size;
-    }
+    for (int ds = 0; ds < w_.num_data_spaces(); ++ds)
+      if (keep[static_cast<std::size_t>(ds)]) total += w_.box_size(ds, extent);
     if (total > *spec.effective_size_words) return false;
   }
   return true;

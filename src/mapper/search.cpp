@@ -300,15 +300,17 @@ class Searcher {
     double lb = lower_bound(p);
     if (lb < 0) return false;
     std::lock_guard<std::mutex> lock(sh_.m);
-    if (sh_.best_metric.empty()) return false;
-    return lb > sh_.best_metric.front() * (1 + 1e-9);
+    return !sh_.best_metric.empty() && bound_exceeds(lb, sh_.best_metric.front());
   }
+
+  // A bound cuts a candidate only when it is strictly (beyond rounding) worse than `best`.
+  static bool bound_exceeds(double lb, double best) { return lb > best * (1 + 1e-9); }
 
   // Against this thread's own best (sampling searches stay deterministic).
   bool dominated(const Worker& wk, const MapPoint& p) const {
     if (!wk.best.eval) return false;
     double lb = lower_bound(p);
-    return lb >= 0 && lb > wk.best.metric.front() * (1 + 1e-9);
+    return lb >= 0 && bound_exceeds(lb, wk.best.metric.front());
   }
 
   bool keeps(Worker& wk, MapPoint& p, int l, bool prune, int t) {

@@ -26,9 +26,8 @@ void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest&
   }
 }
 
-std::array<std::int64_t, kMaxDims> mapped_extent(const Mapping& mapping, const Workload& workload) {
+std::array<std::int64_t, kMaxDims> mapped_extent(const Mapping& mapping) {
   // Extent = 1 + sum over loops of (iterations below it) * (residual_end - 1).
-  (void)workload;
   std::array<std::int64_t, kMaxDims> scale{}, extent{};
   scale.fill(1);
   extent.fill(1);

@@ -63,7 +63,7 @@ std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch
                            std::to_string(fy) + " to the next-inner level"};
     }
   }
-  auto extent = mapped_extent(mapping, workload);
+  auto extent = mapped_extent(mapping);
   for (int d = 0; d < workload.num_dims(); ++d)
     if (extent[d] != workload.bounds[d])
       return Rejection{-1, "", RejectReason::Mapping,
@@ -107,9 +107,7 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
   build_loop_nest(mapping, workload, nest_);
   if (engine_ == Engine::Walk || !closed_form_.run(nest_, fanout_x_, fanout_y_, analysis_))
     analysis_ = analyze_nest(workload, nest_, fanout_x_, fanout_y_);
-  keep_.resize(static_cast<std::size_t>(nlev));
-  for (int l = 0; l < nlev; ++l) keep_[l] = mapping.levels[l].keep;
-  collapse_tiles(analysis_, workload, nlev, keep_, tiles_);
+  collapse_tiles(analysis_, workload, mapping, tiles_);
   const CollapsedNest& tiles = tiles_;
   const LoopNest& nest = nest_;
 

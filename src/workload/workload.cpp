@@ -42,14 +42,16 @@ std::int64_t Workload::operations() const {
   return p;
 }
 
-std::int64_t Workload::tensor_size(int ds) const {
+std::int64_t Workload::tensor_size(int ds) const { return box_size(ds, bounds.data()); }
+
+std::int64_t Workload::box_size(int ds, const std::int64_t* extent) const {
   std::int64_t size = 1;
   for (const auto& rank : data_spaces[ds].projection) {
     std::int64_t lo = 0, hi = 0;
     for (const auto& t : rank) {
       std::int64_t c = coefficient(t.coeff);
-      std::int64_t extent = (bounds[t.dim] - 1) * c;
-      if (c < 0) lo += extent; else hi += extent;
+      std::int64_t reach = (extent[t.dim] - 1) * c;
+      if (c < 0) lo += reach; else hi += reach;
     }
     size *= (hi - lo + 1);
   }

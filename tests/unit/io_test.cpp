@@ -76,7 +76,7 @@ TEST(Load, FactorSyntaxesAndImperfectFactors) {
   ASSERT_EQ(rf.size(), 2u);
   EXPECT_EQ(rf[1].end, 2);
   EXPECT_EQ(rf[1].residual_end, 1);
-  EXPECT_EQ(mapped_extent(*in.mapping, in.workload)[1], 13);
+  EXPECT_EQ(mapped_extent(*in.mapping)[1], 13);
   EXPECT_FALSE(in.mapping->levels[1].keep[0]);  // dummy levels keep nothing
   EXPECT_TRUE(in.mapping->levels[0].keep[0]);
 }

@@ -60,14 +60,10 @@ NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest,
                                 const std::vector<std::int64_t>& fanout_y);
 
 // The same result computed in closed form (closed_form.cpp) when every loop divides its
-// dimension evenly (end == residual_end); nullopt otherwise. Hop counts are not computed
-// (they are 0): no figure of the model uses them.
-bool analyze_nest_closed_form(const Workload& workload, const LoopNest& nest,
-                              const std::vector<std::int64_t>& fanout_x,
-                              const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out);
-
-// The closed form for many nests of one workload (the workload must outlive it): keeps its
-// buffers between calls. run() returns false, leaving `out` alone, for imperfect factors.
+// dimension evenly (end == residual_end). Hop counts are not computed (they are 0): no
+// figure of the model uses them. One analyzer serves many nests of one workload (which must
+// outlive it) and keeps its buffers between calls; run() returns false, leaving `out`
+// alone, for imperfect factors.
 class ClosedFormAnalyzer {
  public:
   explicit ClosedFormAnalyzer(const Workload& workload);
@@ -82,6 +78,7 @@ class ClosedFormAnalyzer {
   std::unique_ptr<Impl> impl_;
 };
 
+// One nest (nullopt for imperfect factors).
 std::optional<NestAnalysisResult> analyze_nest_closed_form(
     const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
     const std::vector<std::int64_t>& fanout_y);

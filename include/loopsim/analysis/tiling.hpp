@@ -33,12 +33,9 @@ struct CollapsedNest {
   std::vector<bool> mask_scratch;  // work buffer
 };
 
-// keep[level][data space]
-CollapsedNest collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
-                             int num_storage_levels, const std::vector<std::vector<bool>>& keep);
-// The same, into `out` (its buffers are reused).
+// One record per storage level of `mapping` (whose keep masks apply bypass), into `out`
+// (its buffers are reused).
 void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
-                    int num_storage_levels, const std::vector<std::vector<bool>>& keep,
-                    CollapsedNest& out);
+                    const Mapping& mapping, CollapsedNest& out);
 
 }  // namespace loopsim

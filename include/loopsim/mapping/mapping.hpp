@@ -45,7 +45,7 @@ LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload);
 void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest& out);
 
 // Iterations covered along each dimension by the mapping (imperfect factors included).
-std::array<std::int64_t, kMaxDims> mapped_extent(const Mapping& mapping, const Workload& workload);
+std::array<std::int64_t, kMaxDims> mapped_extent(const Mapping& mapping);
 
 // Human-readable loop, e.g. "for C in [0:4)" or "for Q in [0:14) (Spatial-X)".
 std::string describe_loop(const Loop& loop, const Workload& workload);

@@ -111,7 +111,6 @@ class Evaluator {
   ClosedFormAnalyzer closed_form_;
   LoopNest nest_;
   NestAnalysisResult analysis_;
-  std::vector<std::vector<bool>> keep_;
   CollapsedNest tiles_;
   std::vector<std::uint64_t> above_x_, above_y_;
   Evaluation ev_;

@@ -48,6 +48,9 @@ class Workload {
   [[nodiscard]] std::int64_t operations() const;
   // Number of distinct elements of a tensor over the whole operation space (box projection).
   [[nodiscard]] std::int64_t tensor_size(int ds) const;
+  // Elements of a tensor touched by a box of operations with `extent[d]` iterations along
+  // each dimension d (the bounding box of its projection).
+  [[nodiscard]] std::int64_t box_size(int ds, const std::int64_t* extent) const;
   // Output tensors (read-write) take reductions.
   [[nodiscard]] bool is_read_write(int ds) const { return data_spaces[ds].read_write; }
 };

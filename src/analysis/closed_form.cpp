@@ -24,7 +24,7 @@
 #include <optional>
 
 #include "instance_groups.hpp"
-#include "loopsim/analysis/nest_analysis.hpp"
+#include "loopsim/analysis/closed_form.hpp"
 #include "loopsim/analysis/point_set.hpp"
 
 namespace loopsim {
@@ -67,21 +67,13 @@ class ClosedFormAnalyzer::Impl {
 
   void run(const LoopNest& nest, const std::vector<std::int64_t>& fx,
            const std::vector<std::int64_t>& fy, NestAnalysisResult& result) {
-    const Workload& w = *w_;
-    loops_ = &nest.loops;
-    boundaries_ = &nest.boundaries;
-    fx_ = &fx;
-    fy_ = &fy;
-    n_ = static_cast<int>(nest.loops.size());
-    nds_ = w.num_data_spaces();
-    result.tiles.resize(static_cast<std::size_t>(nds_));
-    result.compute_accesses = 0;
-    result.compute_replication = 1;
-    if (n_ == 0) {
+    result.tiles.resize(static_cast<std::size_t>(w_->num_data_spaces()));
+    if (!begin(nest, fx, fy)) {
       for (auto& t : result.tiles) t.clear();
+      result.compute_accesses = 0;
+      result.compute_replication = 1;
       return;
     }
-    init();
     // Analysed loops: temporal loops and master spatial loops, innermost first.
     analysed_.clear();
     for (int l = 0; l < n_; ++l)
@@ -102,21 +94,95 @@ class ClosedFormAnalyzer::Impl {
         t.on_storage_boundary = boundary_[l];
         t.master_spatial = master_[l];
         t.first_loop = t.loop = l;
-        if (master_[l])
-          while (t.first_loop > 0 && loop(t.first_loop - 1).spatial()) --t.first_loop;
+        if (master_[l]) t.first_loop = chain_start(l);
         if (boundary_[l] || master_[l]) t.size = tile_size(pv, l);
       }
     }
-    for (int s = 0; s < static_cast<int>(boundaries_->size()); ++s) analyse_block(s, result);
-    std::uint64_t computes = 1, replication = 1;
-    for (const auto& l : *loops_)
-      (l.spatial() ? replication : computes) *= static_cast<std::uint64_t>(l.end);
-    result.compute_accesses = computes;
-    result.compute_replication = replication;
+    for (int s = 0; s < static_cast<int>(boundaries_->size()); ++s) {
+      const Block b = block(s);
+      for (int pv = 0; pv < nds_; ++pv) analyse_block(b, pv, result.tiles[pv][slot_[b.innermost]]);
+    }
+    computes(result.compute_accesses, result.compute_replication);
+  }
+
+  // The same numbers per storage level (one block of loops each), without the per-loop
+  // records: what gather_levels() makes of run()'s result. False when a block ends on a
+  // spatial loop that is not a master (its chain continues into the next block), which
+  // gather_levels() handles and this does not.
+  bool run_levels(const LoopNest& nest, const std::vector<std::int64_t>& fx,
+                  const std::vector<std::int64_t>& fy, CollapsedNest& out) {
+    const int nlev = static_cast<int>(nest.boundaries.size());
+    if (!begin(nest, fx, fy)) return false;
+    for (int b : *boundaries_)
+      if (loop(b).spatial() && !master_[b]) return false;
+    out.data.resize(static_cast<std::size_t>(nds_));
+    for (int pv = 0; pv < nds_; ++pv) out.data[pv].resize(static_cast<std::size_t>(nlev));
+    for (int s = 0; s < nlev; ++s) {
+      const Block b = block(s);
+      const int last = (*boundaries_)[s];
+      for (int pv = 0; pv < nds_; ++pv) {
+        auto& levels = out.data[pv];
+        DataMovement& c = levels[s];
+        c.reset_derived();
+        c.first_loop = b.lo;
+        c.last_loop = last;
+        c.size = tile_size(pv, last);
+        c.access_stats.clear();
+        c.link_transfers = 0;
+        analyse_block(b, pv, c);
+        c.content_accesses = c.access_stats.total_accesses();
+        c.replication_factor = spatial_elems_[last];
+        c.fanout = fanout_[b.innermost];
+        if (s > 0)
+          levels[s - 1].partition_fraction_denominator =
+              b.master >= 0 ? tile_size(pv, b.master) : levels[s - 1].size;
+      }
+    }
+    computes(out.compute_accesses, out.compute_replication);
+    return true;
   }
 
  private:
   [[nodiscard]] const Loop& loop(int l) const { return (*loops_)[l]; }
+
+  // Takes the nest; false when it has no loops.
+  bool begin(const LoopNest& nest, const std::vector<std::int64_t>& fx,
+             const std::vector<std::int64_t>& fy) {
+    loops_ = &nest.loops;
+    boundaries_ = &nest.boundaries;
+    fx_ = &fx;
+    fy_ = &fy;
+    n_ = static_cast<int>(nest.loops.size());
+    nds_ = w_->num_data_spaces();
+    if (n_ == 0) return false;
+    init();
+    return true;
+  }
+
+  // Operations per arithmetic instance, and arithmetic instances used.
+  void computes(std::uint64_t& computes, std::uint64_t& replication) const {
+    computes = replication = 1;
+    for (const auto& l : *loops_)
+      (l.spatial() ? replication : computes) *= static_cast<std::uint64_t>(l.end);
+  }
+
+  // The first loop of the spatial chain that ends at master loop l.
+  [[nodiscard]] int chain_start(int l) const {
+    while (l > 0 && loop(l - 1).spatial()) --l;
+    return l;
+  }
+
+  // The loops of storage level s: lo..boundary, the spatial ones (lo..master) first.
+  struct Block {
+    int s, lo, master, innermost, child;  // master -1: none; child -1: arithmetic units
+  };
+  [[nodiscard]] Block block(int s) const {
+    Block b{s, s == 0 ? 0 : (*boundaries_)[s - 1] + 1, -1, 0, 0};
+    for (int l = b.lo; l <= (*boundaries_)[s] && loop(l).spatial(); ++l) b.master = l;
+    b.innermost = b.master >= 0 ? b.master : b.lo;
+    b.child = b.lo - 1;
+    return b;
+  }
 
   // The projections as one flat list of terms, and the same grouped by dimension.
   void prepare() {
@@ -126,9 +192,12 @@ class ClosedFormAnalyzer::Impl {
       const auto& proj = w_->data_spaces[pv].projection;
       orders_[pv] = static_cast<int>(proj.size());
       for (std::size_t r = 0; r < proj.size(); ++r)
-        for (const auto& term : proj[r])
-          terms_.push_back(Term{pv, static_cast<int>(r), term.dim,
-                                static_cast<Coord>(w_->coefficient(term.coeff))});
+        for (const auto& term : proj[r]) {
+          const auto coeff = static_cast<Coord>(w_->coefficient(term.coeff));
+          RankVec unit{};
+          unit[r] = coeff;
+          terms_.push_back(Term{pv, static_cast<int>(r), term.dim, coeff, move_hash(unit)});
+        }
     }
     // The same terms grouped by dimension.
     dim_terms_begin_.assign(static_cast<std::size_t>(w_->num_dims()) + 1, 0);
@@ -140,6 +209,7 @@ class ClosedFormAnalyzer::Impl {
   }
 
   void init() {
+    counter_loop_ = -1;
     master_.assign(n_, false);
     boundary_.assign(n_, false);
     spatial_elems_.assign(n_, 1);
@@ -164,36 +234,44 @@ class ClosedFormAnalyzer::Impl {
         chain *= static_cast<std::uint64_t>(loop(c).end);
       fanout_[l] = chain;
     }
+    // Per loop: its unit step in its dimension, the projected step per data space (and its
+    // hash), and for boundary and master loops the tile at the origin. The tile's bounds
+    // are running sums: a loop over dimension d of n iterations at unit step s widens each
+    // term c * d of a projection by c * s * (n - 1), towards hi for c > 0, lo for c < 0.
     Point scale;
     scale.fill(1);
     steps_.resize(static_cast<std::size_t>(n_));
     step_hash_.resize(static_cast<std::size_t>(n_));
     boxes_.resize(static_cast<std::size_t>(n_));
     box_sizes_.resize(static_cast<std::size_t>(n_));
+    std::array<RankVec, kMaxDataSpaces> lo{}, hi{};
     for (int l = 0; l < n_; ++l) {
       const Loop& d = loop(l);
-      step_[l] = scale[d.dim];
+      const Coord step = scale[d.dim];
+      const Coord widen = step * static_cast<Coord>(d.end - 1);
       scale[d.dim] *= static_cast<Coord>(d.end);
-      // Projected unit step of the loop, per data space.
       auto& u = steps_[l];
-      for (int pv = 0; pv < nds_; ++pv) u[pv].fill(0);
+      auto& hash = step_hash_[l];
+      for (int pv = 0; pv < nds_; ++pv) {
+        u[pv].fill(0);
+        hash[pv] = 0;
+      }
       for (int i = dim_terms_begin_[d.dim]; i < dim_terms_begin_[d.dim + 1]; ++i) {
         const Term& t = terms_by_dim_[i];
-        u[t.pv][t.rank] += step_[l] * t.coeff;
+        u[t.pv][t.rank] += step * t.coeff;
+        hash[t.pv] += static_cast<std::uint64_t>(static_cast<std::int64_t>(step)) * t.hash;
+        (t.coeff < 0 ? lo : hi)[t.pv][t.rank] += widen * t.coeff;
       }
-      for (int pv = 0; pv < nds_; ++pv) step_hash_[l][pv] = move_hash(u[pv]);
       if (!boundary_[l] && !master_[l]) continue;
-      // The loop's tile at the origin: per rank, the projection of [0, scale - 1].
       auto& box = boxes_[l];
-      std::array<std::array<Coord, kMaxRanks>, kMaxDataSpaces> lo{}, hi{};
-      for (const Term& t : terms_) {
-        Coord reach = t.coeff * (scale[t.dim] - 1);
-        (reach < 0 ? lo : hi)[t.pv][t.rank] += reach;
-      }
       for (int pv = 0; pv < nds_; ++pv) {
         box[pv] = Aahr(orders_[pv]);
-        for (int r = 0; r < orders_[pv]; ++r) box[pv].set(r, lo[pv][r], hi[pv][r] + 1);
-        box_sizes_[l][pv] = static_cast<std::uint64_t>(box[pv].size());
+        std::uint64_t size = 1;
+        for (int r = 0; r < orders_[pv]; ++r) {
+          box[pv].set(r, lo[pv][r], hi[pv][r] + 1);
+          size *= static_cast<std::uint64_t>(hi[pv][r] + 1 - lo[pv][r]);
+        }
+        box_sizes_[l][pv] = size;
       }
     }
   }
@@ -211,8 +289,18 @@ class ClosedFormAnalyzer::Impl {
     std::uint64_t first_bit_weight = 0;  // n(a_0) - 1
   };
 
-  [[nodiscard]] Counter counter_above(int l) const {
-    Counter c;
+  // The counter above loop l, made once per nest (all data spaces share it).
+  const Counter& counter_above(int l) {
+    if (counter_loop_ != l) {
+      make_counter(l, counter_);
+      counter_loop_ = l;
+    }
+    return counter_;
+  }
+
+  void make_counter(int l, Counter& c) const {
+    c.active.clear();
+    c.first_bit_weight = 0;
     for (int a = l + 1; a < n_; ++a)
       if (!loop(a).spatial() && loop(a).end >= 2) c.active.push_back(a);
     const auto m = c.active.size();
@@ -224,7 +312,6 @@ class ClosedFormAnalyzer::Impl {
       above *= n;
     }
     if (m > 0) c.first_bit_weight = static_cast<std::uint64_t>(loop(c.active[0]).end - 1);
-    return c;
   }
 
   // Data-space translations t_j = s(a_j) - sum_{i<j} s(a_i) of the counter's bits.
@@ -292,46 +379,42 @@ class ClosedFormAnalyzer::Impl {
     }
   }
 
-  void analyse_block(int s, NestAnalysisResult& result) {
-    int lo = s == 0 ? 0 : (*boundaries_)[s - 1] + 1;
-    int master = -1;
-    for (int l = lo; l <= (*boundaries_)[s] && loop(l).spatial(); ++l) master = l;
-    int innermost = master >= 0 ? master : lo;
-    int child = lo - 1;  // -1: the arithmetic units
-    Counter c = counter_above(master >= 0 ? master : (child >= 0 ? child : 0));
-    for (int pv = 0; pv < nds_; ++pv) {
-      LoopTile& t = result.tiles[pv][slot_[innermost]];
-      if (master < 0) {
-        std::uint64_t accesses = 0;
-        if (child < 0) {
-          accesses = 1;
-          for (const auto& l : *loops_)
-            if (!l.spatial()) accesses *= static_cast<std::uint64_t>(l.end);
-        } else {
-          // S = |T| + sum_j W_j |D_j|, where D_j = D_0 when t_j = t_0 and T otherwise. The
-          // test t_j = t_0 runs on a linear hash of the moves (a scalar per bit); only a
-          // matching hash is confirmed on the vectors.
-          const std::uint64_t full_size = tile_size(pv, child);
-          accesses = full_size;
-          if (!c.active.empty()) {
-            const RankVec& t0 = steps_[c.active[0]][pv];
-            const std::uint64_t d0 = delta_size(tile(pv, child), full_size, t0);
-            const std::uint64_t h0 = step_hash_[c.active[0]][pv];
-            accesses += c.weight[0] * d0;
-            std::uint64_t back_hash = h0;  // hash of sum_{i<j} s(a_i)
-            for (std::size_t j = 1; j < c.active.size(); ++j) {
-              const std::uint64_t hj = step_hash_[c.active[j]][pv];
-              bool same_move = hj - back_hash == h0 && same_move_as_first(pv, c, j);
-              accesses += c.weight[j] * (same_move ? d0 : full_size);
-              back_hash += hj;
-            }
-          }
+  // The accesses that level b.s's children make to it (data space pv), into t (a LoopTile
+  // or a DataMovement: its access_stats and link_transfers).
+  template <typename Target>
+  void analyse_block(const Block& b, int pv, Target& t) {
+    const int child = b.child;
+    const Counter& c = counter_above(b.master >= 0 ? b.master : (child >= 0 ? child : 0));
+    if (b.master >= 0) {
+      spatial_block(pv, b.s, b.lo, b.master, child, c, t);
+      return;
+    }
+    std::uint64_t accesses = 0;
+    if (child < 0) {
+      accesses = 1;
+      for (const auto& l : *loops_)
+        if (!l.spatial()) accesses *= static_cast<std::uint64_t>(l.end);
+    } else {
+      // S = |T| + sum_j W_j |D_j|, where D_j = D_0 when t_j = t_0 and T otherwise. The
+      // test t_j = t_0 runs on a linear hash of the moves (a scalar per bit); only a
+      // matching hash is confirmed on the vectors.
+      const std::uint64_t full_size = tile_size(pv, child);
+      accesses = full_size;
+      if (!c.active.empty()) {
+        const RankVec& t0 = steps_[c.active[0]][pv];
+        const std::uint64_t d0 = delta_size(tile(pv, child), full_size, t0);
+        const std::uint64_t h0 = step_hash_[c.active[0]][pv];
+        accesses += c.weight[0] * d0;
+        std::uint64_t back_hash = h0;  // hash of sum_{i<j} s(a_i)
+        for (std::size_t j = 1; j < c.active.size(); ++j) {
+          const std::uint64_t hj = step_hash_[c.active[j]][pv];
+          bool same_move = hj - back_hash == h0 && same_move_as_first(pv, c, j);
+          accesses += c.weight[j] * (same_move ? d0 : full_size);
+          back_hash += hj;
         }
-        t.access_stats.at(1, 1).accesses += accesses;
-      } else {
-        spatial_block(pv, s, lo, master, child, c, t);
       }
     }
+    t.access_stats.at(1, 1).accesses += accesses;
   }
 
   [[nodiscard]] Chain chain_of(int pv, int lo, int master) const {
@@ -344,14 +427,15 @@ class ClosedFormAnalyzer::Impl {
     return ch;
   }
 
+  template <typename Target>
   void spatial_block(int pv, int s, int lo, int master, int child, const Counter& c,
-                     LoopTile& t) {
+                     Target& t) {
     const Chain ch = chain_of(pv, lo, master);
     const Groups groups = all_groups(ch);
     auto h = static_cast<std::uint64_t>(fx_->at(s));
     auto v = static_cast<std::uint64_t>(fy_->at(s));
     SmallVec<RankVec, 32>& near = near_;
-    neighbour_moves(ch, h, v, near);
+    bool near_known = false;  // near is made on first use: most invocations never need it
     offs_.clear();  // the instances' offsets, made when a link transfer is possible
 
     // Accesses of the invocations without link transfers, summed (size x weight): they all
@@ -369,6 +453,10 @@ class ClosedFormAnalyzer::Impl {
         // cur.min - prev.min.
         RankVec need{};
         for (int r = 0; r < cur.order(); ++r) need[r] = cur.lo(r) + shift[r] - prev->lo(r);
+        if (!near_known) {
+          neighbour_moves(ch, h, v, near);
+          near_known = true;
+        }
         if (std::any_of(near.begin(), near.end(), [&](const RankVec& m) { return same(m, need); }) &&
             link_transfers(ch, groups, need, h, v, size, weight, t))
           return;
@@ -411,9 +499,10 @@ class ClosedFormAnalyzer::Impl {
   // Link transfers of one kind of invocation: instances whose delta a grid neighbour held
   // in the previous invocation (offset difference `need`) take it from the neighbour. Used
   // (and recorded in t) when that leaves fewer multicast groups to fetch from the parent.
+  template <typename Target>
   bool link_transfers(const Chain& ch, const Groups& groups, const RankVec& need,
                       std::uint64_t h, std::uint64_t v, std::uint64_t size,
-                      std::uint64_t weight, LoopTile& t) {
+                      std::uint64_t weight, Target& t) {
     if (offs_.size() != ch.count) offs_ = offsets(ch, SmallVec<bool, 8>(ch.sigma.size(), true));
     const std::vector<RankVec>& offs = offs_;
     const std::uint64_t count = ch.count;
@@ -454,6 +543,7 @@ class ClosedFormAnalyzer::Impl {
   struct Term {
     int pv, rank, dim;
     Coord coeff;
+    std::uint64_t hash;  // move_hash of a unit move along this term (coeff at its rank)
   };
   std::vector<Term> terms_, terms_by_dim_;
   std::vector<int> dim_terms_begin_, fill_at_;  // terms_by_dim_[begin[d], begin[d + 1]) use dimension d
@@ -466,6 +556,8 @@ class ClosedFormAnalyzer::Impl {
   SmallVec<RankVec, 32> near_;
   std::vector<RankVec> offs_;
   ChildDeltas deltas_;
+  Counter counter_;
+  int counter_loop_ = -1;  // the loop counter_ was made for, in the current nest
   std::vector<char> master_, boundary_;
   std::vector<std::uint64_t> spatial_elems_, fanout_;
   std::vector<Coord> step_;
@@ -492,6 +584,13 @@ bool ClosedFormAnalyzer::run(const LoopNest& nest, const std::vector<std::int64_
     if (l.end != l.residual_end) return false;
   impl_->run(nest, fanout_x, fanout_y, out);
   return true;
+}
+
+bool ClosedFormAnalyzer::run_levels(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
+                                    const std::vector<std::int64_t>& fanout_y, CollapsedNest& out) {
+  for (const auto& l : nest.loops)
+    if (l.end != l.residual_end) return false;
+  return impl_->run_levels(nest, fanout_x, fanout_y, out);
 }
 
 }  // namespace loopsim

@@ -78,7 +78,9 @@ Groups all_groups(const Chain& ch) {
   const int q = static_cast<int>(ch.sigma.size());
   std::uint64_t still = 1;
   SmallVec<bool, 8> use(static_cast<std::size_t>(q), false);
-  std::array<SmallVec<std::pair<Coord, std::uint64_t>, 4>, kMaxRanks> per_rank;
+  // Per rank, the (step, radix) of the digits moving along it alone.
+  using Step = std::pair<Coord, std::uint64_t>;
+  std::array<SmallVec<Step, 4>, kMaxRanks> per_rank;
   bool separable = true;  // every moving digit moves along one rank only
   for (int k = 0; k < q; ++k) {
     int rank = -1, nonzero = 0;
@@ -100,8 +102,8 @@ Groups all_groups(const Chain& ch) {
   // ones: then all groups have `still` instances.
   bool one_to_one = true;
   std::uint64_t moving = 1;
-  for (auto steps : per_rank) {
-    std::sort(steps.begin(), steps.end());
+  for (auto& steps : per_rank) {
+    if (steps.size() > 1) std::sort(steps.begin(), steps.end());
     std::int64_t reach = 0;
     for (const auto& [step, radix] : steps) {
       if (step <= reach) one_to_one = false;
@@ -143,7 +145,7 @@ Groups all_groups(const Chain& ch) {
 }
 
 // A superset of the offset differences between grid neighbours (linear index +-1 and
-// +-h): adding delta to a mixed-radix index changes digit k by delta_k + carry_in -
+// +-h), possibly with repeats (it is only searched): adding delta to a mixed-radix index changes digit k by delta_k + carry_in -
 // radix_k * carry_out.
 void neighbour_moves(const Chain& ch, std::uint64_t h, std::uint64_t v,
                             SmallVec<RankVec, 32>& moves) {
@@ -177,8 +179,6 @@ void neighbour_moves(const Chain& ch, std::uint64_t h, std::uint64_t v,
   };
   if (h > 1) add(1);
   if (v > 1) add(h);
-  std::sort(moves.begin(), moves.end());
-  moves.erase(std::unique(moves.begin(), moves.end()), moves.end());
 }
 
 }  // namespace loopsim::closed_form

@@ -56,7 +56,8 @@ Groups groups_of(std::vector<RankVec> values, std::uint64_t scale);
 std::vector<RankVec> offsets(const Chain& ch, const SmallVec<bool, 8>& use);
 // All instances grouped by equal offset.
 Groups all_groups(const Chain& ch);
-// A superset of the offset differences between grid neighbours (linear index +-1, +-h).
+// A superset of the offset differences between grid neighbours (linear index +-1, +-h),
+// possibly with repeats.
 void neighbour_moves(const Chain& ch, std::uint64_t h, std::uint64_t v,
                      SmallVec<RankVec, 32>& moves);
 

@@ -127,14 +127,13 @@ void compute_read_update_reduction(std::vector<DataMovement>& nest, bool read_wr
 
 }  // namespace
 
-void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
-                    const Mapping& mapping, CollapsedNest& out) {
-  const int num_storage_levels = static_cast<int>(mapping.levels.size());
+void gather_levels(const NestAnalysisResult& analysis, int num_storage_levels,
+                   CollapsedNest& out) {
   out.compute_accesses = analysis.compute_accesses;
   out.compute_replication = analysis.compute_replication;
-  int nds = workload.num_data_spaces();
-  out.data.resize(static_cast<std::size_t>(nds));
-  for (int pv = 0; pv < nds; ++pv) {
+  const auto nds = analysis.tiles.size();
+  out.data.resize(nds);
+  for (std::size_t pv = 0; pv < nds; ++pv) {
     const auto& tiles = analysis.tiles[pv];
     auto& nest = out.data[pv];
     nest.resize(static_cast<std::size_t>(num_storage_levels));
@@ -145,14 +144,11 @@ void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload
       while (!tiles[boundary].on_storage_boundary && boundary < total - 1) ++boundary;
       LOOPSIM_CHECK(level < num_storage_levels, "more loop blocks than storage levels");
       DataMovement& c = nest[level];
-      c.partition_size = c.partition_fraction_denominator = 0;
-      c.parent_access_share = 0;
-      c.peer_accesses = c.peer_fills = 0;
-      c.reads = c.fills = c.updates = c.temporal_reductions = 0;
-      c.first_loop = tiles[processed].first_loop;
-      c.last_loop = tiles[boundary].loop;
       const LoopTile& outermost = tiles[boundary];
       const LoopTile& innermost = tiles[processed];
+      c.reset_derived();
+      c.first_loop = innermost.first_loop;
+      c.last_loop = outermost.loop;
       c.size = outermost.size;
       c.access_stats = innermost.access_stats;
       c.content_accesses = innermost.access_stats.total_accesses();
@@ -168,6 +164,13 @@ void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload
     }
     LOOPSIM_CHECK(level == num_storage_levels,
                   "collapsed " << level << " levels, expected " << num_storage_levels);
+  }
+}
+
+void finish_levels(const Workload& workload, const Mapping& mapping, CollapsedNest& out) {
+  const int num_storage_levels = static_cast<int>(mapping.levels.size());
+  for (int pv = 0; pv < workload.num_data_spaces(); ++pv) {
+    auto& nest = out.data[pv];
     std::vector<bool>& mask = out.mask_scratch;
     mask.resize(static_cast<std::size_t>(num_storage_levels));
     for (int l = 0; l < num_storage_levels; ++l) mask[l] = mapping.levels[l].keep[pv];
@@ -183,6 +186,12 @@ void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload
     compute_peer_accesses(nest);
     compute_read_update_reduction(nest, workload.is_read_write(pv));
   }
+}
+
+void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
+                    const Mapping& mapping, CollapsedNest& out) {
+  gather_levels(analysis, static_cast<int>(mapping.levels.size()), out);
+  finish_levels(workload, mapping, out);
 }
 
 }  // namespace loopsim

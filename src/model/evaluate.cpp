@@ -105,9 +105,11 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
   const int nds = workload.num_data_spaces();
 
   build_loop_nest(mapping, workload, nest_);
-  if (engine_ == Engine::Walk || !closed_form_.run(nest_, fanout_x_, fanout_y_, analysis_))
+  if (engine_ == Engine::Walk || !closed_form_.run_levels(nest_, fanout_x_, fanout_y_, tiles_)) {
     analysis_ = analyze_nest(workload, nest_, fanout_x_, fanout_y_);
-  collapse_tiles(analysis_, workload, mapping, tiles_);
+    gather_levels(analysis_, nlev, tiles_);
+  }
+  finish_levels(workload, mapping, tiles_);
   const CollapsedNest& tiles = tiles_;
   const LoopNest& nest = nest_;
 

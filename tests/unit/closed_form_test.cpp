@@ -8,7 +8,7 @@
 #include <random>
 #include <sstream>
 
-#include "loopsim/analysis/nest_analysis.hpp"
+#include "loopsim/analysis/closed_form.hpp"
 
 using namespace loopsim;
 
@@ -112,6 +112,16 @@ RandomNest random_nest(const Workload& w, std::mt19937& rng) {
   return r;
 }
 
+using StatKeys = std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t>;
+
+// Access statistics: the (multicast, scatter) keys with nonzero counts.
+StatKeys keys(const AccessStatMatrix& m) {
+  StatKeys k;
+  for (const auto& v : m.stats)
+    if (v.accesses) k[{v.multicast, v.scatter}] = v.accesses;
+  return k;
+}
+
 void expect_same(const NestAnalysisResult& sim, const NestAnalysisResult& cf,
                  const std::string& where) {
   ASSERT_EQ(sim.compute_accesses, cf.compute_accesses) << where;
@@ -131,14 +141,34 @@ void expect_same(const NestAnalysisResult& sim, const NestAnalysisResult& cf,
       EXPECT_EQ(a.master_spatial, b.master_spatial) << at;
       EXPECT_EQ(a.first_loop, b.first_loop) << at;
       EXPECT_EQ(a.loop, b.loop) << at;
-      // Access statistics: the same (multicast, scatter) keys with the same counts
-      // (keys with zero accesses are not significant).
-      std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> ka, kb;
-      for (const auto& v : a.access_stats.stats)
-        if (v.accesses) ka[{v.multicast, v.scatter}] = v.accesses;
-      for (const auto& v : b.access_stats.stats)
-        if (v.accesses) kb[{v.multicast, v.scatter}] = v.accesses;
-      EXPECT_EQ(ka, kb) << at;
+      // The same (multicast, scatter) keys with the same counts (keys with zero accesses
+      // are not significant).
+      EXPECT_EQ(keys(a.access_stats), keys(b.access_stats)) << at;
+    }
+  }
+}
+
+// The per-level records of the closed form (run_levels) against gather_levels() of the
+// simulation.
+void expect_same_levels(const CollapsedNest& sim, const CollapsedNest& cf, const std::string& where) {
+  ASSERT_EQ(sim.compute_accesses, cf.compute_accesses) << where;
+  ASSERT_EQ(sim.compute_replication, cf.compute_replication) << where;
+  ASSERT_EQ(sim.data.size(), cf.data.size()) << where;
+  for (std::size_t pv = 0; pv < sim.data.size(); ++pv) {
+    ASSERT_EQ(sim.data[pv].size(), cf.data[pv].size()) << where;
+    for (std::size_t l = 0; l < sim.data[pv].size(); ++l) {
+      const DataMovement& a = sim.data[pv][l];
+      const DataMovement& b = cf.data[pv][l];
+      std::string at = where + " data space " + std::to_string(pv) + " level " + std::to_string(l);
+      EXPECT_EQ(a.size, b.size) << at;
+      EXPECT_EQ(keys(a.access_stats), keys(b.access_stats)) << at;
+      EXPECT_EQ(a.content_accesses, b.content_accesses) << at;
+      EXPECT_EQ(a.link_transfers, b.link_transfers) << at;
+      EXPECT_EQ(a.replication_factor, b.replication_factor) << at;
+      EXPECT_EQ(a.fanout, b.fanout) << at;
+      EXPECT_EQ(a.partition_fraction_denominator, b.partition_fraction_denominator) << at;
+      EXPECT_EQ(a.first_loop, b.first_loop) << at;
+      EXPECT_EQ(a.last_loop, b.last_loop) << at;
     }
   }
 }
@@ -154,7 +184,20 @@ TEST(ClosedForm, MatchesSimulationOnRandomNests) {
     NestAnalysisResult sim = analyze_nest(w, r.nest, r.fx, r.fy);
     auto cf = analyze_nest_closed_form(w, r.nest, r.fx, r.fy);
     ASSERT_TRUE(cf.has_value());
-    expect_same(sim, *cf, "trial " + std::to_string(trial) + "\n" + r.text);
+    const std::string where = "trial " + std::to_string(trial) + "\n" + r.text;
+    expect_same(sim, *cf, where);
+    if (HasFailure()) return;
+    // The per-level path: one analyzer reused across trials of one workload is what the
+    // evaluator does; here each trial has its own workload.
+    const int levels = static_cast<int>(r.nest.boundaries.size());
+    CollapsedNest sim_levels, cf_levels;
+    gather_levels(sim, levels, sim_levels);
+    ClosedFormAnalyzer analyzer(w);
+    ASSERT_TRUE(analyzer.run_levels(r.nest, r.fx, r.fy, cf_levels));
+    expect_same_levels(sim_levels, cf_levels, where);
+    // Twice on one analyzer: its reused buffers give the same records.
+    ASSERT_TRUE(analyzer.run_levels(r.nest, r.fx, r.fy, cf_levels));
+    expect_same_levels(sim_levels, cf_levels, where + " (second run)");
     if (HasFailure()) return;
     ++compared;
   }

@@ -59,28 +59,4 @@ NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest,
                                 const std::vector<std::int64_t>& fanout_x,
                                 const std::vector<std::int64_t>& fanout_y);
 
-// The same result computed in closed form (closed_form.cpp) when every loop divides its
-// dimension evenly (end == residual_end). Hop counts are not computed (they are 0): no
-// figure of the model uses them. One analyzer serves many nests of one workload (which must
-// outlive it) and keeps its buffers between calls; run() returns false, leaving `out`
-// alone, for imperfect factors.
-class ClosedFormAnalyzer {
- public:
-  explicit ClosedFormAnalyzer(const Workload& workload);
-  ~ClosedFormAnalyzer();
-  ClosedFormAnalyzer(ClosedFormAnalyzer&&) noexcept;
-  ClosedFormAnalyzer& operator=(ClosedFormAnalyzer&&) noexcept;
-  bool run(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
-           const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out);
-
- private:
-  class Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-// One nest (nullopt for imperfect factors).
-std::optional<NestAnalysisResult> analyze_nest_closed_form(
-    const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
-    const std::vector<std::int64_t>& fanout_y);
-
 }  // namespace loopsim

@@ -24,6 +24,14 @@ struct DataMovement {
   std::uint64_t reads = 0, fills = 0, updates = 0, temporal_reductions = 0;
   // Loops of this level: [first_loop, last_loop] of the nest (empty when first > last).
   int first_loop = 0, last_loop = -1;
+
+  // Zeroes what finish_levels() derives (and the denominator the next level sets).
+  void reset_derived() {
+    partition_size = partition_fraction_denominator = 0;
+    parent_access_share = 0;
+    peer_accesses = peer_fills = 0;
+    reads = fills = updates = temporal_reductions = 0;
+  }
 };
 
 struct CollapsedNest {
@@ -34,8 +42,17 @@ struct CollapsedNest {
 };
 
 // One record per storage level of `mapping` (whose keep masks apply bypass), into `out`
-// (its buffers are reused).
+// (its buffers are reused): gather_levels() then finish_levels().
 void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
                     const Mapping& mapping, CollapsedNest& out);
+
+// The per-level records as the nest analysis gives them: size, accesses by the inner
+// level, link transfers, replication, fan-out, loops and partition denominators (the
+// closed form writes the same records directly: ClosedFormAnalyzer::run_levels).
+void gather_levels(const NestAnalysisResult& analysis, int num_storage_levels,
+                   CollapsedNest& out);
+// Applies bypass (the mapping's keep masks) and derives partition sizes, parent access
+// shares, peer accesses, reads, fills, updates and temporal reductions.
+void finish_levels(const Workload& workload, const Mapping& mapping, CollapsedNest& out);
 
 }  // namespace loopsim

@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "loopsim/analysis/closed_form.hpp"
 #include "loopsim/analysis/tiling.hpp"
 #include "loopsim/energy/energy_table.hpp"
 

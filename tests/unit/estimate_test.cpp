@@ -217,3 +217,31 @@ TEST(Estimate, UserTableOverridesBuiltIn) {
   std::string miss = query_json({f}, {"SRAM", "depth=2048", "width=64", "technology=45nm"});
   EXPECT_NE(miss.find("\"estimator\":\"CactiSRAM\""), std::string::npos) << miss;
 }
+
+// loopsim's DRAM types, each by hand from its published per-bit energy (docs/energy-model.md,
+// "DRAM"): DDR4 1300 pJ per 64-bit access (Horowitz ISSCC 2014), LPDDR5 8 x 0.7 pJ/bit
+// (LPDDR4 less Samsung's 30%), GDDR6 7.5 pJ/bit and HBM3 6.0 / 2.5 pJ/bit (Micron).
+TEST(Estimate, DramLoopsimTypesByHand) {
+  auto dram = [](const std::string& type, const std::string& width) {
+    return Registry::builtin().estimate(q("DRAM", {{"type", type}, {"width", width}}));
+  };
+  for (auto [type, width, pj] : {std::tuple{"DDR4", "64", 1300.0}, std::tuple{"LPDDR5", "32", 179.2},
+                                 std::tuple{"GDDR6", "32", 240.0}, std::tuple{"HBM3", "64", 153.6}}) {
+    Estimate e = dram(type, width);
+    EXPECT_EQ(e.estimator, "loopsim_DRAM") << type;
+    for (const char* a : {"read", "write", "update"}) EXPECT_NEAR(e.actions.at(a), pj, 1e-9) << type;
+    EXPECT_EQ(e.actions.at("leak"), 0.0) << type;
+    EXPECT_EQ(e.area_um2, 0.0) << type;
+  }
+  // The plug-in's types are still the plug-in's, with its numbers.
+  Estimate lp4 = dram("LPDDR4", "64");
+  EXPECT_EQ(lp4.estimator, "CactiDRAM");
+  EXPECT_DOUBLE_EQ(lp4.actions.at("read"), 512.0);
+  try {
+    (void)dram("DDR5", "64");
+    FAIL() << "an unknown DRAM type was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key_path(), "architecture.nodes[1].attributes.type");
+    EXPECT_NE(e.message().find("HBM3"), std::string::npos) << e.message();
+  }
+}

@@ -197,6 +197,41 @@ double sram_law(const SramLaw& law, double depth, double width, double banks, do
   return std::exp(y + dy_dl * (L0 - L) + dy_dw * (W0 - W));
 }
 
+// Ports. The law above is CACTI's single read/write port array (the sweep has no other).
+// More ports follow CACTI's multiported cell (parameter.cc, DynamicParameter): every port
+// beyond the first adds one wordline and one bitline pair, 2 local-wire pitches to the cell's
+// height and 2 to its width. CACTI's SRAM cell is 146 F^2 at aspect ratio 1.46, i.e. 10 F
+// high and 14.6 F wide, and its local wire pitch is 2.5 F (technology.cc), so with P ports
+//   h(P)/h(1) = (10 + 5 (P-1)) / 10,   w(P)/w(1) = (14.6 + 5 (P-1)) / 14.6.
+// Area and leakage (transistors per cell, and the periphery each port repeats) scale with the
+// cell area h w; an access drives one port's wordline (length ~ w) and bitlines (~ h) and
+// the routing to the array (~ its side), so energy per access scales with the array's linear
+// size sqrt(h w). One port gives exactly 1 (and today's numbers).
+struct PortScale {
+  double energy = 1, area = 1;
+};
+double port_count(const Query& q, const char* key, double fallback) {
+  double n = q.number_or(key, fallback);
+  if (!(n >= 0) || n != std::floor(n)) q.fail(key, "expected a port count (0, 1, 2...)");
+  return n;
+}
+PortScale sram_ports(const Query& q) {
+  // n_rw_ports (CACTI plug-in, hwcomponents) and n_rdwr_ports (Accelergy's older primitive
+  // library) both count read/write ports; n_rd_ports and n_wr_ports the exclusive ones.
+  double rw = port_count(q, "n_rw_ports", 1);
+  if (q.has("n_rdwr_ports")) {
+    double alt = port_count(q, "n_rdwr_ports", 1);
+    if (q.has("n_rw_ports") && alt != rw)
+      q.fail("n_rdwr_ports", "n_rw_ports and n_rdwr_ports both count read/write ports and "
+                             "differ; give one");
+    rw = alt;
+  }
+  double ports = rw + port_count(q, "n_rd_ports", 0) + port_count(q, "n_wr_ports", 0);
+  if (ports < 1) q.fail("n_rw_ports", "an SRAM needs at least one port");
+  double h = (10 + 5 * (ports - 1)) / 10, w = (14.6 + 5 * (ports - 1)) / 14.6;
+  return {std::sqrt(h * w), h * w};
+}
+
 class Sram : public Simple {
  public:
   Sram() : Simple("CactiSRAM", 80, {"SRAM"}) {}
@@ -212,11 +247,12 @@ class Sram : public Simple {
     double node = q.technology_nm();
     double n = std::clamp(node, kSramNodes.front(), kSramNodes.back());
     TechFactors out = tech_factors(node), at = tech_factors(n);
+    PortScale p = sram_ports(q);
     double es = out.energy / at.energy, as = out.area / at.area;
-    double rd = sram_law(kSramRead, depth, width, banks, node) * es;
-    double wr = sram_law(kSramWrite, depth, width, banks, node) * es;
-    double lk = sram_law(kSramLeak, depth, width, banks, node) * es * cycle_scale(q);
-    double area = sram_law(kSramArea, depth, width, banks, node) * as;
+    double rd = sram_law(kSramRead, depth, width, banks, node) * es * p.energy;
+    double wr = sram_law(kSramWrite, depth, width, banks, node) * es * p.energy;
+    double lk = sram_law(kSramLeak, depth, width, banks, node) * es * cycle_scale(q) * p.area;
+    double area = sram_law(kSramArea, depth, width, banks, node) * as * p.area;
     return make(q, {{"read", rd}, {"write", wr}, {"update", wr}, {"leak", lk}}, area);
   }
 };

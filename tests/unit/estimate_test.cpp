@@ -245,3 +245,38 @@ TEST(Estimate, DramLoopsimTypesByHand) {
     EXPECT_NE(e.message().find("HBM3"), std::string::npos) << e.message();
   }
 }
+
+// Ports (CACTI's multiported cell): one read/write port is today's SRAM exactly; every extra
+// port grows energy and area. Two ports by hand: the cell grows from 10 F x 14.6 F to
+// 15 F x 19.6 F, so area x 1.5 x 19.6/14.6 and energy x its square root.
+TEST(Estimate, SramPortsGrowEnergyAndArea) {
+  auto at = [](std::map<std::string, std::string> ports) {
+    ports.insert({{"depth", "1024"}, {"width", "64"}, {"technology", "45nm"}});
+    return Registry::builtin().estimate(q("SRAM", ports));
+  };
+  Estimate base = at({});
+  for (const auto& one : {std::map<std::string, std::string>{{"n_rw_ports", "1"}},
+                          std::map<std::string, std::string>{{"n_rdwr_ports", "1"}},
+                          std::map<std::string, std::string>{{"n_rw_ports", "1"}, {"n_rd_ports", "0"}}}) {
+    Estimate e = at(one);
+    EXPECT_EQ(e.actions, base.actions);
+    EXPECT_EQ(e.area_um2, base.area_um2);
+  }
+  double cell = 1.5 * 19.6 / 14.6;
+  Estimate two = at({{"n_rw_ports", "2"}});
+  EXPECT_NEAR(two.area_um2 / base.area_um2, cell, 1e-12);
+  EXPECT_NEAR(two.actions.at("leak") / base.actions.at("leak"), cell, 1e-12);
+  EXPECT_NEAR(two.actions.at("read") / base.actions.at("read"), std::sqrt(cell), 1e-12);
+  EXPECT_NEAR(two.actions.at("write") / base.actions.at("write"), std::sqrt(cell), 1e-12);
+  // 1R1W next to the read/write port: three ports, as CACTI counts them.
+  Estimate three = at({{"n_rd_ports", "1"}, {"n_wr_ports", "1"}});
+  EXPECT_EQ(three.area_um2, at({{"n_rw_ports", "3"}}).area_um2);
+  Estimate prev = base;
+  for (int p = 2; p <= 6; ++p) {
+    Estimate e = at({{"n_rw_ports", std::to_string(p)}});
+    for (const char* a : {"read", "write", "update", "leak"})
+      EXPECT_GT(e.actions.at(a), prev.actions.at(a)) << a << " at " << p << " ports";
+    EXPECT_GT(e.area_um2, prev.area_um2) << p << " ports";
+    prev = e;
+  }
+}

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 #include "loopsim/core/error.hpp"
+#include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
 #include "loopsim/estimate/estimator.hpp"
 
@@ -430,6 +432,63 @@ class Scaled : public Simple {
   }
 };
 
+// ---------------------------------------------------------------------------------------
+// wire: energy to move `width|datawidth` bits (1 when neither is given: one wire) over
+// `length`. Keckler, Dally, Khailany, Garland, Glasco, "GPUs and the Future of Parallel
+// Computing", IEEE Micro 31(5), 2011, Table 1, 40 nm: moving 256 bits 10 mm costs 310 pJ,
+// i.e. 310 / 2560 = 0.12109375 pJ per bit per mm for random data (the table's "per
+// transition" figure is 240 fJ per bit per mm; random data switches about half the bits).
+// Other nodes follow the same table's wire figures rather than tech_factors(): a wire's
+// capacitance per mm barely shrinks with the node, so Stillmaker-Baas device scaling would
+// put 10 nm at 0.15x of 40 nm where the table projects 150 / 240 = 0.625x ("per transition",
+// 10 nm high-frequency column). Energy ~ node^p with p = ln(240/150) / ln(40/10) = 0.339,
+// through 40 nm; loopsim applies it from 5 to 180 nm. Area 0: wires are routed over the
+// logic (Accelergy's wire plug-in reports 0 too). Actions are those of Accelergy's primitive
+// library: transfer (also the plug-in's transfer_random), repeated_transfer (the same data
+// again: no bit switches, 0), idle and leak 0.
+constexpr double kWirePjPerBitMm40nm = 310.0 / (256 * 10);
+
+// `length` with a unit (um, mm, nm, m, as Accelergy's primitive library writes "1um");
+// a bare number is mm.
+double wire_length_mm(const Query& q) {
+  auto it = q.attrs.find("length");
+  if (it == q.attrs.end()) q.fail("length", "missing attribute 'length' (e.g. 1mm or 250um)");
+  std::string t = it->second;
+  double scale = 1;
+  for (auto [suffix, mm] : {std::pair{"mm", 1.0}, {"um", 1e-3}, {"nm", 1e-6}, {"m", 1e3}}) {
+    std::string s(suffix);
+    if (t.size() > s.size() && t.compare(t.size() - s.size(), s.size(), s) == 0) {
+      t = t.substr(0, t.size() - s.size());
+      scale = mm;
+      break;
+    }
+  }
+  auto v = parse_number(t);
+  if (!v || *v < 0)
+    q.fail("length", "expected a length like 1mm or 250um (a bare number is mm), got '" +
+                         it->second + "'");
+  return *v * scale;
+}
+
+class Wire : public Simple {
+ public:
+  Wire() : Simple("loopsim_wire", 60, {"wire"}) {}
+  bool supports(const Query& q) const override { return has_class(q) && node_in(q, 5, 180); }
+  Estimate estimate(const Query& q) const override {
+    double w = q.has("width") || q.has("datawidth") ? table_width(q) : 1;
+    double per_bit_mm = kWirePjPerBitMm40nm *
+                        std::pow(q.technology_nm() / 40, std::log(240.0 / 150) / std::log(4.0));
+    double e = w * wire_length_mm(q) * per_bit_mm;
+    return make(q,
+                {{"transfer", e},
+                 {"transfer_random", e},
+                 {"repeated_transfer", 0.0},
+                 {"idle", 0.0},
+                 {"leak", 0.0}},
+                0.0);
+  }
+};
+
 // Zero-cost placeholders of Accelergy's dummy_table (e.g. a DRAM-less test or a buffer whose
 // energy is not of interest).
 class Dummy : public Simple {
@@ -457,6 +516,7 @@ Registry Registry::builtin() {
   r.add(std::make_shared<Library>());
   r.add(std::make_shared<NeuroSimAdder>());
   r.add(std::make_shared<Scaled>());
+  r.add(std::make_shared<Wire>());
   return r;
 }
 

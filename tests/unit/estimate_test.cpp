@@ -246,6 +246,36 @@ TEST(Estimate, DramLoopsimTypesByHand) {
   }
 }
 
+// Keckler et al. (IEEE Micro 2011), 40 nm: 310 pJ for 256 bits over 10 mm, so 16 bits over
+// 2 mm cost 16 x 2 x 310 / 2560 = 3.875 pJ. At 10 nm the table's per-transition energy is
+// 150/240 of 40 nm's.
+TEST(Estimate, WireByHandAndScaling) {
+  auto wire = [](const std::string& length, const std::string& tech) {
+    return Registry::builtin().estimate(
+        q("wire", {{"length", length}, {"datawidth", "16"}, {"technology", tech}}));
+  };
+  Estimate e = wire("2mm", "40nm");
+  EXPECT_EQ(e.estimator, "loopsim_wire");
+  EXPECT_NEAR(e.actions.at("transfer"), 3.875, 1e-12);
+  EXPECT_EQ(e.actions.at("repeated_transfer"), 0.0);
+  EXPECT_EQ(e.area_um2, 0.0);
+  EXPECT_NEAR(wire("2000um", "40nm").actions.at("transfer"), 3.875, 1e-12);
+  EXPECT_NEAR(wire("2", "40nm").actions.at("transfer"), 3.875, 1e-12);  // bare number: mm
+  EXPECT_NEAR(wire("2mm", "10nm").actions.at("transfer"), 3.875 * 150 / 240, 1e-12);
+  double prev = 0;
+  for (const char* t : {"5nm", "7nm", "16nm", "45nm", "65nm", "130nm", "180nm"}) {
+    double x = wire("1mm", t).actions.at("transfer");
+    EXPECT_GT(x, prev) << t;
+    prev = x;
+  }
+  try {
+    (void)wire("-1mm", "40nm");
+    FAIL() << "a negative length was accepted";
+  } catch (const ConfigError& err) {
+    EXPECT_EQ(err.key_path(), "architecture.nodes[1].attributes.length");
+  }
+}
+
 // Ports (CACTI's multiported cell): one read/write port is today's SRAM exactly; every extra
 // port grows energy and area. Two ports by hand: the cell grows from 10 F x 14.6 F to
 // 15 F x 19.6 F, so area x 1.5 x 19.6/14.6 and energy x its square root.

@@ -310,3 +310,52 @@ TEST(Estimate, SramPortsGrowEnergyAndArea) {
     prev = e;
   }
 }
+
+// An Accelergy 0.3 class file: compound_components version 0.3, `primitive_type`, a
+// subcomponent `area_share`, action `arguments` as ranges, subcomponent action `arguments`
+// and `repeat`/`action_share`. Arguments take the top of their range, so the storage is read
+// address_delta = n_banks = 4 times: 4 x (0.009 x 16 + 256 x 0.02947 x 8/32) pJ for the 256 x 16
+// Aladdin regfile, plus 2 x 0.21 x 8/32 pJ for the 8-bit Library adder; area 2 x (5.98 x 16 +
+// 256 x 70 x 8/32) + 2 x 278 x 8/32 um^2.
+TEST(Estimate, AccelergyV03ClassFileLoads) {
+  std::string f = write_temp("v03.yaml", R"(compound_components:
+  version: 0.3
+  classes:
+  - name: banked_buffer
+    primitive_type: buffer
+    attributes: {technology: 45nm, depth: 256, width: 16, n_banks: 4}
+    subcomponents:
+    - name: storage
+      class: regfile
+      attributes: {technology: technology, depth: depth, width: width}
+      area_share: 2
+    - name: address_generators[0..1]
+      class: aladdin_adder
+      attributes: {technology: technology, width: log2(depth)}
+    actions:
+    - name: read
+      arguments:
+        data_delta: 0..1
+        address_delta: 0..n_banks
+      subcomponents:
+      - name: storage
+        actions:
+        - name: read
+          arguments: {data_delta: data_delta, address_delta: address_delta}
+          repeat: address_delta
+      - name: address_generators[0]
+        actions:
+        - {name: add, action_share: 2}
+)");
+  std::string out = query_json({f}, {"banked_buffer"});
+  double rf = 0.009 * 16 + 256 * 0.02947 * 8 / 32;
+  double read = 4 * rf + 2 * 0.21 * 8 / 32;
+  double area = 2 * (5.98 * 16 + 256 * 70.0 * 8 / 32) + 2 * 278.0 * 8 / 32;
+  auto value = [&](const std::string& key) {
+    auto at = out.find("\"" + key + "\":");
+    EXPECT_NE(at, std::string::npos) << out;
+    return std::stod(out.substr(at + key.size() + 3));
+  };
+  EXPECT_NEAR(value("read"), read, 1e-9) << out;
+  EXPECT_NEAR(value("area_um2"), area, 1e-9) << out;
+}

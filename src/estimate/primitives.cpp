@@ -86,8 +86,8 @@ class Simple : public Estimator {
 // found them, and how far each was checked, is in docs/energy-model.md, "DRAM"):
 //   DDR4   20.3125 = 1300 pJ per 64-bit access / 64: Horowitz, "Computing's energy problem
 //          (and what we can do about it)", ISSCC 2014 (DRAM 1.3-2.6 nJ per 64-bit access,
-//          lower end), the DDR3/4 row of Jouppi et al., "Ten Lessons From Three Generations
-//          Shaped Google's TPUv4i", ISCA 2021, Table 2.
+//          lower end; Jouppi et al., ISCA 2021, Table 2, lists 1300 pJ for DDR3/4). Neither
+//          text could be checked here: the weakest of the four (docs).
 //   LPDDR5 5.6 = 8 x (1 - 0.30): LPDDR4's 8 pJ/bit less the "up to 30% lower power than
 //          LPDDR4X" Samsung stated when JEDEC published LPDDR5 (JESD209-5, Feb 2019).
 //   GDDR6  7.5: Micron's ultra-bandwidth memory comparison, "average device power (pJ/bit)"

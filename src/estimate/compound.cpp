@@ -71,10 +71,15 @@ class Scope {
     return it->second.text;
   }
 
-  double eval(const std::string& expr, const SourceLoc& at) const {
+  // `args`: a compound action's arguments, which hide attributes of the same name.
+  double eval(const std::string& expr, const SourceLoc& at,
+              const std::map<std::string, double>& args = {}) const {
     if (auto n = parse_number(expr)) return *n;
     try {
-      return evaluate_expression(expr, [&](const std::string& n) { return number(n, 0); });
+      return evaluate_expression(expr, [&](const std::string& n) -> std::optional<double> {
+        if (auto a = args.find(n); a != args.end()) return a->second;
+        return number(n, 0);
+      });
     } catch (const ExprError& e) {
       fail_at(at, std::string("in compound class '") + cls_.name + "': " + e.what() +
                       " (attributes of the class and of the component are known)");
@@ -94,9 +99,10 @@ class Scope {
   std::map<std::string, AttrValue> values_;
 };
 
-double count(const Scope& s, const std::string& lo, const std::string& hi, const SourceLoc& at) {
+double count(const Scope& s, const std::string& lo, const std::string& hi, const SourceLoc& at,
+             const std::map<std::string, double>& args = {}) {
   if (lo.empty()) return 1;
-  double n = s.eval(hi, at) - s.eval(lo, at) + 1;
+  double n = s.eval(hi, at, args) - s.eval(lo, at, args) + 1;
   if (n < 0) fail_at(at, "the range [" + lo + ".." + hi + "] is empty");
   return n;
 }
@@ -231,6 +237,13 @@ Estimate ComponentLibrary::compound(const CompoundClass& c, const Query& q,
     subs.push_back(std::move(e));
   }
   for (const auto& act : c.actions) {
+    // Arguments at the top of their ranges (compound.hpp, ActionArgument).
+    std::map<std::string, double> args;
+    for (const auto& a : act.arguments) {
+      double lo = scope.eval(a.lo, a.loc), hi = scope.eval(a.hi, a.loc);
+      if (hi < lo) fail_at(a.loc, "argument '" + a.name + "': the range is empty");
+      args[a.name] = hi;
+    }
     double total = 0;
     for (const auto& t : act.terms) {
       auto it = std::find_if(c.subs.begin(), c.subs.end(),
@@ -251,8 +264,8 @@ Estimate ComponentLibrary::compound(const CompoundClass& c, const Query& q,
                            join(names));
       }
       double n = t.range_lo.empty() ? count(scope, it->range_lo, it->range_hi, t.loc)
-                                    : count(scope, t.range_lo, t.range_hi, t.loc);
-      double scale = t.energy_scale.empty() ? 1.0 : scope.eval(t.energy_scale, t.loc);
+                                    : count(scope, t.range_lo, t.range_hi, t.loc, args);
+      double scale = t.energy_scale.empty() ? 1.0 : scope.eval(t.energy_scale, t.loc, args);
       total += n * scale * a->second;
     }
     out.actions[act.name] = total;

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 #include "loopsim/core/error.hpp"
+#include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
 #include "loopsim/estimate/estimator.hpp"
 
@@ -75,33 +77,72 @@ class Simple : public Estimator {
 };
 
 // ---------------------------------------------------------------------------------------
-// DRAM: energy = pJ/bit x width; no leak, no area (Accelergy's CactiDRAM plug-in, whose
-// pJ/bit per type is reproduced exactly by every DRAM row of the Accelergy sweep).
+// DRAM: energy = pJ/bit x width; no leak, no area. The first five types are Accelergy's
+// CactiDRAM plug-in values, reproduced exactly by every DRAM row of the Accelergy sweep:
+// LPDDR4 8 ("public data" in the plug-in), LPDDR 40 and DDR3 70 (Malladi et al., "Towards
+// energy-proportional datacenter memory with mobile DRAM", ISCA 2012), GDDR5 14 and HBM2 3.9
+// (O'Connor et al., "Fine-Grained DRAM: Energy-Efficient DRAM for Extreme Bandwidth Systems",
+// MICRO 2017). The other four are loopsim's, each from a published figure (the search that
+// found them, and how far each was checked, is in docs/energy-model.md, "DRAM"):
+//   DDR4   20.3125 = 1300 pJ per 64-bit access / 64: Horowitz, "Computing's energy problem
+//          (and what we can do about it)", ISSCC 2014 (DRAM 1.3-2.6 nJ per 64-bit access,
+//          lower end; Jouppi et al., ISCA 2021, Table 2, lists 1300 pJ for DDR3/4). Neither
+//          text could be checked here: the weakest of the four (docs).
+//   LPDDR5 5.6 = 8 x (1 - 0.30): LPDDR4's 8 pJ/bit less the "up to 30% lower power than
+//          LPDDR4X" Samsung stated when JEDEC published LPDDR5 (JESD209-5, Feb 2019).
+//   GDDR6  7.5: Micron's ultra-bandwidth memory comparison, "average device power (pJ/bit)"
+//          GDDR6 7.5, GDDR6X 7.25, HBM2E 6.0.
+//   HBM3   2.4 = 6.0 / 2.5: Micron's HBM2E 6.0 pJ/bit (same table) over the 2.5x better
+//          performance per watt Micron states for its HBM3 Gen2 against its HBM2E (July 2023).
 struct DramType {
   const char* name;
   double pj_per_bit;
 };
-constexpr std::array<DramType, 5> kDramTypes{{
-    {"LPDDR4", 8.0}, {"LPDDR", 40.0}, {"DDR3", 70.0}, {"GDDR5", 14.0}, {"HBM2", 3.9}}};
+constexpr std::array<DramType, 9> kDramTypes{{{"LPDDR4", 8.0},
+                                              {"LPDDR", 40.0},
+                                              {"DDR3", 70.0},
+                                              {"GDDR5", 14.0},
+                                              {"HBM2", 3.9},
+                                              {"DDR4", 1300.0 / 64},
+                                              {"LPDDR5", 8.0 * (1 - 0.30)},
+                                              {"GDDR6", 7.5},
+                                              {"HBM3", 6.0 / 2.5}}};
 
+// The type a DRAM query names (LPDDR4 when none is given, as the plug-in defaults).
+std::string dram_type(const Query& q) {
+  auto it = q.attrs.find("type");
+  return it == q.attrs.end() ? "LPDDR4" : it->second;
+}
+
+// Two estimators share the table: CactiDRAM answers the plug-in's five types (and reports
+// itself, as Accelergy's summaries do); loopsim_DRAM, less accurate, answers loopsim's four
+// and names every known type when a query asks for another.
 class Dram : public Simple {
  public:
-  Dram() : Simple("CactiDRAM", 80, {"DRAM"}) {}
-  bool supports(const Query& q) const override { return has_class(q); }
+  Dram(std::string name, double accuracy, std::size_t first, std::size_t last)
+      : Simple(std::move(name), accuracy, {"DRAM"}), first_(first), last_(last) {}
+  bool supports(const Query& q) const override {
+    return has_class(q) && (last_ == kDramTypes.size() || find(dram_type(q)));
+  }
   Estimate estimate(const Query& q) const override {
-    auto it = q.attrs.find("type");
-    std::string type = it == q.attrs.end() ? "LPDDR4" : it->second;
-    std::vector<std::string> names;
-    for (const auto& t : kDramTypes) {
-      names.emplace_back(t.name);
-      if (type == t.name) {
-        double e = t.pj_per_bit * bits(q, {"width"});
-        return make(q, {{"read", e}, {"write", e}, {"update", e}, {"leak", 0.0}}, 0.0);
-      }
+    std::string type = dram_type(q);
+    if (const DramType* t = find(type)) {
+      double e = t->pj_per_bit * bits(q, {"width"});
+      return make(q, {{"read", e}, {"write", e}, {"update", e}, {"leak", 0.0}}, 0.0);
     }
+    std::vector<std::string> names;
+    for (const auto& t : kDramTypes) names.emplace_back(t.name);
     q.fail("type", "unknown DRAM type '" + type + "'" + did_you_mean(type, names) +
                        "; expected one of " + join(names));
   }
+
+ private:
+  const DramType* find(const std::string& type) const {
+    for (std::size_t i = first_; i < last_; ++i)
+      if (type == kDramTypes[i].name) return &kDramTypes[i];
+    return nullptr;
+  }
+  std::size_t first_, last_;  // the rows of kDramTypes this estimator answers
 };
 
 // ---------------------------------------------------------------------------------------
@@ -158,6 +199,41 @@ double sram_law(const SramLaw& law, double depth, double width, double banks, do
   return std::exp(y + dy_dl * (L0 - L) + dy_dw * (W0 - W));
 }
 
+// Ports. The law above is CACTI's single read/write port array (the sweep has no other).
+// More ports follow CACTI's multiported cell (parameter.cc, DynamicParameter): every port
+// beyond the first adds one wordline and one bitline pair, 2 local-wire pitches to the cell's
+// height and 2 to its width. CACTI's SRAM cell is 146 F^2 at aspect ratio 1.46, i.e. 10 F
+// high and 14.6 F wide, and its local wire pitch is 2.5 F (technology.cc), so with P ports
+//   h(P)/h(1) = (10 + 5 (P-1)) / 10,   w(P)/w(1) = (14.6 + 5 (P-1)) / 14.6.
+// Area and leakage (transistors per cell, and the periphery each port repeats) scale with the
+// cell area h w; an access drives one port's wordline (length ~ w) and bitlines (~ h) and
+// the routing to the array (~ its side), so energy per access scales with the array's linear
+// size sqrt(h w). One port gives exactly 1 (and today's numbers).
+struct PortScale {
+  double energy = 1, area = 1;
+};
+double port_count(const Query& q, const char* key, double fallback) {
+  double n = q.number_or(key, fallback);
+  if (!(n >= 0) || n != std::floor(n)) q.fail(key, "expected a port count (0, 1, 2...)");
+  return n;
+}
+PortScale sram_ports(const Query& q) {
+  // n_rw_ports (CACTI plug-in, hwcomponents) and n_rdwr_ports (Accelergy's older primitive
+  // library) both count read/write ports; n_rd_ports and n_wr_ports the exclusive ones.
+  double rw = port_count(q, "n_rw_ports", 1);
+  if (q.has("n_rdwr_ports")) {
+    double alt = port_count(q, "n_rdwr_ports", 1);
+    if (q.has("n_rw_ports") && alt != rw)
+      q.fail("n_rdwr_ports", "n_rw_ports and n_rdwr_ports both count read/write ports and "
+                             "differ; give one");
+    rw = alt;
+  }
+  double ports = rw + port_count(q, "n_rd_ports", 0) + port_count(q, "n_wr_ports", 0);
+  if (ports < 1) q.fail("n_rw_ports", "an SRAM needs at least one port");
+  double h = (10 + 5 * (ports - 1)) / 10, w = (14.6 + 5 * (ports - 1)) / 14.6;
+  return {std::sqrt(h * w), h * w};
+}
+
 class Sram : public Simple {
  public:
   Sram() : Simple("CactiSRAM", 80, {"SRAM"}) {}
@@ -173,11 +249,12 @@ class Sram : public Simple {
     double node = q.technology_nm();
     double n = std::clamp(node, kSramNodes.front(), kSramNodes.back());
     TechFactors out = tech_factors(node), at = tech_factors(n);
+    PortScale p = sram_ports(q);
     double es = out.energy / at.energy, as = out.area / at.area;
-    double rd = sram_law(kSramRead, depth, width, banks, node) * es;
-    double wr = sram_law(kSramWrite, depth, width, banks, node) * es;
-    double lk = sram_law(kSramLeak, depth, width, banks, node) * es * cycle_scale(q);
-    double area = sram_law(kSramArea, depth, width, banks, node) * as;
+    double rd = sram_law(kSramRead, depth, width, banks, node) * es * p.energy;
+    double wr = sram_law(kSramWrite, depth, width, banks, node) * es * p.energy;
+    double lk = sram_law(kSramLeak, depth, width, banks, node) * es * cycle_scale(q) * p.area;
+    double area = sram_law(kSramArea, depth, width, banks, node) * as * p.area;
     return make(q, {{"read", rd}, {"write", wr}, {"update", wr}, {"leak", lk}}, area);
   }
 };
@@ -355,6 +432,63 @@ class Scaled : public Simple {
   }
 };
 
+// ---------------------------------------------------------------------------------------
+// wire: energy to move `width|datawidth` bits (1 when neither is given: one wire) over
+// `length`. Keckler, Dally, Khailany, Garland, Glasco, "GPUs and the Future of Parallel
+// Computing", IEEE Micro 31(5), 2011, Table 1, 40 nm: moving 256 bits 10 mm costs 310 pJ,
+// i.e. 310 / 2560 = 0.12109375 pJ per bit per mm for random data (the table's "per
+// transition" figure is 240 fJ per bit per mm; random data switches about half the bits).
+// Other nodes follow the same table's wire figures rather than tech_factors(): a wire's
+// capacitance per mm barely shrinks with the node, so Stillmaker-Baas device scaling would
+// put 10 nm at 0.15x of 40 nm where the table projects 150 / 240 = 0.625x ("per transition",
+// 10 nm high-frequency column). Energy ~ node^p with p = ln(240/150) / ln(40/10) = 0.339,
+// through 40 nm; loopsim applies it from 5 to 180 nm. Area 0: wires are routed over the
+// logic (Accelergy's wire plug-in reports 0 too). Actions are those of Accelergy's primitive
+// library: transfer (also the plug-in's transfer_random), repeated_transfer (the same data
+// again: no bit switches, 0), idle and leak 0.
+constexpr double kWirePjPerBitMm40nm = 310.0 / (256 * 10);
+
+// `length` with a unit (um, mm, nm, m, as Accelergy's primitive library writes "1um");
+// a bare number is mm.
+double wire_length_mm(const Query& q) {
+  auto it = q.attrs.find("length");
+  if (it == q.attrs.end()) q.fail("length", "missing attribute 'length' (e.g. 1mm or 250um)");
+  std::string t = it->second;
+  double scale = 1;
+  for (auto [suffix, mm] : {std::pair{"mm", 1.0}, {"um", 1e-3}, {"nm", 1e-6}, {"m", 1e3}}) {
+    std::string s(suffix);
+    if (t.size() > s.size() && t.compare(t.size() - s.size(), s.size(), s) == 0) {
+      t = t.substr(0, t.size() - s.size());
+      scale = mm;
+      break;
+    }
+  }
+  auto v = parse_number(t);
+  if (!v || *v < 0)
+    q.fail("length", "expected a length like 1mm or 250um (a bare number is mm), got '" +
+                         it->second + "'");
+  return *v * scale;
+}
+
+class Wire : public Simple {
+ public:
+  Wire() : Simple("loopsim_wire", 60, {"wire"}) {}
+  bool supports(const Query& q) const override { return has_class(q) && node_in(q, 5, 180); }
+  Estimate estimate(const Query& q) const override {
+    double w = q.has("width") || q.has("datawidth") ? table_width(q) : 1;
+    double per_bit_mm = kWirePjPerBitMm40nm *
+                        std::pow(q.technology_nm() / 40, std::log(240.0 / 150) / std::log(4.0));
+    double e = w * wire_length_mm(q) * per_bit_mm;
+    return make(q,
+                {{"transfer", e},
+                 {"transfer_random", e},
+                 {"repeated_transfer", 0.0},
+                 {"idle", 0.0},
+                 {"leak", 0.0}},
+                0.0);
+  }
+};
+
 // Zero-cost placeholders of Accelergy's dummy_table (e.g. a DRAM-less test or a buffer whose
 // energy is not of interest).
 class Dummy : public Simple {
@@ -376,11 +510,13 @@ Registry Registry::builtin() {
   // config: dummy_table, Aladdin_table, CACTI, Library, NeuroSim.
   r.add(std::make_shared<Dummy>());
   r.add(std::make_shared<Aladdin>());
-  r.add(std::make_shared<Dram>());
+  r.add(std::make_shared<Dram>("CactiDRAM", 80, 0, 5));
+  r.add(std::make_shared<Dram>("loopsim_DRAM", 60, 5, kDramTypes.size()));
   r.add(std::make_shared<Sram>());
   r.add(std::make_shared<Library>());
   r.add(std::make_shared<NeuroSimAdder>());
   r.add(std::make_shared<Scaled>());
+  r.add(std::make_shared<Wire>());
   return r;
 }
 

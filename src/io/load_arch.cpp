@@ -38,7 +38,7 @@ const std::vector<std::string>& known_attributes() {
       "addr-gen-energy", "cluster-area", "network_read", "network_fill", "network_drain",
       "network_update", "global_cycle_seconds", "type", "multiplier_width", "adder_width",
       "has_power_gating", "power_gated_at", "version", "n_rdwr_ports", "n_rd_ports",
-      "n_wr_ports", "update_fifo_depth", "metadata_storage_width", "metadata_storage_depth",
+      "n_wr_ports", "n_rw_ports", "update_fifo_depth", "metadata_storage_width", "metadata_storage_depth",
       "metadata_datawidth", "action_latency_cycles", "cycle_seconds", "n_instances",
       "nports", "latency"};
   return k;

@@ -40,7 +40,7 @@ std::string scalar_text(const Cursor& c) {
 
 estimate::CompoundSub parse_sub(const Cursor& s) {
   s.expect_map();
-  s.allow_keys({"name", "class", "attributes", "area_scale", "description"});
+  s.allow_keys({"name", "class", "attributes", "area_scale", "area_share", "description"});
   estimate::CompoundSub sub;
   Cursor name = s.required("name");
   NameRange r = split_range(name, name.str());
@@ -52,7 +52,7 @@ estimate::CompoundSub parse_sub(const Cursor& s) {
   sub.class_loc = loc_of(cls);
   sub.loc = loc_of(s);
   if (auto a = s.optional("attributes")) sub.attributes = parse_class_attributes(*a);
-  if (auto a = s.optional("area_scale")) sub.area_scale = scalar_text(*a);
+  if (auto a = s.optional_any({"area_scale", "area_share"})) sub.area_scale = scalar_text(*a);
   return sub;
 }
 
@@ -68,7 +68,9 @@ std::vector<estimate::CompoundTerm> parse_terms(const Cursor& list) {
     acts.expect_seq();
     for (const auto& a : acts.items()) {
       a.expect_map();
-      a.allow_keys({"name", "arguments", "energy_scale", "action_share"});
+      // Subcomponent action arguments (0.3: `data_delta: data_delta`) go to primitives,
+      // which loopsim's estimators do not parameterize; they are accepted and not used.
+      a.allow_keys({"name", "arguments", "energy_scale", "action_share", "repeat"});
       estimate::CompoundTerm term;
       term.sub = r.name;
       term.range_lo = r.lo;
@@ -76,7 +78,8 @@ std::vector<estimate::CompoundTerm> parse_terms(const Cursor& list) {
       Cursor an = a.required("name");
       term.action = an.str();
       term.loc = loc_of(an);
-      if (auto e = a.optional_any({"energy_scale", "action_share"})) term.energy_scale = scalar_text(*e);
+      if (auto e = a.optional_any({"energy_scale", "action_share", "repeat"}))
+        term.energy_scale = scalar_text(*e);
       out.push_back(std::move(term));
     }
   }
@@ -90,6 +93,17 @@ estimate::CompoundAction parse_action(const Cursor& a) {
   Cursor name = a.required("name");
   act.name = name.str();
   act.loc = loc_of(name);
+  if (auto args = a.optional("arguments"); args && !args->is_empty()) {
+    for (const auto& [key, v] : args->entries()) {
+      // "lo..hi" (a range, Accelergy 0.3) or a single value; both may be expressions.
+      std::string text = scalar_text(v);
+      auto dots = text.find("..");
+      std::string lo = dots == std::string::npos ? text : text.substr(0, dots);
+      std::string hi = dots == std::string::npos ? text : text.substr(dots + 2);
+      if (lo.empty() || hi.empty()) v.fail("expected a value or a range like 0..1, got '" + text + "'");
+      act.arguments.push_back({key, lo, hi, loc_of(v)});
+    }
+  }
   if (auto s = a.optional("subcomponents")) {
     act.terms = parse_terms(*s);
   } else if (auto m = a.optional("<<")) {  // YAML merge key: `<< : *write_action`
@@ -103,7 +117,9 @@ estimate::CompoundAction parse_action(const Cursor& a) {
 
 estimate::CompoundClass parse_class(const Cursor& c) {
   c.expect_map();
-  c.allow_keys({"name", "attributes", "subcomponents", "actions", "description"});
+  // primitive_type: Accelergy 0.3's hint of what a compound stands for; not used.
+  c.allow_keys({"name", "attributes", "subcomponents", "actions", "description",
+                "primitive_type"});
   estimate::CompoundClass out;
   Cursor name = c.required("name");
   out.name = name.str();

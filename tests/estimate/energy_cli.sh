@@ -35,6 +35,25 @@ want=$("$loopsim" energy --query SRAM depth=4096 width=64 datawidth=8 technology
 got=$(grep -A3 'name: system_top_level.GLB' "$out/vars/ERT_summary.yaml" | sed -n 's/ *energy: //p')
 python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); sys.exit(abs(a / b - 1) > 1e-8)" \
   "$got" "$want" || { echo "FAIL: GLB read $got, expected $want"; exit 1; }
+# loopsim's DRAM types: HBM3 at 6.0 / 2.5 pJ/bit (Micron) x 64 bits = 153.6 pJ.
+json=$("$loopsim" energy --query DRAM type=HBM3 width=64)
+echo "$json"
+[[ $json == '{"class":"DRAM","estimator":"loopsim_DRAM","actions":{"read":153.6,'* ]] \
+  || { echo "FAIL: unexpected HBM3 estimate"; exit 1; }
+# wire (Keckler et al. 2011, 40 nm: 310 pJ for 256 bits over 10 mm): 16 bits over 2 mm = 3.875 pJ.
+json=$("$loopsim" energy --query wire length=2mm datawidth=16 technology=40nm)
+echo "$json"
+[[ $json == *'"transfer":3.875,'* && $json == *'"area_um2":0.0}' ]] \
+  || { echo "FAIL: unexpected wire estimate"; exit 1; }
+# An architecture's SRAM with n_rw_ports: 2 (the CACTI plug-in's name) loads and costs more
+# per read than the same SRAM with one port.
+sed '/depth: glb_depth/ s/datawidth: 8}/datawidth: 8, n_rw_ports: 2}/' \
+  "$src/tests/estimate/variables.arch.yaml" > "$out/ports.arch.yaml"
+grep -q 'n_rw_ports: 2' "$out/ports.arch.yaml" || { echo "FAIL: no 2-port GLB made"; exit 1; }
+"$loopsim" energy "$out/ports.arch.yaml" -o "$out/ports"
+two=$(grep -A3 'name: system_top_level.GLB' "$out/ports/ERT_summary.yaml" | sed -n 's/ *energy: //p')
+python3 -c "import sys; sys.exit(not float(sys.argv[1]) > float(sys.argv[2]))" "$two" "$want" \
+  || { echo "FAIL: 2-port GLB read $two is not above the 1-port $want"; exit 1; }
 # Round trip: `loopsim model` with the ERT/ART that `loopsim energy` wrote gives the same
 # energy as `loopsim model` estimating by itself (no ERT), and says where energies came from.
 a="$src/arch-specs/eyeriss_like/arch.yaml"

@@ -217,3 +217,145 @@ TEST(Estimate, UserTableOverridesBuiltIn) {
   std::string miss = query_json({f}, {"SRAM", "depth=2048", "width=64", "technology=45nm"});
   EXPECT_NE(miss.find("\"estimator\":\"CactiSRAM\""), std::string::npos) << miss;
 }
+
+// loopsim's DRAM types, each by hand from its published per-bit energy (docs/energy-model.md,
+// "DRAM"): DDR4 1300 pJ per 64-bit access (Horowitz ISSCC 2014), LPDDR5 8 x 0.7 pJ/bit
+// (LPDDR4 less Samsung's 30%), GDDR6 7.5 pJ/bit and HBM3 6.0 / 2.5 pJ/bit (Micron).
+TEST(Estimate, DramLoopsimTypesByHand) {
+  auto dram = [](const std::string& type, const std::string& width) {
+    return Registry::builtin().estimate(q("DRAM", {{"type", type}, {"width", width}}));
+  };
+  for (auto [type, width, pj] : {std::tuple{"DDR4", "64", 1300.0}, std::tuple{"LPDDR5", "32", 179.2},
+                                 std::tuple{"GDDR6", "32", 240.0}, std::tuple{"HBM3", "64", 153.6}}) {
+    Estimate e = dram(type, width);
+    EXPECT_EQ(e.estimator, "loopsim_DRAM") << type;
+    for (const char* a : {"read", "write", "update"}) EXPECT_NEAR(e.actions.at(a), pj, 1e-9) << type;
+    EXPECT_EQ(e.actions.at("leak"), 0.0) << type;
+    EXPECT_EQ(e.area_um2, 0.0) << type;
+  }
+  // The plug-in's types are still the plug-in's, with its numbers.
+  Estimate lp4 = dram("LPDDR4", "64");
+  EXPECT_EQ(lp4.estimator, "CactiDRAM");
+  EXPECT_DOUBLE_EQ(lp4.actions.at("read"), 512.0);
+  try {
+    (void)dram("DDR5", "64");
+    FAIL() << "an unknown DRAM type was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key_path(), "architecture.nodes[1].attributes.type");
+    EXPECT_NE(e.message().find("HBM3"), std::string::npos) << e.message();
+  }
+}
+
+// Keckler et al. (IEEE Micro 2011), 40 nm: 310 pJ for 256 bits over 10 mm, so 16 bits over
+// 2 mm cost 16 x 2 x 310 / 2560 = 3.875 pJ. At 10 nm the table's per-transition energy is
+// 150/240 of 40 nm's.
+TEST(Estimate, WireByHandAndScaling) {
+  auto wire = [](const std::string& length, const std::string& tech) {
+    return Registry::builtin().estimate(
+        q("wire", {{"length", length}, {"datawidth", "16"}, {"technology", tech}}));
+  };
+  Estimate e = wire("2mm", "40nm");
+  EXPECT_EQ(e.estimator, "loopsim_wire");
+  EXPECT_NEAR(e.actions.at("transfer"), 3.875, 1e-12);
+  EXPECT_EQ(e.actions.at("repeated_transfer"), 0.0);
+  EXPECT_EQ(e.area_um2, 0.0);
+  EXPECT_NEAR(wire("2000um", "40nm").actions.at("transfer"), 3.875, 1e-12);
+  EXPECT_NEAR(wire("2", "40nm").actions.at("transfer"), 3.875, 1e-12);  // bare number: mm
+  EXPECT_NEAR(wire("2mm", "10nm").actions.at("transfer"), 3.875 * 150 / 240, 1e-12);
+  double prev = 0;
+  for (const char* t : {"5nm", "7nm", "16nm", "45nm", "65nm", "130nm", "180nm"}) {
+    double x = wire("1mm", t).actions.at("transfer");
+    EXPECT_GT(x, prev) << t;
+    prev = x;
+  }
+  try {
+    (void)wire("-1mm", "40nm");
+    FAIL() << "a negative length was accepted";
+  } catch (const ConfigError& err) {
+    EXPECT_EQ(err.key_path(), "architecture.nodes[1].attributes.length");
+  }
+}
+
+// Ports (CACTI's multiported cell): one read/write port is today's SRAM exactly; every extra
+// port grows energy and area. Two ports by hand: the cell grows from 10 F x 14.6 F to
+// 15 F x 19.6 F, so area x 1.5 x 19.6/14.6 and energy x its square root.
+TEST(Estimate, SramPortsGrowEnergyAndArea) {
+  auto at = [](std::map<std::string, std::string> ports) {
+    ports.insert({{"depth", "1024"}, {"width", "64"}, {"technology", "45nm"}});
+    return Registry::builtin().estimate(q("SRAM", ports));
+  };
+  Estimate base = at({});
+  for (const auto& one : {std::map<std::string, std::string>{{"n_rw_ports", "1"}},
+                          std::map<std::string, std::string>{{"n_rdwr_ports", "1"}},
+                          std::map<std::string, std::string>{{"n_rw_ports", "1"}, {"n_rd_ports", "0"}}}) {
+    Estimate e = at(one);
+    EXPECT_EQ(e.actions, base.actions);
+    EXPECT_EQ(e.area_um2, base.area_um2);
+  }
+  double cell = 1.5 * 19.6 / 14.6;
+  Estimate two = at({{"n_rw_ports", "2"}});
+  EXPECT_NEAR(two.area_um2 / base.area_um2, cell, 1e-12);
+  EXPECT_NEAR(two.actions.at("leak") / base.actions.at("leak"), cell, 1e-12);
+  EXPECT_NEAR(two.actions.at("read") / base.actions.at("read"), std::sqrt(cell), 1e-12);
+  EXPECT_NEAR(two.actions.at("write") / base.actions.at("write"), std::sqrt(cell), 1e-12);
+  // 1R1W next to the read/write port: three ports, as CACTI counts them.
+  Estimate three = at({{"n_rd_ports", "1"}, {"n_wr_ports", "1"}});
+  EXPECT_EQ(three.area_um2, at({{"n_rw_ports", "3"}}).area_um2);
+  Estimate prev = base;
+  for (int p = 2; p <= 6; ++p) {
+    Estimate e = at({{"n_rw_ports", std::to_string(p)}});
+    for (const char* a : {"read", "write", "update", "leak"})
+      EXPECT_GT(e.actions.at(a), prev.actions.at(a)) << a << " at " << p << " ports";
+    EXPECT_GT(e.area_um2, prev.area_um2) << p << " ports";
+    prev = e;
+  }
+}
+
+// An Accelergy 0.3 class file: compound_components version 0.3, `primitive_type`, a
+// subcomponent `area_share`, action `arguments` as ranges, subcomponent action `arguments`
+// and `repeat`/`action_share`. Arguments take the top of their range, so the storage is read
+// address_delta = n_banks = 4 times: 4 x (0.009 x 16 + 256 x 0.02947 x 8/32) pJ for the 256 x 16
+// Aladdin regfile, plus 2 x 0.21 x 8/32 pJ for the 8-bit Library adder; area 2 x (5.98 x 16 +
+// 256 x 70 x 8/32) + 2 x 278 x 8/32 um^2.
+TEST(Estimate, AccelergyV03ClassFileLoads) {
+  std::string f = write_temp("v03.yaml", R"(compound_components:
+  version: 0.3
+  classes:
+  - name: banked_buffer
+    primitive_type: buffer
+    attributes: {technology: 45nm, depth: 256, width: 16, n_banks: 4}
+    subcomponents:
+    - name: storage
+      class: regfile
+      attributes: {technology: technology, depth: depth, width: width}
+      area_share: 2
+    - name: address_generators[0..1]
+      class: aladdin_adder
+      attributes: {technology: technology, width: log2(depth)}
+    actions:
+    - name: read
+      arguments:
+        data_delta: 0..1
+        address_delta: 0..n_banks
+      subcomponents:
+      - name: storage
+        actions:
+        - name: read
+          arguments: {data_delta: data_delta, address_delta: address_delta}
+          repeat: address_delta
+      - name: address_generators[0]
+        actions:
+        - {name: add, action_share: 2}
+)");
+  std::string out = query_json({f}, {"banked_buffer"});
+  double rf = 0.009 * 16 + 256 * 0.02947 * 8 / 32;
+  double read = 4 * rf + 2 * 0.21 * 8 / 32;
+  double area = 2 * (5.98 * 16 + 256 * 70.0 * 8 / 32) + 2 * 278.0 * 8 / 32;
+  auto value = [&](const std::string& key) {
+    auto at = out.find("\"" + key + "\":");
+    EXPECT_NE(at, std::string::npos) << out;
+    return std::stod(out.substr(at + key.size() + 3));
+  };
+  EXPECT_NEAR(value("read"), read, 1e-9) << out;
+  EXPECT_NEAR(value("area_um2"), area, 1e-9) << out;
+}

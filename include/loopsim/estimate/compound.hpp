@@ -20,7 +20,7 @@ struct CompoundSub {
   std::string range_lo, range_hi;  // expressions; empty when the name has no range
   std::string cls;
   Attributes attributes;  // expressions over the compound's attributes
-  std::string area_scale;  // expression; empty = 1
+  std::string area_scale;  // expression (v0.4 area_scale, 0.3 area_share); empty = 1
   SourceLoc loc, class_loc;
 };
 
@@ -28,12 +28,22 @@ struct CompoundTerm {
   std::string sub;                  // subcomponent name without range
   std::string range_lo, range_hi;   // which elements (count = hi - lo + 1); empty = all
   std::string action;
-  std::string energy_scale;  // expression; empty = 1
+  std::string energy_scale;  // expression (v0.4 energy_scale, 0.3 action_share/repeat); empty = 1
+  SourceLoc loc;
+};
+
+// An argument of a compound action (Accelergy 0.3: `data_delta: 0..1`). Accelergy writes one
+// ERT entry per argument value; loopsim writes one energy per action, with every argument at
+// the top of its range (`hi`), where a subcomponent action's scale or range names it.
+struct ActionArgument {
+  std::string name;
+  std::string lo, hi;  // expressions over the class's attributes; equal for a single value
   SourceLoc loc;
 };
 
 struct CompoundAction {
   std::string name;
+  std::vector<ActionArgument> arguments;
   std::vector<CompoundTerm> terms;
   SourceLoc loc;
 };

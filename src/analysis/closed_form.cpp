@@ -490,6 +490,7 @@ bool ClosedFormAnalyzer::run(const LoopNest& nest, const std::vector<std::int64_
                              const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out) {
   for (const auto& l : nest.loops)
     if (l.end != l.residual_end) return false;
+  if (nest.has_modifiers()) return false;  // no_reuse modifiers: the walk handles them
   impl_->run(nest, fanout_x, fanout_y, out);
   return true;
 }

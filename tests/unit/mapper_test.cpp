@@ -1,11 +1,13 @@
-// Mapper: each constraint kind restricts the mapspace as specified; search determinism,
-// thread-count independence of the optimal search, the map.yaml round trip.
-// Case: tests/golden/matmul_2x2_pe (M=N=K=4 on DRAM -> glb -> 2x2 PEs with a 1-word acc).
+// Mapper: each constraint kind restricts the mapspace as specified (no_reuse, which does
+// not, changes every mapping's evaluation as specified); search determinism, thread-count
+// independence of the optimal search, the map.yaml round trip.
+// Cases: tests/golden/matmul_2x2_pe (M=N=K=4 on DRAM -> glb -> 2x2 PEs with a 1-word acc);
+// tests/golden/conv1d_dram_rf for no_reuse.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <random>
 #include <sstream>
 
@@ -140,20 +142,33 @@ TEST(MapperConstraints, SplitAssignsAxes) {
     for (const auto& f : ms.factorizations(w.dim_index(d))) EXPECT_EQ(f[x], 1);
 }
 
-TEST(MapperConstraints, MinUtilizationAndNodeConstraints) {
-  // The architecture's own node constraints (v0.4) plus a utilization constraint.
+namespace {
+
+// The golden architecture with v0.4 node constraints: `pe` on the PE container (the text
+// after its `spatial:` line) and `before` inserted in front of the node header `node` (so
+// at the end of the node above it).
+io::MapperInputs load_node_constraints(const std::string& pe, const std::string& node,
+                                       const std::string& before, const std::string& name) {
   std::ifstream arch_in(kGolden + "arch.yaml");
   std::stringstream ss;
   ss << arch_in.rdbuf();
   std::string arch = ss.str();
   const std::string mesh = "    spatial: {meshX: 2, meshY: 2}\n";
-  arch.insert(arch.find(mesh) + mesh.size(),
-              "    constraints:\n      spatial: {min_utilization: 1.0}\n");
-  arch.insert(arch.find("  - !Component\n    name: mac"),
-              "    constraints:\n      dataspace: {keep: [Z], bypass: [A, B]}\n");
-  auto files = std::vector<std::string>{write_temp("arch_nc.yaml", arch), kGolden + "problem.yaml",
-                                        kGolden + "ERT.yaml"};
-  auto in = io::load_mapper_inputs(files);
+  arch.insert(arch.find(mesh) + mesh.size(), pe);
+  arch.insert(arch.find(node), before);
+  return io::load_mapper_inputs(
+      {write_temp(name, arch), kGolden + "problem.yaml", kGolden + "ERT.yaml"});
+}
+
+}  // namespace
+
+TEST(MapperConstraints, MinUtilizationAndNodeConstraints) {
+  // The architecture's own node constraints (v0.4) plus a utilization constraint.
+  auto in = load_node_constraints("    constraints:\n      spatial: {min_utilization: 1.0}\n",
+                                  "  - !Component\n    name: mac",
+                                  "    constraints:\n"
+                                  "      dataspace: {keep: [Z], bypass: [A, B]}\n",
+                                  "arch_nc.yaml");
   MapSpace ms(in.model.workload, in.model.arch, in.constraints);
   EXPECT_EQ(ms.keep_options(in.model.arch.find_level("acc")).size(), 1u);
   // Every factorization the search may use fills all 4 PEs; count by brute force.
@@ -468,18 +483,12 @@ mapspace_constraints:
   EXPECT_EQ(m.levels[lvl("glb")].no_temporal_reuse, (std::vector<bool>{true, true, false}));
   EXPECT_EQ(m.levels[lvl("inter_PE_spatial")].no_multicast, (std::vector<bool>{true, true, true}));
 
-  // v0.4 node constraints: temporal and spatial blocks of a component and a container.
-  std::ifstream arch_in(kGolden + "arch.yaml");
-  std::stringstream ss;
-  ss << arch_in.rdbuf();
-  std::string arch = ss.str();
-  const std::string mesh = "    spatial: {meshX: 2, meshY: 2}\n";
-  arch.insert(arch.find(mesh) + mesh.size(),
-              "    constraints:\n      spatial: {no_reuse: [B]}\n");
-  arch.insert(arch.find("  - !Container\n    name: PE"),
-              "    constraints:\n      temporal: {no_reuse: true}\n");
-  auto node = io::load_mapper_inputs({write_temp("arch_nr.yaml", arch), kGolden + "problem.yaml",
-                                      kGolden + "ERT.yaml"});
+  // v0.4 node constraints: the spatial block of the PE container, the temporal block of the
+  // glb component (the node above the PE container).
+  auto node = load_node_constraints("    constraints:\n      spatial: {no_reuse: [B]}\n",
+                                    "  - !Container\n    name: PE",
+                                    "    constraints:\n      temporal: {no_reuse: true}\n",
+                                    "arch_nr.yaml");
   const auto& nc = node.constraints.levels;
   EXPECT_EQ(nc[lvl("inter_PE_spatial")].no_multicast, (std::vector<bool>{false, true, false}));
   EXPECT_EQ(nc[lvl("glb")].no_reuse, (std::vector<bool>{true, true, true}));
@@ -535,46 +544,40 @@ int for_each_valid(const io::MapperInputs& in, F f) {
   MapSpace ms(in.model.workload, in.model.arch, in.constraints);
   Evaluator ev(in.model.workload, in.model.arch, table);
   int valid = 0;
+  // Factorization per dimension, then keep mask per level: one mixed-radix counter.
+  std::vector<int> radix, digit;
+  for (int d = 0; d < ms.num_dims(); ++d)
+    radix.push_back(static_cast<int>(ms.factorizations(d).size()));
+  for (int l = 0; l < ms.num_levels(); ++l)
+    radix.push_back(static_cast<int>(ms.keep_options(l).size()));
+  digit.assign(radix.size(), 0);
+  if (std::find(radix.begin(), radix.end(), 0) != radix.end()) return 0;
+  const auto nd = static_cast<std::size_t>(ms.num_dims());
   MapPoint p;
-  p.factorization.assign(static_cast<std::size_t>(ms.num_dims()), 0);
-  p.keep.assign(static_cast<std::size_t>(ms.num_levels()), 0);
-  std::function<void(int)> fact = [&](int d) {
-    if (d < ms.num_dims()) {
-      for (std::size_t i = 0; i < ms.factorizations(d).size(); ++i) {
-        p.factorization[static_cast<std::size_t>(d)] = static_cast<int>(i);
-        fact(d + 1);
-      }
-      return;
-    }
-    std::function<void(int)> keep = [&](int l) {
-      if (l < ms.num_levels()) {
-        for (std::size_t i = 0; i < ms.keep_options(l).size(); ++i) {
-          p.keep[static_cast<std::size_t>(l)] = static_cast<int>(i);
-          keep(l + 1);
-        }
-        return;
-      }
-      if (!ms.keeps_ok(p.keep)) return;
+  for (;;) {
+    p.factorization.assign(digit.begin(), digit.begin() + static_cast<std::ptrdiff_t>(nd));
+    p.keep.assign(digit.begin() + static_cast<std::ptrdiff_t>(nd), digit.end());
+    if (ms.keeps_ok(p.keep)) {
       p.perm.clear();
-      for (int l2 = 0; l2 < ms.num_levels(); ++l2)
-        p.perm.push_back(ms.free_dims(p.factorization, l2));
-      for (;;) {
+      for (int l = 0; l < ms.num_levels(); ++l)
+        p.perm.push_back(ms.free_dims(p.factorization, l));
+      for (;;) {  // every order of each level's non-trivial loops
         Mapping m;
         ms.build(p, m);
-        if (const Rejection* r = ev.run(m); r == nullptr) {
+        if (ev.run(m) == nullptr) {
           ++valid;
           f(m, ev.result());
         }
-        int l2 = 0;
-        for (; l2 < ms.num_levels(); ++l2)
-          if (std::next_permutation(p.perm[l2].begin(), p.perm[l2].end())) break;
-        if (l2 == ms.num_levels()) break;
+        std::size_t l = 0;
+        while (l < p.perm.size() && !std::next_permutation(p.perm[l].begin(), p.perm[l].end()))
+          ++l;
+        if (l == p.perm.size()) break;
       }
-    };
-    keep(0);
-  };
-  fact(0);
-  return valid;
+    }
+    std::size_t i = 0;
+    while (i < digit.size() && ++digit[i] == radix[i]) digit[i++] = 0;
+    if (i == digit.size()) return valid;
+  }
 }
 
 // Temporal iterations of the loops above level l (how often its tile is entered).

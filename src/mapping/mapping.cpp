@@ -19,14 +19,6 @@ std::uint32_t mask_of(const std::vector<bool>& flags) {
 
 }  // namespace
 
-bool LoopNest::has_modifiers() const {
-  for (std::uint32_t m : no_temporal_reuse)
-    if (m) return true;
-  for (std::uint32_t m : no_multicast)
-    if (m) return true;
-  return false;
-}
-
 void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest& nest) {
   nest.loops.clear();
   nest.boundaries.clear();

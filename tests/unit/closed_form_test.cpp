@@ -161,6 +161,37 @@ TEST(ClosedForm, MatchesSimulationOnRandomNests) {
   EXPECT_EQ(compared, 3000);
 }
 
+// The same with random no-reuse modifiers (no temporal reuse, no multicast/reduction) on
+// random levels and data spaces.
+TEST(ClosedForm, MatchesSimulationWithNoReuseModifiers) {
+  std::mt19937 rng(20260707);
+  int compared = 0;
+  for (int trial = 0; trial < 1500; ++trial) {
+    Workload w = random_workload(rng);
+    RandomNest r = random_nest(w, rng);
+    std::string mods = "modifiers (no temporal reuse / no multicast bits per level):";
+    for (std::size_t s = 0; s < r.nest.boundaries.size(); ++s) {
+      auto bits = [&]() {
+        std::uint32_t m = 0;
+        for (int pv = 0; pv < w.num_data_spaces(); ++pv)
+          if (rng() % 3 == 0) m |= 1u << pv;
+        return m;
+      };
+      r.nest.no_temporal_reuse.push_back(bits());
+      r.nest.no_multicast.push_back(bits());
+      mods += " " + std::to_string(r.nest.no_temporal_reuse.back()) + "/" +
+              std::to_string(r.nest.no_multicast.back());
+    }
+    NestAnalysisResult sim = analyze_nest(w, r.nest, r.fx, r.fy);
+    auto cf = analyze_nest_closed_form(w, r.nest, r.fx, r.fy);
+    ASSERT_TRUE(cf.has_value());
+    expect_same(sim, *cf, "trial " + std::to_string(trial) + "\n" + r.text + mods);
+    if (HasFailure()) return;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 1500);
+}
+
 TEST(ClosedForm, DeclinesImperfectFactors) {
   Workload w = Workload::default_cnn_shape();
   w.bounds = {1, 1, 1, 1, 1, 7, 1};

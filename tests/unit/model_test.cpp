@@ -187,9 +187,9 @@ TEST(Evaluate, OutermostTrafficCoversEveryTensor) {
 }
 
 // Timeloop's no-reuse modifiers (the `no_reuse` constraint; mapping keys no_temporal_reuse
-// and no_multicast_no_reduction). They change the evaluation only, so every case is
-// evaluated by both engines (the closed form hands these nests to the walk) and compared
-// with the same mapping without the modifier.
+// and no_multicast_no_reduction). They change the evaluation only; every case is evaluated
+// by both engines (closed form and walk) and compared with the same mapping without the
+// modifier.
 namespace {
 
 Evaluation evaluated_both(const Workload& w, const ArchSpec& a, const Mapping& m) {

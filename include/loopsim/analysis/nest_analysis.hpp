@@ -63,8 +63,7 @@ NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest,
 // dimension evenly (end == residual_end). Hop counts are not computed (they are 0): no
 // figure of the model uses them. One analyzer serves many nests of one workload (which must
 // outlive it) and keeps its buffers between calls; run() returns false, leaving `out`
-// alone, for imperfect factors and for nests with no-reuse modifiers (LoopNest::
-// has_modifiers), which only the walk models.
+// alone, for imperfect factors.
 class ClosedFormAnalyzer {
  public:
   explicit ClosedFormAnalyzer(const Workload& workload);
@@ -79,7 +78,7 @@ class ClosedFormAnalyzer {
   std::unique_ptr<Impl> impl_;
 };
 
-// One nest (nullopt where run() returns false).
+// One nest (nullopt for imperfect factors).
 std::optional<NestAnalysisResult> analyze_nest_closed_form(
     const Workload& workload, const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
     const std::vector<std::int64_t>& fanout_y);

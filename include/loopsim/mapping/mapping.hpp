@@ -47,7 +47,6 @@ struct LoopNest {
   std::vector<int> boundaries;
   // Per storage level, bit pv set: the modifiers of LevelMapping for data space pv.
   std::vector<std::uint32_t> no_temporal_reuse, no_multicast;
-  [[nodiscard]] bool has_modifiers() const;
 };
 
 LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload);

@@ -143,53 +143,45 @@ void expect_same(const NestAnalysisResult& sim, const NestAnalysisResult& cf,
   }
 }
 
-}  // namespace
-
-TEST(ClosedForm, MatchesSimulationOnRandomNests) {
-  std::mt19937 rng(20261121);
+// Both engines on `trials` random nests from `seed`; with `modifiers`, random no-reuse
+// modifiers (no temporal reuse, no multicast/reduction) on random levels and data spaces.
+void compare_on_random_nests(unsigned seed, int trials, bool modifiers) {
+  std::mt19937 rng(seed);
   int compared = 0;
-  for (int trial = 0; trial < 3000; ++trial) {
+  for (int trial = 0; trial < trials; ++trial) {
     Workload w = random_workload(rng);
     RandomNest r = random_nest(w, rng);
-    NestAnalysisResult sim = analyze_nest(w, r.nest, r.fx, r.fy);
-    auto cf = analyze_nest_closed_form(w, r.nest, r.fx, r.fy);
-    ASSERT_TRUE(cf.has_value());
-    expect_same(sim, *cf, "trial " + std::to_string(trial) + "\n" + r.text);
-    if (HasFailure()) return;
-    ++compared;
-  }
-  EXPECT_EQ(compared, 3000);
-}
-
-// The same with random no-reuse modifiers (no temporal reuse, no multicast/reduction) on
-// random levels and data spaces.
-TEST(ClosedForm, MatchesSimulationWithNoReuseModifiers) {
-  std::mt19937 rng(20260707);
-  int compared = 0;
-  for (int trial = 0; trial < 1500; ++trial) {
-    Workload w = random_workload(rng);
-    RandomNest r = random_nest(w, rng);
-    std::string mods = "modifiers (no temporal reuse / no multicast bits per level):";
-    for (std::size_t s = 0; s < r.nest.boundaries.size(); ++s) {
+    if (modifiers) {
       auto bits = [&]() {
         std::uint32_t m = 0;
         for (int pv = 0; pv < w.num_data_spaces(); ++pv)
           if (rng() % 3 == 0) m |= 1u << pv;
         return m;
       };
-      r.nest.no_temporal_reuse.push_back(bits());
-      r.nest.no_multicast.push_back(bits());
-      mods += " " + std::to_string(r.nest.no_temporal_reuse.back()) + "/" +
-              std::to_string(r.nest.no_multicast.back());
+      r.text += "modifiers (no temporal reuse / no multicast bits per level):";
+      for (std::size_t s = 0; s < r.nest.boundaries.size(); ++s) {
+        r.nest.no_temporal_reuse.push_back(bits());
+        r.nest.no_multicast.push_back(bits());
+        r.text += " " + std::to_string(r.nest.no_temporal_reuse.back()) + "/" +
+                  std::to_string(r.nest.no_multicast.back());
+      }
     }
     NestAnalysisResult sim = analyze_nest(w, r.nest, r.fx, r.fy);
     auto cf = analyze_nest_closed_form(w, r.nest, r.fx, r.fy);
     ASSERT_TRUE(cf.has_value());
-    expect_same(sim, *cf, "trial " + std::to_string(trial) + "\n" + r.text + mods);
-    if (HasFailure()) return;
+    expect_same(sim, *cf, "trial " + std::to_string(trial) + "\n" + r.text);
+    if (::testing::Test::HasFailure()) return;
     ++compared;
   }
-  EXPECT_EQ(compared, 1500);
+  EXPECT_EQ(compared, trials);
+}
+
+}  // namespace
+
+TEST(ClosedForm, MatchesSimulationOnRandomNests) { compare_on_random_nests(20261121, 3000, false); }
+
+TEST(ClosedForm, MatchesSimulationWithNoReuseModifiers) {
+  compare_on_random_nests(20260707, 1500, true);
 }
 
 TEST(ClosedForm, DeclinesImperfectFactors) {

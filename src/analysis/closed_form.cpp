@@ -20,8 +20,9 @@
 // and each (previous, current) pair of delta kinds) and weighted by the epochs summed over
 // the invocations of that kind. The no-reuse modifiers: no temporal reuse of the child
 // makes every D_j the whole tile T (so S = |T| (1 + sum_j W_j)); no multicast at a level
-// makes every instance a multicast group of its own. docs/cost-model.md states the same equations; the unit
-// test ClosedForm.* checks this file against the simulation on random nests.
+// makes every instance a multicast group of its own. docs/cost-model.md states the same
+// equations; the unit test ClosedForm.* checks this file against the simulation on random
+// nests (with and without modifiers).
 #include <algorithm>
 #include <optional>
 

@@ -18,8 +18,11 @@
 //   * fills of the child level: S = |T| + sum_j W_j |D_j|.
 // Multicast and link transfers are evaluated once per kind of invocation (the first one,
 // and each (previous, current) pair of delta kinds) and weighted by the epochs summed over
-// the invocations of that kind. docs/cost-model.md states the same equations; the unit
-// test ClosedForm.* checks this file against the simulation on random nests.
+// the invocations of that kind. The no-reuse modifiers: no temporal reuse of the child
+// makes every D_j the whole tile T (so S = |T| (1 + sum_j W_j)); no multicast at a level
+// makes every instance a multicast group of its own. docs/cost-model.md states the same
+// equations; the unit test ClosedForm.* checks this file against the simulation on random
+// nests (with and without modifiers).
 #include <algorithm>
 #include <optional>
 
@@ -150,6 +153,8 @@ class ClosedFormAnalyzer::Impl {
              const std::vector<std::int64_t>& fy) {
     loops_ = &nest.loops;
     boundaries_ = &nest.boundaries;
+    no_temporal_reuse_ = &nest.no_temporal_reuse;
+    no_multicast_ = &nest.no_multicast;
     fx_ = &fx;
     fy_ = &fy;
     n_ = static_cast<int>(nest.loops.size());
@@ -157,6 +162,12 @@ class ClosedFormAnalyzer::Impl {
     if (n_ == 0) return false;
     init();
     return true;
+  }
+
+  // Whether data space pv has the modifier `masks` (per storage level) at level s.
+  [[nodiscard]] static bool modified(const std::vector<std::uint32_t>* masks, int s, int pv) {
+    auto i = static_cast<std::size_t>(s);
+    return s >= 0 && i < masks->size() && ((*masks)[i] >> pv & 1u);
   }
 
   // Operations per arithmetic instance, and arithmetic instances used.
@@ -385,8 +396,10 @@ class ClosedFormAnalyzer::Impl {
   void analyse_block(const Block& b, int pv, Target& t) {
     const int child = b.child;
     const Counter& c = counter_above(b.master >= 0 ? b.master : (child >= 0 ? child : 0));
+    // No temporal reuse of the child level: every invocation moves the whole child tile.
+    const bool whole = modified(no_temporal_reuse_, b.s - 1, pv);
     if (b.master >= 0) {
-      spatial_block(pv, b.s, b.lo, b.master, child, c, t);
+      spatial_block(pv, b.s, b.lo, b.master, child, c, whole, t);
       return;
     }
     std::uint64_t accesses = 0;
@@ -394,6 +407,11 @@ class ClosedFormAnalyzer::Impl {
       accesses = 1;
       for (const auto& l : *loops_)
         if (!l.spatial()) accesses *= static_cast<std::uint64_t>(l.end);
+    } else if (whole) {
+      // S = |T| x (invocations) = |T| (1 + sum_j W_j).
+      std::uint64_t invocations = 1;
+      for (auto wj : c.weight) invocations += wj;
+      accesses = tile_size(pv, child) * invocations;
     } else {
       // S = |T| + sum_j W_j |D_j|, where D_j = D_0 when t_j = t_0 and T otherwise. The
       // test t_j = t_0 runs on a linear hash of the moves (a scalar per bit); only a
@@ -428,10 +446,12 @@ class ClosedFormAnalyzer::Impl {
   }
 
   template <typename Target>
-  void spatial_block(int pv, int s, int lo, int master, int child, const Counter& c,
+  void spatial_block(int pv, int s, int lo, int master, int child, const Counter& c, bool whole,
                      Target& t) {
     const Chain ch = chain_of(pv, lo, master);
-    const Groups groups = all_groups(ch);
+    // No multicast (or reduction) at this level: every instance is a group of its own.
+    singletons_ = modified(no_multicast_, s, pv);
+    const Groups groups = singletons_ ? Groups{{1, ch.count}} : all_groups(ch);
     auto h = static_cast<std::uint64_t>(fx_->at(s));
     auto v = static_cast<std::uint64_t>(fy_->at(s));
     SmallVec<RankVec, 32>& near = near_;
@@ -472,6 +492,14 @@ class ClosedFormAnalyzer::Impl {
       translations(pv, c, tau_);
       for (std::size_t j = 0; j < tau_.size(); ++j)
         invocation(point, size, tau_[j], &point, c.weight[j]);
+    } else if (whole) {
+      // Every invocation fetches the whole tile T, moved by t_j from the previous one (also T).
+      const Aahr& full = tile(pv, child);
+      const std::uint64_t size = tile_size(pv, child);
+      invocation(full, size, RankVec{}, nullptr, 1);
+      translations(pv, c, tau_);
+      for (std::size_t j = 0; j < tau_.size(); ++j)
+        invocation(full, size, tau_[j], &full, c.weight[j]);
     } else {
       ChildDeltas& cd = deltas_;
       child_deltas(pv, child, c, cd);
@@ -526,7 +554,7 @@ class ClosedFormAnalyzer::Impl {
     std::vector<RankVec> rest;
     for (std::uint64_t i = 0; i < count; ++i)
       if (!reused[i]) rest.push_back(offs[i]);
-    Groups rest_groups = groups_of(rest, 1);
+    Groups rest_groups = singletons_ ? Groups{{1, rest.size()}} : groups_of(rest, 1);
     if (group_count(rest_groups) >= group_count(groups)) return false;
     t.link_transfers += n_reused * size * weight;
     add_groups(t.access_stats, rest_groups, size, weight);
@@ -536,6 +564,9 @@ class ClosedFormAnalyzer::Impl {
   const Workload* w_ = nullptr;
   const std::vector<Loop>* loops_ = nullptr;
   const std::vector<int>* boundaries_ = nullptr;
+  const std::vector<std::uint32_t>* no_temporal_reuse_ = nullptr;  // per storage level
+  const std::vector<std::uint32_t>* no_multicast_ = nullptr;
+  bool singletons_ = false;  // the spatial block being analysed does not multicast
   const std::vector<std::int64_t>* fx_ = nullptr;
   const std::vector<std::int64_t>* fy_ = nullptr;
   int n_ = 0, nds_ = 0;

@@ -88,6 +88,8 @@ class Analyzer {
       : w_(w), nds_(w.num_data_spaces()), ndims_(w.num_dims()), fanout_x_(fx), fanout_y_(fy) {
     for (const auto& l : nest.loops) loops_.push_back(LoopState{l, {}});
     boundaries_ = nest.boundaries;
+    no_temporal_reuse_ = nest.no_temporal_reuse;
+    no_multicast_ = nest.no_multicast;
   }
 
   NestAnalysisResult run() {
@@ -218,18 +220,28 @@ class Analyzer {
         st.max_size[pv] =
             std::max<std::uint64_t>(st.max_size[pv], static_cast<std::uint64_t>(point_set.size(pv)));
     }
-    OperationSpace delta = delta_if_same_stride(point_set, st);
+    OperationSpace delta = delta_if_same_stride(point_set, st, modifier(no_temporal_reuse_, level));
     if (storage_boundary_[level]) space_stamp_.pop_back();
     return delta;
+  }
+
+  // The modifier bits (no_temporal_reuse_ or no_multicast_) of the storage level that owns
+  // loop `level`.
+  std::uint32_t modifier(const std::vector<std::uint32_t>& masks, int level) const {
+    auto s = static_cast<std::size_t>(arch_level_[level]);
+    return s < masks.size() ? masks[s] : 0u;
   }
 
   // Delta between this invocation's point set and the previous one. A tile that keeps
   // sliding with the same stride only fetches the new part; when the stride changes (also
   // from or to standing still) the residual is discarded and the whole tile is fetched.
-  OperationSpace delta_if_same_stride(const OperationSpace& point_set, ElementState& st) const {
+  // Data spaces in `no_reuse` (bits) keep nothing: the delta is the whole point set.
+  OperationSpace delta_if_same_stride(const OperationSpace& point_set, ElementState& st,
+                                      std::uint32_t no_reuse) const {
     if (st.last_point_set.count() == 0) st.last_point_set = OperationSpace(w_);
     OperationSpace delta = point_set;
     for (int pv = 0; pv < nds_; ++pv) {
+      if (no_reuse >> pv & 1u) continue;
       Aahr& prev = st.last_point_set.data_space(pv);
       Aahr& cur = delta.data_space(pv);
       auto& last = st.last_translation[pv];
@@ -410,6 +422,7 @@ class Analyzer {
     std::array<std::map<std::uint64_t, Temp>, kMaxDataSpaces> temp;
     auto h_size = static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level]));
     auto v_size = static_cast<std::uint64_t>(fanout_y_.at(arch_level_[level]));
+    const std::uint32_t no_multicast = modifier(no_multicast_, level);
 
     for (auto it = deltas.begin(); it != deltas.end(); ++it) {
       std::array<std::uint64_t, kMaxDataSpaces> matches{};
@@ -420,6 +433,7 @@ class Analyzer {
         unaccounted[pv].erase(u);
         matches[pv] = 1;
         match_set[pv].push_back(it->first);
+        if (no_multicast >> pv & 1u) continue;  // each instance is served on its own
         for (auto other = std::next(it); other != deltas.end(); ++other) {
           auto uo = unaccounted[pv].find(other->first);
           if (uo == unaccounted[pv].end()) continue;
@@ -568,6 +582,7 @@ class Analyzer {
   std::vector<std::int64_t> fanout_x_, fanout_y_;
   std::vector<LoopState> loops_;
   std::vector<int> boundaries_;
+  std::vector<std::uint32_t> no_temporal_reuse_, no_multicast_;  // per storage level
   std::vector<bool> storage_boundary_, master_spatial_;
   std::vector<int> arch_level_;
   std::vector<std::uint64_t> num_spatial_elems_, spatial_fanouts_;

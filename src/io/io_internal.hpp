@@ -48,6 +48,15 @@ AttrValue parse_attr_value(const Cursor& v);
 std::vector<int> parse_permutation(const Cursor& c, const Workload& w);
 int resolve_target(const Cursor& t, const ArchSpec& arch);
 std::vector<bool> data_space_list(const Cursor& c, const Workload& w);
+// The no-reuse modifiers of a temporal or spatial constraint/directive `c` at `level`: the
+// keys no_reuse (v0.4) and Timeloop's no_temporal_reuse (temporal) or
+// no_multicast_no_reduction (spatial), each a data-space list, "*" or true; ORed into
+// `flags` (resized to the data spaces). The other kind's key is an error, and so is a
+// spatial one at a level without fan-out.
+void parse_no_reuse(const Cursor& c, bool spatial, const Workload& w, const ArchSpec& arch,
+                    int level, std::vector<bool>& flags);
+// Errors on any no-reuse key in `c` (a `kind` that is neither temporal nor spatial).
+void reject_no_reuse(const Cursor& c, const std::string& kind);
 
 // v0.4 `constraints:` written on an architecture node, kept for the mapper.
 struct NodeConstraint {

@@ -3,7 +3,11 @@
 //    on !Component (its level), !Container with `spatial:` (its inter_<name>_spatial level);
 //  - files: `constraints`, `mapspace_constraints`, `architecture_constraints`,
 //    `mapspace: {constraints|targets}`: a list of targets, or {targets: [...]}, each
-//    {target, type: temporal|spatial|bypass|datatype|dataspace|utilization, ...};
+//    {target, type: temporal|spatial|bypass|datatype|dataspace|utilization|no_multicast|
+//    no_reduction|no_multicast_no_reduction, ...};
+//  - no_reuse (temporal: Timeloop's no_temporal_reuse; spatial: no_multicast_no_reduction)
+//    is not a mapspace restriction: it is copied onto every mapping and changes its
+//    evaluation (see parse_no_reuse, docs/mapper.md);
 //  - `mapper:` settings (Timeloop's keys and loopsim's seed, time_budget_s).
 #include <cctype>
 
@@ -141,8 +145,31 @@ struct Applier {
         lc.min_spatial_utilization = std::max(lc.min_spatial_utilization, fraction(*u));
       }
     }
-    if (auto nr = t.optional("no_reuse"))
-      nr->fail("'no_reuse' is not supported by loopsim's mapper yet; remove it");
+    parse_no_reuse(t, spatial, w, arch, l, spatial ? lc.no_multicast : lc.no_reuse);
+  }
+
+  // Timeloop's older constraint types no_multicast (read-only data), no_reduction
+  // (read-write data) and no_multicast_no_reduction (either), with a `datatypes:` list: the
+  // level's fan-out serves each child on its own, as a spatial no_reuse does.
+  void no_multicast_type(const Cursor& t, int l, const std::string& ty) {
+    auto list = t.required("datatypes");
+    auto ds = data_space_list(list, w);
+    auto& lc = out.levels[static_cast<std::size_t>(l)];
+    for (int pv = 0; pv < w.num_data_spaces(); ++pv) {
+      if (!ds[static_cast<std::size_t>(pv)]) continue;
+      const std::string& name = w.data_spaces[static_cast<std::size_t>(pv)].name;
+      if (ty == "no_multicast" && w.is_read_write(pv))
+        list.fail("'" + name + "' is read-write: it is reduced, not multicast; use type "
+                  "no_reduction or no_multicast_no_reduction");
+      if (ty == "no_reduction" && !w.is_read_write(pv))
+        list.fail("'" + name + "' is read-only: it is multicast, not reduced; use type "
+                  "no_multicast or no_multicast_no_reduction");
+      lc.no_multicast[static_cast<std::size_t>(pv)] = true;
+    }
+    if (arch.fanout(l) <= 1)
+      t.required("target").fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
+                                "' has no spatial fan-out to the next-inner level; a " + ty +
+                                " constraint has nothing to act on");
   }
 
   // One entry of a `targets:` list.
@@ -150,21 +177,33 @@ struct Applier {
     t.expect_map();
     t.allow_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass",
                   "default_max_factor", "default_min_factor", "min_utilization",
-                  "utilization", "no_reuse", "min"});
+                  "utilization", "no_reuse", "no_temporal_reuse", "no_multicast_no_reduction",
+                  "datatypes", "min"});
     int l = resolve_target(t.required("target"), arch);
     Cursor type = t.required("type");
     std::string ty = type.str();
-    static const std::vector<std::string> types = {"temporal", "spatial", "bypass", "datatype",
-                                                   "dataspace", "utilization"};
+    static const std::vector<std::string> types = {
+        "temporal", "spatial", "bypass", "datatype", "dataspace", "utilization",
+        "no_multicast", "no_reduction", "no_multicast_no_reduction"};
+    auto forbid = [&](std::initializer_list<const char*> keys) {
+      for (const char* k : keys)
+        if (auto x = t.optional(k))
+          x->fail(std::string("'") + k + "' does not belong in a " + ty + " constraint");
+    };
     if (ty == "temporal" || ty == "spatial") {
-      for (const char* k : {"keep", "bypass", "min"})
-        if (auto x = t.optional(k)) x->fail(std::string("'") + k + "' does not belong in a " + ty + " constraint");
+      forbid({"keep", "bypass", "min", "datatypes"});
       factors_perm(t, l, ty == "spatial");
     } else if (ty == "bypass" || ty == "datatype" || ty == "dataspace") {
-      for (const char* k : {"factors", "permutation", "split", "min"})
-        if (auto x = t.optional(k)) x->fail(std::string("'") + k + "' does not belong in a " + ty + " constraint");
+      forbid({"factors", "permutation", "split", "min", "datatypes"});
+      reject_no_reuse(t, ty + " constraint");
       keep_bypass(t, l);
+    } else if (ty == "no_multicast" || ty == "no_reduction" || ty == "no_multicast_no_reduction") {
+      forbid({"factors", "permutation", "split", "keep", "bypass", "min", "default_max_factor",
+              "default_min_factor", "min_utilization", "utilization"});
+      reject_no_reuse(t, ty + " constraint (its data spaces go in 'datatypes')");
+      no_multicast_type(t, l, ty);
     } else if (ty == "utilization") {
+      reject_no_reuse(t, "utilization constraint");
       auto m = t.optional_any({"min", "min_utilization", "utilization"});
       if (!m) t.fail("a utilization constraint needs 'min' (a fraction of the fan-out)");
       auto& lc = out.levels[static_cast<std::size_t>(l)];
@@ -217,18 +256,18 @@ struct Applier {
     c.allow_keys({"temporal", "spatial", "dataspace"});
     if (auto t = c.optional("temporal")) {
       t->allow_keys({"factors", "permutation", "default_max_factor", "default_min_factor",
-                     "no_reuse"});
+                     "no_reuse", "no_temporal_reuse"});
       factors_perm(*t, l, false);
     }
     if (auto s = c.optional("spatial")) {
       s->allow_keys({"factors", "permutation", "split", "default_max_factor",
-                     "default_min_factor", "min_utilization", "utilization", "no_reuse"});
+                     "default_min_factor", "min_utilization", "utilization", "no_reuse",
+                     "no_multicast_no_reduction"});
       factors_perm(*s, l, true);
     }
     if (auto d = c.optional("dataspace")) {
       d->allow_keys({"keep", "bypass", "no_reuse"});
-      if (auto nr = d->optional("no_reuse"))
-        nr->fail("'no_reuse' is not supported by loopsim's mapper yet; remove it");
+      reject_no_reuse(*d, "dataspace constraint");
       keep_bypass(*d, l);
     }
   }

@@ -1,5 +1,6 @@
 // mapping: [{target, type: temporal|spatial|datatype|dataspace|bypass, factors, permutation,
-//            split, keep, bypass}]
+//            split, keep, bypass, no_temporal_reuse (temporal), no_multicast_no_reduction
+//            (spatial), no_reuse (either)}]
 // Factors: "C=3 M=4", "C3 M4", "R=1,P=16", a list [C=3, M=4]; "Q=7,6" is an imperfect
 // factor (7 per step, 6 on the last step). Permutations list dimensions innermost first.
 #include <cctype>
@@ -138,6 +139,10 @@ std::vector<bool> data_space_list(const Cursor& c, const Workload& w) {
   if (c.is_scalar()) items.push_back(c);
   else items = c.items();
   for (const auto& item : items) {
+    if (item.str() == "*") {  // timeloopfe's shorthand for every data space
+      out.assign(out.size(), true);
+      continue;
+    }
     int ds = w.data_space_index(item.str());
     if (ds < 0)
       item.fail("unknown data space '" + item.str() + "'" + did_you_mean(item.str(), names) +
@@ -147,6 +152,50 @@ std::vector<bool> data_space_list(const Cursor& c, const Workload& w) {
   return out;
 }
 
+namespace {
+
+const char* const kNoReuseKeys[] = {"no_reuse", "no_temporal_reuse", "no_multicast_no_reduction"};
+
+}  // namespace
+
+void parse_no_reuse(const Cursor& c, bool spatial, const Workload& w, const ArchSpec& arch,
+                    int level, std::vector<bool>& flags) {
+  const std::string own = spatial ? "no_multicast_no_reduction" : "no_temporal_reuse";
+  const std::string other = spatial ? "no_temporal_reuse" : "no_multicast_no_reduction";
+  if (c.optional(other))
+    c.key(other).fail("'" + other + "' belongs in a " + (spatial ? "temporal" : "spatial") +
+                      " constraint or directive, not a " + (spatial ? "spatial" : "temporal") +
+                      " one");
+  flags.resize(static_cast<std::size_t>(w.num_data_spaces()), false);
+  for (const std::string& key : {std::string("no_reuse"), own}) {
+    auto list = c.optional(key);
+    if (!list) continue;
+    std::vector<bool> ds;
+    if (list->is_scalar() && (list->str() == "true" || list->str() == "false") &&
+        w.data_space_index(list->str()) < 0)
+      ds.assign(flags.size(), list->boolean());  // no_reuse: true means every data space
+    else
+      ds = data_space_list(*list, w);
+    bool any = false;
+    for (std::size_t pv = 0; pv < ds.size(); ++pv) {
+      any |= ds[pv];
+      if (ds[pv]) flags[pv] = true;
+    }
+    if (any && spatial && arch.fanout(level) <= 1)
+      list->fail("level '" + arch.storage[static_cast<std::size_t>(level)].name +
+                 "' has no spatial fan-out to the next-inner level, so there is no multicast "
+                 "or spatial reduction for '" + key + "' to disable");
+  }
+}
+
+void reject_no_reuse(const Cursor& c, const std::string& kind) {
+  for (const char* key : kNoReuseKeys)
+    if (c.optional(key))
+      c.key(key).fail(std::string("'") + key + "' does not belong in a " + kind +
+                      "; it goes in a temporal constraint or directive (no temporal reuse at "
+                      "the level) or a spatial one (no multicast or spatial reduction over its "
+                      "fan-out)");
+}
 
 Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) {
   const int nlev = arch.num_storage_levels();
@@ -165,7 +214,7 @@ Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) 
   }
   for (const auto& d : list.items()) {
     d.allow_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass",
-                  "version"});
+                  "version", "no_reuse", "no_temporal_reuse", "no_multicast_no_reduction"});
     std::string type = d.required("type").str();
     int l = resolve_target(d.required("target"), arch);
     auto& ld = dir[l];
@@ -189,6 +238,9 @@ Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) 
         ld.split = s->integer();
         if (*ld.split < 0) s->fail("split must be >= 0");
       }
+      parse_no_reuse(d, spatial, w, arch, l,
+                     spatial ? mapping.levels[l].no_multicast
+                             : mapping.levels[l].no_temporal_reuse);
       if (spatial) {
         bool nontrivial = false;
         for (const auto& [dim, f] : *factors) nontrivial |= f.end > 1;
@@ -200,6 +252,7 @@ Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) 
     } else if (type == "datatype" || type == "dataspace" || type == "bypass") {
       if (d.optional("factors") || d.optional("permutation"))
         d.fail("factors/permutation belong in a temporal or spatial directive");
+      reject_no_reuse(d, type + " directive");
       auto& keep = mapping.levels[l].keep;
       if (auto k = d.optional("keep")) {
         auto ks = data_space_list(*k, w);

@@ -10,6 +10,7 @@ Constraints Constraints::unconstrained(const Workload& w, const ArchSpec& arch) 
     l.spatial.assign(static_cast<std::size_t>(w.num_dims()), FactorRange{});
     l.keep.assign(static_cast<std::size_t>(w.num_data_spaces()), KeepRule::Free);
     l.no_reuse.assign(static_cast<std::size_t>(w.num_data_spaces()), false);
+    l.no_multicast.assign(static_cast<std::size_t>(w.num_data_spaces()), false);
   }
   return c;
 }

@@ -8,10 +8,25 @@ LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload) {
   return nest;
 }
 
+namespace {
+
+std::uint32_t mask_of(const std::vector<bool>& flags) {
+  std::uint32_t m = 0;
+  for (std::size_t pv = 0; pv < flags.size(); ++pv)
+    if (flags[pv]) m |= 1u << pv;
+  return m;
+}
+
+}  // namespace
+
 void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest& nest) {
   nest.loops.clear();
   nest.boundaries.clear();
+  nest.no_temporal_reuse.clear();
+  nest.no_multicast.clear();
   for (const auto& level : mapping.levels) {
+    nest.no_temporal_reuse.push_back(mask_of(level.no_temporal_reuse));
+    nest.no_multicast.push_back(mask_of(level.no_multicast));
     for (const auto& l : level.spatial)
       if (!l.trivial()) nest.loops.push_back(l);
     std::size_t before = nest.loops.size();

@@ -173,20 +173,35 @@ void expect_same_levels(const CollapsedNest& sim, const CollapsedNest& cf, const
   }
 }
 
-}  // namespace
-
-TEST(ClosedForm, MatchesSimulationOnRandomNests) {
-  std::mt19937 rng(20261121);
+// Both engines on `trials` random nests from `seed`; with `modifiers`, random no-reuse
+// modifiers (no temporal reuse, no multicast/reduction) on random levels and data spaces.
+void compare_on_random_nests(unsigned seed, int trials, bool modifiers) {
+  std::mt19937 rng(seed);
   int compared = 0;
-  for (int trial = 0; trial < 3000; ++trial) {
+  for (int trial = 0; trial < trials; ++trial) {
     Workload w = random_workload(rng);
     RandomNest r = random_nest(w, rng);
+    if (modifiers) {
+      auto bits = [&]() {
+        std::uint32_t m = 0;
+        for (int pv = 0; pv < w.num_data_spaces(); ++pv)
+          if (rng() % 3 == 0) m |= 1u << pv;
+        return m;
+      };
+      r.text += "modifiers (no temporal reuse / no multicast bits per level):";
+      for (std::size_t s = 0; s < r.nest.boundaries.size(); ++s) {
+        r.nest.no_temporal_reuse.push_back(bits());
+        r.nest.no_multicast.push_back(bits());
+        r.text += " " + std::to_string(r.nest.no_temporal_reuse.back()) + "/" +
+                  std::to_string(r.nest.no_multicast.back());
+      }
+    }
     NestAnalysisResult sim = analyze_nest(w, r.nest, r.fx, r.fy);
     auto cf = analyze_nest_closed_form(w, r.nest, r.fx, r.fy);
     ASSERT_TRUE(cf.has_value());
     const std::string where = "trial " + std::to_string(trial) + "\n" + r.text;
     expect_same(sim, *cf, where);
-    if (HasFailure()) return;
+    if (::testing::Test::HasFailure()) return;
     // The per-level path: one analyzer reused across trials of one workload is what the
     // evaluator does; here each trial has its own workload.
     const int levels = static_cast<int>(r.nest.boundaries.size());
@@ -198,10 +213,18 @@ TEST(ClosedForm, MatchesSimulationOnRandomNests) {
     // Twice on one analyzer: its reused buffers give the same records.
     ASSERT_TRUE(analyzer.run_levels(r.nest, r.fx, r.fy, cf_levels));
     expect_same_levels(sim_levels, cf_levels, where + " (second run)");
-    if (HasFailure()) return;
+    if (::testing::Test::HasFailure()) return;
     ++compared;
   }
-  EXPECT_EQ(compared, 3000);
+  EXPECT_EQ(compared, trials);
+}
+
+}  // namespace
+
+TEST(ClosedForm, MatchesSimulationOnRandomNests) { compare_on_random_nests(20261121, 3000, false); }
+
+TEST(ClosedForm, MatchesSimulationWithNoReuseModifiers) {
+  compare_on_random_nests(20260707, 1500, true);
 }
 
 TEST(ClosedForm, DeclinesImperfectFactors) {

@@ -1,8 +1,11 @@
-// Mapper: each constraint kind restricts the mapspace as specified; search determinism,
-// thread-count independence of the optimal search, the map.yaml round trip.
-// Case: tests/golden/matmul_2x2_pe (M=N=K=4 on DRAM -> glb -> 2x2 PEs with a 1-word acc).
+// Mapper: each constraint kind restricts the mapspace as specified (no_reuse, which does
+// not, changes every mapping's evaluation as specified); search determinism, thread-count
+// independence of the optimal search, the map.yaml round trip.
+// Cases: tests/golden/matmul_2x2_pe (M=N=K=4 on DRAM -> glb -> 2x2 PEs with a 1-word acc);
+// tests/golden/conv1d_dram_rf for no_reuse.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -139,20 +142,33 @@ TEST(MapperConstraints, SplitAssignsAxes) {
     for (const auto& f : ms.factorizations(w.dim_index(d))) EXPECT_EQ(f[x], 1);
 }
 
-TEST(MapperConstraints, MinUtilizationAndNodeConstraints) {
-  // The architecture's own node constraints (v0.4) plus a utilization constraint.
+namespace {
+
+// The golden architecture with v0.4 node constraints: `pe` on the PE container (the text
+// after its `spatial:` line) and `before` inserted in front of the node header `node` (so
+// at the end of the node above it).
+io::MapperInputs load_node_constraints(const std::string& pe, const std::string& node,
+                                       const std::string& before, const std::string& name) {
   std::ifstream arch_in(kGolden + "arch.yaml");
   std::stringstream ss;
   ss << arch_in.rdbuf();
   std::string arch = ss.str();
   const std::string mesh = "    spatial: {meshX: 2, meshY: 2}\n";
-  arch.insert(arch.find(mesh) + mesh.size(),
-              "    constraints:\n      spatial: {min_utilization: 1.0}\n");
-  arch.insert(arch.find("  - !Component\n    name: mac"),
-              "    constraints:\n      dataspace: {keep: [Z], bypass: [A, B]}\n");
-  auto files = std::vector<std::string>{write_temp("arch_nc.yaml", arch), kGolden + "problem.yaml",
-                                        kGolden + "ERT.yaml"};
-  auto in = io::load_mapper_inputs(files);
+  arch.insert(arch.find(mesh) + mesh.size(), pe);
+  arch.insert(arch.find(node), before);
+  return io::load_mapper_inputs(
+      {write_temp(name, arch), kGolden + "problem.yaml", kGolden + "ERT.yaml"});
+}
+
+}  // namespace
+
+TEST(MapperConstraints, MinUtilizationAndNodeConstraints) {
+  // The architecture's own node constraints (v0.4) plus a utilization constraint.
+  auto in = load_node_constraints("    constraints:\n      spatial: {min_utilization: 1.0}\n",
+                                  "  - !Component\n    name: mac",
+                                  "    constraints:\n"
+                                  "      dataspace: {keep: [Z], bypass: [A, B]}\n",
+                                  "arch_nc.yaml");
   MapSpace ms(in.model.workload, in.model.arch, in.constraints);
   EXPECT_EQ(ms.keep_options(in.model.arch.find_level("acc")).size(), 1u);
   // Every factorization the search may use fills all 4 PEs; count by brute force.
@@ -431,4 +447,215 @@ TEST(MapperConstraints, InfeasibleFactorsAreExplained) {
   EXPECT_FALSE(r.best);
   EXPECT_EQ(r.stats.evaluated, 0u);
   EXPECT_FALSE(r.stats.empty_reason.empty());
+}
+
+// no_reuse (Timeloop: temporal -> no_temporal_reuse, spatial -> no_multicast_no_reduction)
+// is accepted in every place and spelling Timeloop takes, and lands on the level's flags.
+TEST(MapperConstraints, NoReuseFormsAndPlaces) {
+  auto in = load(R"(constraints:
+  targets:
+  - {target: acc, type: temporal, no_reuse: [Z]}
+  - {target: glb, type: temporal, no_temporal_reuse: [A, B]}
+  - {target: PE, type: spatial, no_reuse: [A]}
+  - {target: inter_PE_spatial, type: spatial, no_multicast_no_reduction: [B]}
+  - {target: DRAM, type: temporal, no_reuse: "*"}
+mapspace_constraints:
+- {target: PE, type: no_reduction, datatypes: [Z]}
+)", "nr_forms.yaml");
+  const auto& a = in.model.arch;
+  const auto& c = in.constraints.levels;
+  auto lvl = [&](const char* n) { return static_cast<std::size_t>(a.find_level(n)); };
+  EXPECT_EQ(c[lvl("acc")].no_reuse, (std::vector<bool>{false, false, true}));
+  EXPECT_EQ(c[lvl("glb")].no_reuse, (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(c[lvl("DRAM")].no_reuse, (std::vector<bool>{true, true, true}));
+  EXPECT_EQ(c[lvl("inter_PE_spatial")].no_multicast, (std::vector<bool>{true, true, true}));
+  EXPECT_EQ(c[lvl("glb")].no_multicast, (std::vector<bool>{false, false, false}));
+  // Every mapping of the space carries them; the mapspace itself is not restricted.
+  MapSpace ms(in.model.workload, a, in.constraints);
+  MapSpace free_ms(in.model.workload, a, Constraints::unconstrained(in.model.workload, a));
+  EXPECT_EQ(ms.size(), free_ms.size());
+  MapPoint p;
+  p.factorization.assign(3, 0);
+  p.keep.assign(static_cast<std::size_t>(ms.num_levels()), 0);
+  for (int l = 0; l < ms.num_levels(); ++l) p.perm.push_back(ms.free_dims(p.factorization, l));
+  Mapping m;
+  ms.build(p, m);
+  EXPECT_EQ(m.levels[lvl("glb")].no_temporal_reuse, (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(m.levels[lvl("inter_PE_spatial")].no_multicast, (std::vector<bool>{true, true, true}));
+
+  // v0.4 node constraints: the spatial block of the PE container, the temporal block of the
+  // glb component (the node above the PE container).
+  auto node = load_node_constraints("    constraints:\n      spatial: {no_reuse: [B]}\n",
+                                    "  - !Container\n    name: PE",
+                                    "    constraints:\n      temporal: {no_reuse: true}\n",
+                                    "arch_nr.yaml");
+  const auto& nc = node.constraints.levels;
+  EXPECT_EQ(nc[lvl("inter_PE_spatial")].no_multicast, (std::vector<bool>{false, true, false}));
+  EXPECT_EQ(nc[lvl("glb")].no_reuse, (std::vector<bool>{true, true, true}));
+}
+
+TEST(MapperConstraints, NoReuseErrors) {
+  auto has = [](const std::string& msg, const std::string& part) {
+    EXPECT_NE(msg.find(part), std::string::npos) << msg;
+  };
+  has(error_of("constraints:\n  targets:\n  - {target: glb, type: temporal, no_reuse: [Zz]}\n",
+               "n1.yaml"),
+      "unknown data space 'Zz' (did you mean 'Z'?)");
+  has(error_of("constraints:\n  targets:\n  - {target: glb, type: temporal,\n"
+               "     no_reuse: [A, Bb]}\n",
+               "n1b.yaml"),
+      "@4");  // the line of the list
+  has(error_of("constraints:\n  targets:\n  - {target: glb, type: bypass, no_reuse: [A]}\n",
+               "n2.yaml"),
+      "'no_reuse' does not belong in a bypass constraint");
+  has(error_of("constraints:\n  targets:\n  - {target: glb, type: spatial, no_reuse: [A]}\n",
+               "n3.yaml"),
+      "has no spatial fan-out");
+  has(error_of("constraints:\n  targets:\n"
+               "  - {target: PE, type: spatial, no_multicast_no_reuse: [A]}\n",
+               "n4.yaml"),
+      "did you mean 'no_multicast_no_reduction'");
+  has(error_of("constraints:\n  targets:\n"
+               "  - {target: PE, type: spatial, no_temporal_reuse: [A]}\n",
+               "n5.yaml"),
+      "'no_temporal_reuse' belongs in a temporal");
+  has(error_of("constraints:\n  targets:\n  - {target: PE, type: no_multicast, datatypes: [Z]}\n",
+               "n6.yaml"),
+      "'Z' is read-write");
+}
+
+namespace {
+
+// The 1-D convolution golden case: DRAM -> 16-word register file `rf` -> one MAC.
+const std::string kConv1d = std::string(LOOPSIM_SOURCE_DIR) + "/tests/golden/conv1d_dram_rf/";
+
+io::MapperInputs load_conv1d(const std::string& constraints_yaml, const std::string& name) {
+  std::vector<std::string> files = {kConv1d + "arch.yaml", kConv1d + "problem.yaml",
+                                    kConv1d + "ERT.yaml"};
+  if (!constraints_yaml.empty()) files.push_back(write_temp(name, constraints_yaml));
+  return io::load_mapper_inputs(files);
+}
+
+// Calls f(mapping) for every point of the space (every factorization, keep mask and order
+// of the non-trivial loops) that the evaluator accepts, with its evaluation.
+template <class F>
+int for_each_valid(const io::MapperInputs& in, F f) {
+  auto table = EnergyTable::resolve(in.model.arch, in.model.energy);
+  MapSpace ms(in.model.workload, in.model.arch, in.constraints);
+  Evaluator ev(in.model.workload, in.model.arch, table);
+  int valid = 0;
+  // Factorization per dimension, then keep mask per level: one mixed-radix counter.
+  std::vector<int> radix, digit;
+  for (int d = 0; d < ms.num_dims(); ++d)
+    radix.push_back(static_cast<int>(ms.factorizations(d).size()));
+  for (int l = 0; l < ms.num_levels(); ++l)
+    radix.push_back(static_cast<int>(ms.keep_options(l).size()));
+  digit.assign(radix.size(), 0);
+  if (std::find(radix.begin(), radix.end(), 0) != radix.end()) return 0;
+  const auto nd = static_cast<std::size_t>(ms.num_dims());
+  MapPoint p;
+  for (;;) {
+    p.factorization.assign(digit.begin(), digit.begin() + static_cast<std::ptrdiff_t>(nd));
+    p.keep.assign(digit.begin() + static_cast<std::ptrdiff_t>(nd), digit.end());
+    if (ms.keeps_ok(p.keep)) {
+      p.perm.clear();
+      for (int l = 0; l < ms.num_levels(); ++l)
+        p.perm.push_back(ms.free_dims(p.factorization, l));
+      for (;;) {  // every order of each level's non-trivial loops
+        Mapping m;
+        ms.build(p, m);
+        if (ev.run(m) == nullptr) {
+          ++valid;
+          f(m, ev.result());
+        }
+        std::size_t l = 0;
+        while (l < p.perm.size() && !std::next_permutation(p.perm[l].begin(), p.perm[l].end()))
+          ++l;
+        if (l == p.perm.size()) break;
+      }
+    }
+    std::size_t i = 0;
+    while (i < digit.size() && ++digit[i] == radix[i]) digit[i++] = 0;
+    if (i == digit.size()) return valid;
+  }
+}
+
+// Temporal iterations of the loops above level l (how often its tile is entered).
+std::uint64_t iterations_above(const Mapping& m, int l) {
+  std::uint64_t n = 1;
+  for (std::size_t k = static_cast<std::size_t>(l) + 1; k < m.levels.size(); ++k)
+    for (const auto& lp : m.levels[k].temporal) n *= static_cast<std::uint64_t>(lp.end);
+  return n;
+}
+
+}  // namespace
+
+// A temporal no_reuse of Weights at the register file: in every valid mapping of the space
+// that keeps Weights there, the rf loads its whole Weights tile each time the DRAM loops
+// advance (fills = tile x DRAM iterations); without the constraint some mappings reuse it.
+//
+// The optimum, derived by hand (tests/golden/conv1d_dram_rf/README.md has the unconstrained
+// one: 1406.6 pJ, DRAM P loop of 2, rf holding R=3 x P=4, every tensor kept at both levels):
+// all of P in the rf (no DRAM loop) would need 3 + 10 + 8 = 21 > 16 words, so with the rf
+// keeping Weights there is a DRAM loop; the fewest DRAM iterations, 2, give 2 x 3 = 6
+// weight fills (DRAM loops over R instead make the input window refetch and cost more).
+// Bypassing Weights at the rf costs 24 - 3 DRAM reads; bypassing Inputs or Outputs (the
+// only ways to drop the DRAM loop) costs 14 and 32 DRAM accesses. So the optimum is the
+// golden mapping with 3 more DRAM reads (64 pJ) and 3 more rf fills (0.6 pJ): +193.8 pJ.
+TEST(MapperNoReuse, EveryMappingRefetchesAndTheOptimumPaysForIt) {
+  auto free_in = load_conv1d("", "free.yaml");
+  auto nr_in = load_conv1d(R"(constraints:
+  targets:
+  - {target: rf, type: temporal, no_reuse: [Weights]}
+)", "nr.yaml");
+  const auto rf = static_cast<std::size_t>(nr_in.model.arch.find_level("rf"));
+  const auto wds = static_cast<std::size_t>(nr_in.model.workload.data_space_index("Weights"));
+  auto refetches = [&](const Mapping& m, const Evaluation& e) {
+    const auto& st = e.levels[rf].data_spaces[wds];
+    return st.fills == st.utilized_capacity * iterations_above(m, static_cast<int>(rf));
+  };
+  int checked = 0, reusing = 0;
+  int valid = for_each_valid(nr_in, [&](const Mapping& m, const Evaluation& e) {
+    EXPECT_TRUE(m.levels[rf].no_temporal_reuse[wds]);
+    if (!m.levels[rf].keep[wds]) return;
+    ++checked;
+    EXPECT_TRUE(refetches(m, e));
+  });
+  for_each_valid(free_in, [&](const Mapping& m, const Evaluation& e) {
+    if (m.levels[rf].keep[wds] && !refetches(m, e)) ++reusing;
+  });
+  EXPECT_GT(valid, 20);
+  EXPECT_GT(checked, 10);
+  EXPECT_GT(reusing, 0);
+
+  free_in.settings.metrics = nr_in.settings.metrics = {Metric::Energy};
+  auto table = EnergyTable::resolve(nr_in.model.arch, nr_in.model.energy);
+  auto search = [&](const io::MapperInputs& in, Algorithm a) {
+    MapperSettings s = in.settings;
+    s.algorithm = a;
+    s.threads = 2;
+    return search_mappings(in.model.workload, in.model.arch, table, in.constraints, s, nullptr,
+                           {});
+  };
+  auto best_free = search(free_in, Algorithm::Optimal);
+  auto best_nr = search(nr_in, Algorithm::Optimal);
+  auto best_nr_x = search(nr_in, Algorithm::Exhaustive);
+  ASSERT_TRUE(best_free.best && best_nr.best && best_nr_x.best);
+  EXPECT_TRUE(best_nr.stats.proven_optimal);
+  EXPECT_NEAR(best_free.eval->energy_pj, 1406.6, 1e-9);
+  EXPECT_NEAR(best_nr.eval->energy_pj - best_free.eval->energy_pj, 3 * 64.0 + 3 * 0.6, 1e-9);
+  EXPECT_NEAR(best_nr_x.eval->energy_pj, best_nr.eval->energy_pj, 1e-9);
+  EXPECT_TRUE(refetches(*best_nr.best, *best_nr.eval));
+  EXPECT_EQ(best_nr.eval->levels[rf].data_spaces[wds].fills, 6u);
+
+  // map.yaml carries the modifier (Timeloop's mapping key) and evaluates the same.
+  std::string yaml = yaml_of(nr_in, best_nr);
+  EXPECT_NE(yaml.find("no_temporal_reuse: [Weights]"), std::string::npos) << yaml;
+  auto back = io::load_inputs({kConv1d + "arch.yaml", kConv1d + "problem.yaml",
+                               kConv1d + "ERT.yaml", write_temp("nr.map.yaml", yaml)},
+                              true);
+  auto e = evaluate(back.workload, back.arch, EnergyTable::resolve(back.arch, back.energy),
+                    *back.mapping);
+  ASSERT_TRUE(std::holds_alternative<Evaluation>(e));
+  EXPECT_DOUBLE_EQ(std::get<Evaluation>(e).energy_pj, best_nr.eval->energy_pj);
 }

@@ -1,6 +1,8 @@
 // Hand-derived checks of the evaluation engine on tiny problems (derivations inline).
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "loopsim/model/evaluate.hpp"
 
 using namespace loopsim;
@@ -63,13 +65,27 @@ Loop loop(int dim, std::int64_t end, Spacetime st = Spacetime::Time) {
   return l;
 }
 
-Mapping output_stationary() {
+// RF and DRAM loops (innermost first), every data space kept at both levels.
+Mapping rf_dram(std::vector<Loop> rf, std::vector<Loop> dram, std::vector<Loop> dram_spatial = {}) {
   Mapping m;
   m.levels.resize(2);
-  m.levels[0].temporal = {loop(0, 3)};   // RF: for R in [0:3)
-  m.levels[1].temporal = {loop(1, 16)};  // DRAM: for P in [0:16)
+  m.levels[0].temporal = std::move(rf);
+  m.levels[1].temporal = std::move(dram);
+  m.levels[1].spatial = std::move(dram_spatial);
   for (auto& l : m.levels) l.keep = {true, true, true};
   return m;
+}
+
+// RF: for R in [0:3); DRAM: for P in [0:16).
+Mapping output_stationary() { return rf_dram({loop(0, 3)}, {loop(1, 16)}); }
+
+// {reads, fills, updates} of each data space at a level.
+using Counts = std::vector<std::array<std::uint64_t, 3>>;
+Counts counts(const Evaluation& ev, int level) {
+  Counts c;
+  for (const auto& d : ev.levels[static_cast<std::size_t>(level)].data_spaces)
+    c.push_back({d.reads, d.fills, d.updates});
+  return c;
 }
 
 // Evaluates and requires a valid mapping.
@@ -90,19 +106,8 @@ TEST(Evaluate, OutputStationaryConv1dAccessCounts) {
   ArchSpec a = two_level(1);
   Evaluation ev = evaluated(w, a, output_stationary());
   ASSERT_EQ(ev.levels.size(), 2u);
-  const auto& rf = ev.levels[0].data_spaces;
-  EXPECT_EQ(rf[0].reads, 48u);
-  EXPECT_EQ(rf[0].fills, 3u);
-  EXPECT_EQ(rf[1].reads, 48u);
-  EXPECT_EQ(rf[1].fills, 18u);
-  EXPECT_EQ(rf[2].reads, 32u);
-  EXPECT_EQ(rf[2].updates, 48u);
-  EXPECT_EQ(rf[2].fills, 0u);
-  const auto& dram = ev.levels[1].data_spaces;
-  EXPECT_EQ(dram[0].reads, 3u);
-  EXPECT_EQ(dram[1].reads, 18u);
-  EXPECT_EQ(dram[2].reads, 0u);
-  EXPECT_EQ(dram[2].updates, 16u);
+  EXPECT_EQ(counts(ev, 0), (Counts{{48, 3, 0}, {48, 18, 0}, {32, 0, 48}}));
+  EXPECT_EQ(counts(ev, 1), (Counts{{3, 0, 0}, {18, 0, 0}, {0, 0, 16}}));
   EXPECT_EQ(ev.cycles, 48u);
   EXPECT_DOUBLE_EQ(ev.utilization, 1.0);
   // Energy: RF (48+48+32)*1 + (3+18)*2 + 48*2 = 266; DRAM (3+18+16)*100 = 3700; MAC 24.
@@ -117,11 +122,7 @@ TEST(Evaluate, OutputStationaryConv1dAccessCounts) {
 TEST(Evaluate, SpatialMulticastOfWeights) {
   Workload w = conv1d(3, 4);
   ArchSpec a = two_level(2);
-  Mapping m;
-  m.levels.resize(2);
-  m.levels[0].temporal = {loop(0, 3), loop(1, 2)};
-  m.levels[1].spatial = {loop(1, 2, Spacetime::SpaceX)};
-  for (auto& l : m.levels) l.keep = {true, true, true};
+  Mapping m = rf_dram({loop(0, 3), loop(1, 2)}, {}, {loop(1, 2, Spacetime::SpaceX)});
   Evaluation ev = evaluated(w, a, m);
   ASSERT_EQ(ev.levels.size(), 2u);
   const auto& rf = ev.levels[0].data_spaces;
@@ -183,4 +184,89 @@ TEST(Evaluate, OutermostTrafficCoversEveryTensor) {
     const auto& s = ev.levels[1].data_spaces[d];
     EXPECT_GE(s.reads + s.updates, static_cast<std::uint64_t>(w.tensor_size(d)));
   }
+}
+
+// Timeloop's no-reuse modifiers (the `no_reuse` constraint; mapping keys no_temporal_reuse
+// and no_multicast_no_reduction). They change the evaluation only; every case is evaluated
+// by both engines (closed form and walk) and compared with the same mapping without the
+// modifier.
+namespace {
+
+Evaluation evaluated_both(const Workload& w, const ArchSpec& a, const Mapping& m) {
+  Evaluation ev = evaluated(w, a, m);
+  auto walk = evaluate(w, a, table(a), m, Engine::Walk);
+  EXPECT_TRUE(std::holds_alternative<Evaluation>(walk));
+  if (auto* e = std::get_if<Evaluation>(&walk)) EXPECT_DOUBLE_EQ(e->energy_pj, ev.energy_pj);
+  return ev;
+}
+
+}  // namespace
+
+// Output stationary (R=3 in the RF, P=16 at DRAM) with no temporal reuse of Weights and
+// Inputs at the RF: every P step moves the whole RF tile (3 weights, 3 inputs) again, so
+// fills are 3 x 16 = 48 each instead of 3 (weights resident) and 3 + 15 = 18 (window
+// sliding by one). Outputs are untouched.
+TEST(Evaluate, NoTemporalReuseRefetchesTheWholeTile) {
+  Workload w = conv1d(3, 16);
+  ArchSpec a = two_level(1);
+  Mapping m = output_stationary();
+  m.levels[0].no_temporal_reuse = {true, true, false};
+  Evaluation ev = evaluated_both(w, a, m);
+  EXPECT_EQ(counts(ev, 0), (Counts{{48, 48, 0}, {48, 48, 0}, {32, 0, 48}}));
+  EXPECT_EQ(counts(ev, 1), (Counts{{48, 0, 0}, {48, 0, 0}, {0, 0, 16}}));
+  // Energy: 3990 (OutputStationaryConv1dAccessCounts) + (45 + 30) fills x (2 + 100).
+  EXPECT_DOUBLE_EQ(ev.energy_pj, 3990.0 + 75 * 102.0);
+  // The flag of a level that does not keep the data space changes nothing there.
+  m.levels[0].keep = {false, true, true};
+  m.levels[0].no_temporal_reuse = {true, false, false};
+  Mapping plain = m;
+  plain.levels[0].no_temporal_reuse.clear();
+  EXPECT_DOUBLE_EQ(evaluated_both(w, a, m).energy_pj, evaluated(w, a, plain).energy_pj);
+}
+
+// RF: for P in [0:16), DRAM: for R in [0:3). The 16 partial sums stay in the RF across R
+// (DRAM sees 16 updates); with no temporal reuse of Outputs at the RF they are flushed at
+// every R step: 3 x 16 = 48 updates at DRAM, and the two later passes read them back:
+// 32 DRAM reads = 32 RF fills.
+TEST(Evaluate, NoTemporalReuseFlushesPartialSums) {
+  Workload w = conv1d(3, 16);
+  ArchSpec a = two_level(1);
+  Mapping m = rf_dram({loop(1, 16)}, {loop(0, 3)});
+  // Weights: 1 per R step; Inputs: a 16-wide window sliding by one, 16 + 1 + 1.
+  Evaluation plain = evaluated(w, a, m);
+  EXPECT_EQ(counts(plain, 0), (Counts{{48, 3, 0}, {48, 18, 0}, {32, 0, 48}}));
+  EXPECT_EQ(counts(plain, 1), (Counts{{3, 0, 0}, {18, 0, 0}, {0, 0, 16}}));
+  m.levels[0].no_temporal_reuse = {false, false, true};
+  Evaluation ev = evaluated_both(w, a, m);
+  EXPECT_EQ(counts(ev, 0), (Counts{{48, 3, 0}, {48, 18, 0}, {32, 32, 48}}));
+  EXPECT_EQ(counts(ev, 1), (Counts{{3, 0, 0}, {18, 0, 0}, {32, 0, 48}}));
+}
+
+// SpatialMulticastOfWeights without multicast of Weights at DRAM: each of the two PEs gets
+// its own copy of the 3 weights (6 DRAM reads instead of 3); the inputs were unicast
+// anyway (8 reads).
+TEST(Evaluate, NoMulticastServesEachInstanceAlone) {
+  Workload w = conv1d(3, 4);
+  ArchSpec a = two_level(2);
+  Mapping m = rf_dram({loop(0, 3), loop(1, 2)}, {}, {loop(1, 2, Spacetime::SpaceX)});
+  m.levels[1].no_multicast = {true, false, false};
+  Evaluation ev = evaluated_both(w, a, m);
+  EXPECT_EQ(counts(ev, 1), (Counts{{6, 0, 0}, {8, 0, 0}, {0, 0, 4}}));
+  EXPECT_EQ(ev.levels[0].data_spaces[0].fills, 3u);  // per PE, as before
+}
+
+// R=2 split over two PEs, P=4 in each RF: both PEs hold partial sums of the same 4 outputs.
+// Normally they are reduced on the way up (DRAM: 4 updates, no reads); without spatial
+// reduction each PE's 4 partial sums reach DRAM alone: 8 updates, and the second of each
+// pair is a read-modify-write: 4 reads.
+TEST(Evaluate, NoReductionSendsEachPartialSum) {
+  Workload w = conv1d(2, 4);
+  ArchSpec a = two_level(2);
+  Mapping m = rf_dram({loop(1, 4)}, {}, {loop(0, 2, Spacetime::SpaceX)});
+  Evaluation plain = evaluated(w, a, m);
+  EXPECT_EQ(counts(plain, 1)[2], (std::array<std::uint64_t, 3>{0, 0, 4}));
+  m.levels[1].no_multicast = {false, false, true};
+  Evaluation ev = evaluated_both(w, a, m);
+  EXPECT_EQ(counts(ev, 1)[2], (std::array<std::uint64_t, 3>{4, 0, 8}));
+  EXPECT_EQ(ev.levels[0].data_spaces[2].fills, 0u);
 }

@@ -29,7 +29,10 @@ struct LevelConstraints {
   std::optional<std::int64_t> split;  // spatial dims at permutation index < split are X
   std::vector<KeepRule> keep;         // per data space
   double min_spatial_utilization = 0; // fraction of the level's fan-out used
-  std::vector<bool> no_reuse;         // per data space: no temporal reuse at this level
+  // Timeloop's no_reuse, per data space; copied onto every mapping (LevelMapping's
+  // no_temporal_reuse and no_multicast), they change its evaluation, not the mapspace.
+  std::vector<bool> no_reuse;         // temporal: the tile is not kept across outer iterations
+  std::vector<bool> no_multicast;     // spatial: no multicast or spatial reduction
   std::vector<SourceLoc> where;       // where each constraint on this level was written
 };
 

@@ -27,6 +27,12 @@ struct LevelMapping {
   std::vector<Loop> temporal;  // innermost first; trivial loops omitted
   std::vector<Loop> spatial;   // innermost first; trivial loops omitted
   std::vector<bool> keep;      // per data space
+  // Timeloop's loop-nest modifiers, per data space (empty: none). no_temporal_reuse: the
+  // level's tile is moved whole every time the loops above it advance (no reuse of what it
+  // held in the previous iteration); no_multicast: the level's fan-out to the next-inner
+  // level neither multicasts (read-only data) nor reduces spatially (read-write data).
+  std::vector<bool> no_temporal_reuse;
+  std::vector<bool> no_multicast;
 };
 
 struct Mapping {
@@ -39,6 +45,8 @@ struct Mapping {
 struct LoopNest {
   std::vector<Loop> loops;
   std::vector<int> boundaries;
+  // Per storage level, bit pv set: the modifiers of LevelMapping for data space pv.
+  std::vector<std::uint32_t> no_temporal_reuse, no_multicast;
 };
 
 LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload);

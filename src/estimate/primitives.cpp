@@ -61,10 +61,16 @@ class Simple : public Estimator {
   bool has_class(const Query& q) const {
     return std::find(classes_.begin(), classes_.end(), q.cls) != classes_.end();
   }
+  // Every primitive also answers Accelergy 0.3's `idle` (its old primitive library gives
+  // every class one): the energy of a cycle without an access, i.e. the leak per cycle. The
+  // 0.3 plug-ins answered it so: Aladdin's tables' "idle energy" is the leakage over one
+  // cycle of the table's latency, CACTI's SRAM idle its standby leakage over one cycle, and
+  // CACTI's DRAM idle 0 (docs/energy-model.md, "Accelergy 0.3 action names").
   Estimate make(const Query& q, Actions a, double area) const {
     Estimate e;
     e.cls = q.cls;
     e.estimator = name_;
+    if (auto leak = a.find("leak"); leak != a.end()) a.try_emplace("idle", leak->second);
     e.actions = std::move(a);
     e.area_um2 = area;
     return e;
@@ -340,11 +346,17 @@ class Library : public Simple {
 };
 
 // Aladdin_table: the 40 and 45 nm tables (the same numbers at both nodes in the sweep).
+// `cyc` (cycle_scale()) turns leakage, also inside the gated actions, into energy per cycle.
 struct AladdinValues {
   Actions actions;
   double area;
 };
-AladdinValues aladdin_values(const Query& q) {
+
+// Accelergy 0.3's Aladdin plug-in (aladdin_table.py of that era) priced a reused multiplier
+// operand (mult_reused, and the multiplier half of mac_reused) at 0.85 x a random one.
+constexpr double kV03ReusedMultiply = 0.85;
+
+AladdinValues aladdin_values(const Query& q, double cyc) {
   const std::string& c = q.cls;
   if (c == "regfile") {
     // Per-bit register read/write plus a ceil(log2 depth)-bit comparator per entry.
@@ -352,22 +364,44 @@ AladdinValues aladdin_values(const Query& q) {
     if (d < 1) q.fail("depth", "expected a depth of at least 1");
     double b = std::ceil(std::log2(d) - 1e-12);
     double e = 0.009 * w + d * 0.02947 * b / 32;
-    double leak = 7e-5 * w + d * 2.51e-5 * b / 32;
+    double leak = (7e-5 * w + d * 2.51e-5 * b / 32) * cyc;
     return {{{"read", e}, {"write", e}, {"update", e}, {"leak", leak}}, 5.98 * w + d * 70 * b / 32};
   }
   double w = table_width(q);
   Unit add = linear(0.21, 0.0023, 179, w);
   Unit mul = quadratic(12.68, 0.08, 4600, w, w);
-  if (c == "intadder") return {{{"add", add.energy}, {"leak", add.leak}}, add.area};
+  add.leak *= cyc;
+  mul.leak *= cyc;
+  // Accelergy 0.3 action names (its old primitive library: intadder add/idle, intmultiplier
+  // mult_random/mult_reused/mult_gated/idle, intmac mac_random/mac_reused/mac_gated/idle), as
+  // its Aladdin plug-in priced them: every action but idle is the dynamic energy (so `count`,
+  // which the exercises' 0.3 smartbuffer_SRAM asks of an intadder, costs an add), a gated
+  // multiplier costs its idle energy, a reused one 0.85 x a random one; a MAC is an adder plus
+  // a multiplier. `idle` (= leak) is added by make().
+  if (c == "intadder")
+    return {{{"add", add.energy}, {"count", add.energy}, {"leak", add.leak}}, add.area};
   if (c == "intmultiplier")
-    return {{{"compute", mul.energy}, {"multiply", mul.energy}, {"leak", mul.leak}}, mul.area};
+    return {{{"compute", mul.energy},
+             {"multiply", mul.energy},
+             {"mult_random", mul.energy},
+             {"mult_reused", kV03ReusedMultiply * mul.energy},
+             {"mult_gated", mul.leak},
+             {"leak", mul.leak}},
+            mul.area};
   if (c == "intmac")
-    return {{{"compute", add.energy + mul.energy}, {"leak", add.leak + mul.leak}},
+    return {{{"compute", add.energy + mul.energy},
+             {"mac_random", add.energy + mul.energy},
+             {"mac_reused", add.energy + kV03ReusedMultiply * mul.energy},
+             {"mac_gated", add.energy + mul.leak},
+             {"leak", add.leak + mul.leak}},
             add.area + mul.area};
-  // fpmac: a w + b w^2 through the 8- and 32-bit rows (fit script); w = width.
+  // fpmac: a w + b w^2 through the 8- and 32-bit rows (fit script); w = width. Accelergy 0.3's
+  // plug-in passed a MAC action unchanged to its floating-point adder and multiplier, which
+  // know neither mac_reused nor mac_gated, so all three MAC actions cost a full MAC there.
   double e = 0.52121875 * w + 0.0344726562 * w * w;
-  double leak = 0.00496875 * w + 0.000351097266 * w * w;
-  return {{{"compute", e}, {"leak", leak}}, 64.375 * w + 2.01171875 * w * w};
+  double leak = (0.00496875 * w + 0.000351097266 * w * w) * cyc;
+  return {{{"compute", e}, {"mac_random", e}, {"mac_reused", e}, {"mac_gated", e}, {"leak", leak}},
+          64.375 * w + 2.01171875 * w * w};
 }
 
 const std::vector<std::string> kAladdinClasses{"regfile", "intmac", "intadder", "intmultiplier",
@@ -385,8 +419,7 @@ class Aladdin : public Simple {
     return std::abs(n - 40) < 1e-9 || std::abs(n - 45) < 1e-9;
   }
   Estimate estimate(const Query& q) const override {
-    AladdinValues v = aladdin_values(q);
-    v.actions["leak"] *= cycle_scale(q);
+    AladdinValues v = aladdin_values(q, cycle_scale(q));
     return make(q, std::move(v.actions), v.area);
   }
 };
@@ -402,7 +435,8 @@ class NeuroSimAdder : public Simple {
     double add = 0.00205773648 * std::pow(r, 2.02896488) * std::pow(n, 0.995381289);
     double leak = 2.23147695e-07 * std::pow(r, 1.37152013) * n * cycle_scale(q);
     double area = 2.94174735 * r * r * n;
-    return make(q, {{"add", add}, {"leak", leak}}, area);
+    // `count`: as on the Aladdin intadder (Accelergy 0.3 exercises ask it of an adder).
+    return make(q, {{"add", add}, {"count", add}, {"leak", leak}}, area);
   }
 };
 
@@ -423,8 +457,8 @@ class Scaled : public Simple {
     TechFactors f = tech_factors(q.technology_nm());
     double cyc = cycle_scale(q);
     if (std::find(kAladdinClasses.begin(), kAladdinClasses.end(), q.cls) != kAladdinClasses.end()) {
-      AladdinValues v = aladdin_values(q);
-      for (auto& [k, e] : v.actions) e *= f.energy * (k == "leak" ? cyc : 1.0);
+      AladdinValues v = aladdin_values(q, cyc);
+      for (auto& [k, e] : v.actions) e *= f.energy;
       return make(q, std::move(v.actions), v.area * f.area);
     }
     LibraryPart p = library_45nm(q);

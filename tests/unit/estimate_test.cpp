@@ -171,6 +171,12 @@ std::string query_json(const std::vector<std::string>& files, const std::vector<
   io::energy_query(files, args, os);
   return os.str();
 }
+// The number after "key": in a --query answer.
+double json_number(const std::string& out, const std::string& key) {
+  auto at = out.find("\"" + key + "\":");
+  EXPECT_NE(at, std::string::npos) << out;
+  return at == std::string::npos ? NAN : std::stod(out.substr(at + key.size() + 3));
+}
 }  // namespace
 
 // A compound's actions are sums of its subcomponents' actions, arrays count their elements
@@ -351,11 +357,96 @@ TEST(Estimate, AccelergyV03ClassFileLoads) {
   double rf = 0.009 * 16 + 256 * 0.02947 * 8 / 32;
   double read = 4 * rf + 2 * 0.21 * 8 / 32;
   double area = 2 * (5.98 * 16 + 256 * 70.0 * 8 / 32) + 2 * 278.0 * 8 / 32;
-  auto value = [&](const std::string& key) {
-    auto at = out.find("\"" + key + "\":");
-    EXPECT_NE(at, std::string::npos) << out;
-    return std::stod(out.substr(at + key.size() + 3));
+  EXPECT_NEAR(json_number(out, "read"), read, 1e-9) << out;
+  EXPECT_NEAR(json_number(out, "area_um2"), area, 1e-9) << out;
+}
+
+// Accelergy 0.3's action names on loopsim's primitives, priced as its Aladdin and CACTI
+// plug-ins priced them (docs/energy-model.md, "Accelergy 0.3 action names"): idle = the leak
+// per cycle (0 for DRAM), count on an adder = add, mult_reused = 0.85 x a random multiply,
+// mult_gated = the multiplier's idle energy, a MAC = adder + multiplier.
+TEST(Estimate, AccelergyV03ActionNames) {
+  Registry r = Registry::builtin();
+  auto at = [&](const std::string& cls, std::map<std::string, std::string> attrs) {
+    attrs.emplace("technology", "45nm");
+    return r.estimate(q(cls, std::move(attrs)));
   };
-  EXPECT_NEAR(value("read"), read, 1e-9) << out;
-  EXPECT_NEAR(value("area_um2"), area, 1e-9) << out;
+  // 16 bits at 45 nm: adder 0.21 x 16/32, multiplier 12.68 x (16/32)^2, leaks likewise.
+  double add = 0.21 * 0.5, mul = 12.68 * 0.25, add_leak = 0.0023 * 0.5, mul_leak = 0.08 * 0.25;
+  Estimate mac = at("intmac", {{"datawidth", "16"}});
+  EXPECT_NEAR(mac.actions.at("mac_random"), add + mul, 1e-12);
+  EXPECT_NEAR(mac.actions.at("mac_reused"), add + 0.85 * mul, 1e-12);
+  EXPECT_NEAR(mac.actions.at("mac_gated"), add + mul_leak, 1e-12);
+  EXPECT_NEAR(mac.actions.at("idle"), add_leak + mul_leak, 1e-12);
+  Estimate m = at("intmultiplier", {{"datawidth", "16"}});
+  EXPECT_NEAR(m.actions.at("mult_random"), mul, 1e-12);
+  EXPECT_NEAR(m.actions.at("mult_reused"), 0.85 * mul, 1e-12);
+  EXPECT_NEAR(m.actions.at("mult_gated"), mul_leak, 1e-12);
+  Estimate a = at("intadder", {{"width", "16"}});
+  EXPECT_EQ(a.actions.at("count"), a.actions.at("add"));
+  EXPECT_EQ(a.actions.at("idle"), a.actions.at("leak"));
+  Estimate fp = at("fpmac", {{"width", "16"}});
+  for (const char* act : {"mac_random", "mac_reused", "mac_gated"})
+    EXPECT_EQ(fp.actions.at(act), fp.actions.at("compute")) << act;
+  for (const char* cls : {"regfile", "SRAM", "counter", "wire"}) {
+    Estimate e = at(cls, {{"depth", "1024"}, {"width", "32"}, {"length", "1mm"}});
+    EXPECT_EQ(e.actions.at("idle"), e.actions.at("leak")) << cls;
+  }
+  EXPECT_EQ(r.estimate(q("DRAM", {{"width", "64"}})).actions.at("idle"), 0.0);
+  // Away from Aladdin's nodes (loopsim_scaled) at a 2 ns cycle, the gated MAC's multiplier
+  // leaks for 2 ns and every part scales with the node.
+  Estimate s = r.estimate(q("intmac", {{"datawidth", "16"},
+                                       {"technology", "65nm"},
+                                       {"global_cycle_seconds", "2e-9"}}));
+  double f = tech_factors(65).energy;
+  EXPECT_EQ(s.estimator, "loopsim_scaled");
+  EXPECT_NEAR(s.actions.at("mac_gated"), f * (add + 2 * mul_leak), 1e-12);
+  EXPECT_NEAR(s.actions.at("idle"), f * 2 * (add_leak + mul_leak), 1e-12);
+}
+
+// The 2020 exercises' smartbuffer_SRAM (compound_components 0.3) asks `count` of an intadder
+// and `idle` of every subcomponent: it estimates, with write = SRAM write + one add + one
+// adder's idle and idle = the SRAM's and both adders' leak.
+TEST(Estimate, AccelergyV03SmartbufferEstimates) {
+  std::string f = write_temp("sb.yaml", R"(compound_components:
+  version: 0.3
+  classes:
+  - name: smartbuffer_SRAM
+    attributes: {technology: 45nm, memory_depth: 12, memory_width: 16, n_rdwr_ports: 2, n_banks: 1}
+    subcomponents:
+      - name: storage
+        class: SRAM
+        attributes: {technology: technology, width: memory_width, depth: memory_depth,
+                     n_rdwr_ports: n_rdwr_ports, n_banks: n_banks}
+      - name: address_generators[0..1]
+        class: intadder
+        attributes: {technology: technology, width: log(memory_depth)}
+    actions:
+      - name: write
+        arguments: {data_delta: 0..1, address_delta: 0..n_banks}
+        subcomponents:
+          - name: storage
+            actions: [{name: write, arguments: {data_delta: data_delta, address_delta: address_delta}}]
+          - name: address_generators[0]
+            actions: [{name: count}]
+          - name: address_generators[1]
+            actions: [{name: idle}]
+      - name: idle
+        subcomponents:
+          - {name: storage, actions: [{name: idle}]}
+          - {name: "address_generators[0..1]", actions: [{name: idle}]}
+)");
+  std::string out = query_json({f}, {"smartbuffer_SRAM", "memory_depth=16384", "memory_width=64",
+                                     "n_banks=32"});
+  Registry r = Registry::builtin();
+  Estimate sram = r.estimate(q("SRAM", {{"depth", "16384"}, {"width", "64"}, {"n_banks", "32"},
+                                        {"n_rdwr_ports", "2"}, {"technology", "45nm"}}));
+  Estimate adder = r.estimate(q("intadder", {{"width", std::to_string(std::log(16384.0))},
+                                             {"technology", "45nm"}}));
+  EXPECT_NEAR(json_number(out, "write"),
+              sram.actions.at("write") + adder.actions.at("add") + adder.actions.at("leak"), 1e-6)
+      << out;
+  EXPECT_NEAR(json_number(out, "idle"), sram.actions.at("leak") + 2 * adder.actions.at("leak"),
+              1e-9)
+      << out;
 }

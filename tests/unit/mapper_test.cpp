@@ -659,3 +659,44 @@ TEST(MapperNoReuse, EveryMappingRefetchesAndTheOptimumPaysForIt) {
   ASSERT_TRUE(std::holds_alternative<Evaluation>(e));
   EXPECT_DOUBLE_EQ(std::get<Evaluation>(e).energy_pj, best_nr.eval->energy_pj);
 }
+
+namespace {
+
+// Two spatial loops on one axis (K and P over a row of 4 PEs): the order decides which PEs
+// are neighbours, hence which link transfers are possible. tests/golden/conv1d_k_link_order/
+// README.md derives every number.
+const std::string kLink = std::string(LOOPSIM_SOURCE_DIR) + "/tests/golden/conv1d_k_link_order/";
+
+Evaluation evaluate_link_case(const std::string& map, Engine engine) {
+  auto in = io::load_inputs({kLink + "arch.yaml", kLink + "problem.yaml", kLink + "ERT.yaml",
+                             kLink + map},
+                            true);
+  auto e = evaluate(in.workload, in.arch, EnergyTable::resolve(in.arch, in.energy), *in.mapping,
+                    engine);
+  EXPECT_TRUE(std::holds_alternative<Evaluation>(e)) << map;
+  return std::holds_alternative<Evaluation>(e) ? std::get<Evaluation>(e) : Evaluation{};
+}
+
+}  // namespace
+
+TEST(MapperSpatialOrder, LinkTransfersDependOnTheOrderWithinAnAxis) {
+  for (Engine engine : {Engine::Auto, Engine::Walk}) {
+    // P innermost (PE x = 2k + p): the p0 PEs take I[1] from their p1 neighbours in step 1.
+    Evaluation pk = evaluate_link_case("map.yaml", engine);
+    // K innermost (PE x = 2p + k): only one PE has such a neighbour, and using it would not
+    // save a multicast read, so no link transfer.
+    Evaluation kp = evaluate_link_case("map_kp.yaml", engine);
+    for (const Evaluation* e : {&pk, &kp}) {
+      ASSERT_EQ(e->levels.size(), 4u);
+      EXPECT_EQ(e->cycles, 2u);
+      EXPECT_EQ(e->levels[2].data_spaces[0].reads, 4u);  // glb Weights: multicast only
+    }
+    const std::size_t rf = 0, glb = 2, inputs = 1;
+    EXPECT_EQ(pk.levels[glb].data_spaces[inputs].reads, 3u);
+    EXPECT_EQ(kp.levels[glb].data_spaces[inputs].reads, 4u);
+    EXPECT_EQ(pk.levels[rf].data_spaces[inputs].fills, 1u);
+    EXPECT_EQ(kp.levels[rf].data_spaces[inputs].fills, 2u);
+    EXPECT_NEAR(pk.energy_pj, 847.8, 1e-9);
+    EXPECT_NEAR(kp.energy_pj, 856.2, 1e-9);
+  }
+}

@@ -41,9 +41,17 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
   LOOPSIM_CHECK(static_cast<int>(c.levels.size()) == nlev_, "constraints for " << c.levels.size()
                                                                             << " levels");
   temporal_slot_.assign(static_cast<std::size_t>(nlev_), -1);
+  spatial_slot_.assign(static_cast<std::size_t>(nlev_), {-1, -1});
   for (int l = 0; l < nlev_; ++l) {
-    if (arch.fanout_x(l) > 1) slots_.push_back({l, Spacetime::SpaceX});
-    if (arch.fanout_y(l) > 1) slots_.push_back({l, Spacetime::SpaceY});
+    auto& ss = spatial_slot_[static_cast<std::size_t>(l)];
+    if (arch.fanout_x(l) > 1) {
+      ss[0] = static_cast<int>(slots_.size());
+      slots_.push_back({l, Spacetime::SpaceX});
+    }
+    if (arch.fanout_y(l) > 1) {
+      ss[1] = static_cast<int>(slots_.size());
+      slots_.push_back({l, Spacetime::SpaceY});
+    }
     if (!arch.storage[static_cast<std::size_t>(l)].dummy) {
       temporal_slot_[static_cast<std::size_t>(l)] = static_cast<int>(slots_.size());
       slots_.push_back({l, Spacetime::Time});
@@ -130,18 +138,28 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
     keeps_[static_cast<std::size_t>(l)] = std::move(opts);
   }
   // Loop orders: an upper estimate (every non-trivial free dim permuted) of the average is
-  // not cheap; estimate with the number of dims that can be non-trivial per level.
-  for (int l = 0; l < nlev_; ++l) {
-    int ts = temporal_slot_[static_cast<std::size_t>(l)];
-    if (ts < 0) continue;
+  // not cheap; estimate with the number of dims that can be non-trivial per slot, and on a
+  // spatial axis of fan-out F at most log2(F) of them (factors of at least 2 each).
+  auto unordered = [&](int slot, const std::vector<int>& listed) {
     std::size_t k = 0;
     for (int d = 0; d < ndim_; ++d) {
       bool can = false;
-      for (const auto& f : facts_[static_cast<std::size_t>(d)]) can |= f[static_cast<std::size_t>(ts)] > 1;
-      const auto& tp = c.levels[static_cast<std::size_t>(l)].temporal_perm;
-      if (can && std::find(tp.begin(), tp.end(), d) == tp.end()) ++k;
+      for (const auto& f : facts_[static_cast<std::size_t>(d)]) can |= f[static_cast<std::size_t>(slot)] > 1;
+      if (can && std::find(listed.begin(), listed.end(), d) == listed.end()) ++k;
     }
-    total *= factorial(k);
+    return k;
+  };
+  for (int l = 0; l < nlev_; ++l) {
+    const auto& lc = c.levels[static_cast<std::size_t>(l)];
+    int ts = temporal_slot_[static_cast<std::size_t>(l)];
+    if (ts >= 0) total *= factorial(unordered(ts, lc.temporal_perm));
+    for (int axis = 0; axis < 2; ++axis) {
+      int ss = spatial_slot_[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)];
+      if (ss < 0) continue;
+      std::size_t most = 0;
+      for (std::int64_t f = axis == 0 ? arch.fanout_x(l) : arch.fanout_y(l); f >= 2; f /= 2) ++most;
+      total *= factorial(std::min(most, unordered(ss, lc.spatial_perm)));
+    }
   }
   size_ = total;
 }
@@ -204,6 +222,17 @@ std::vector<int> MapSpace::free_dims(const std::vector<int>& fact, int level) co
   return out;
 }
 
+void MapSpace::spatial_free_dims(const std::vector<int>& fact, int level, int axis,
+                                 std::vector<int>& out) const {
+  out.clear();
+  int ss = spatial_slot_[static_cast<std::size_t>(level)][static_cast<std::size_t>(axis)];
+  if (ss < 0) return;
+  const auto& sp = c_.levels[static_cast<std::size_t>(level)].spatial_perm;
+  for (int d = 0; d < ndim_; ++d)
+    if (factor(fact, d, ss) > 1 && std::find(sp.begin(), sp.end(), d) == sp.end())
+      out.push_back(d);
+}
+
 bool MapSpace::fits(const MapPoint& p) const {
   std::int64_t extent[kMaxDims];
   for (int d = 0; d < ndim_; ++d) extent[d] = 1;
@@ -255,23 +284,32 @@ void MapSpace::build(const MapPoint& p, Mapping& out) const {
         if (factor(p.factorization, d, ts) > 1) add(d);
       for (int d : p.perm[static_cast<std::size_t>(l)]) add(d);
     }
-    // Spatial loops: X then Y, each in the constrained order, then dimension order.
-    std::vector<int> order = c_.levels[static_cast<std::size_t>(l)].spatial_perm;
-    for (int d = 0; d < ndim_; ++d)
-      if (std::find(order.begin(), order.end(), d) == order.end()) order.push_back(d);
-    for (Spacetime st : {Spacetime::SpaceX, Spacetime::SpaceY})
-      for (std::size_t s = 0; s < slots_.size(); ++s) {
-        if (slots_[s].level != l || slots_[s].st != st) continue;
-        for (int d : order) {
-          std::int64_t f = factor(p.factorization, d, static_cast<int>(s));
-          if (f <= 1) continue;
-          Loop lp;
-          lp.dim = d;
-          lp.end = lp.residual_end = f;
-          lp.spacetime = st;
-          lm.spatial.push_back(lp);
-        }
+    // Spatial loops: X then Y; on each axis the constrained dims innermost in the
+    // constraint's order, then the free ones in the point's order (or dimension order).
+    const auto& sp = c_.levels[static_cast<std::size_t>(l)].spatial_perm;
+    for (int axis = 0; axis < 2; ++axis) {
+      int ss = spatial_slot_[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)];
+      if (ss < 0) continue;
+      auto add = [&](int d) {
+        Loop lp;
+        lp.dim = d;
+        lp.end = lp.residual_end = factor(p.factorization, d, ss);
+        lp.spacetime = axis == 0 ? Spacetime::SpaceX : Spacetime::SpaceY;
+        lm.spatial.push_back(lp);
+      };
+      for (int d : sp)
+        if (factor(p.factorization, d, ss) > 1) add(d);
+      const std::vector<int>* free = nullptr;
+      if (static_cast<std::size_t>(l) < p.sperm.size())
+        free = &p.sperm[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)];
+      if (free != nullptr && !free->empty()) {
+        for (int d : *free) add(d);
+      } else {
+        for (int d = 0; d < ndim_; ++d)
+          if (factor(p.factorization, d, ss) > 1 && std::find(sp.begin(), sp.end(), d) == sp.end())
+            add(d);
       }
+    }
   }
 }
 

@@ -57,16 +57,26 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
       slots_.push_back({l, Spacetime::Time});
     }
   }
-  // Which axis a dim's spatial loop may use at a level, from split + permutation.
+  // Which axis a dim's spatial loop may use at a level, from split + permutation. As in
+  // Timeloop, the spatial permutation is the listed dims followed by the others in any
+  // order, and split cuts it: a listed dim's index fixes its axis; the others fill the
+  // places left on either axis (at most free_caps_ of them on each, checked in spatial_ok).
+  free_caps_.assign(static_cast<std::size_t>(nlev_), {-1, -1});
+  for (int l = 0; l < nlev_; ++l) {
+    const auto& lc = c.levels[static_cast<std::size_t>(l)];
+    if (!lc.split) continue;
+    const auto unlisted = static_cast<std::int64_t>(ndim_ - static_cast<int>(lc.spatial_perm.size()));
+    const std::int64_t on_x =
+        std::clamp<std::int64_t>(*lc.split - static_cast<std::int64_t>(lc.spatial_perm.size()), 0, unlisted);
+    free_caps_[static_cast<std::size_t>(l)] = {on_x, unlisted - on_x};
+  }
   auto axis_allowed = [&](int l, int d, Spacetime st) {
     const auto& lc = c.levels[static_cast<std::size_t>(l)];
     if (!lc.split) return true;
-    std::vector<int> order = lc.spatial_perm;
-    for (int e = 0; e < ndim_; ++e)
-      if (std::find(order.begin(), order.end(), e) == order.end()) order.push_back(e);
-    auto pos = std::find(order.begin(), order.end(), d) - order.begin();
-    bool x = pos < *lc.split;
-    return (st == Spacetime::SpaceX) == x;
+    const auto& sp = lc.spatial_perm;
+    auto pos = std::find(sp.begin(), sp.end(), d) - sp.begin();
+    if (pos < static_cast<std::ptrdiff_t>(sp.size())) return (st == Spacetime::SpaceX) == (pos < *lc.split);
+    return free_caps_[static_cast<std::size_t>(l)][st == Spacetime::SpaceX ? 0 : 1] > 0;
   };
   facts_.resize(static_cast<std::size_t>(ndim_));
   double total = 1;
@@ -156,9 +166,11 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
     for (int axis = 0; axis < 2; ++axis) {
       int ss = spatial_slot_[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)];
       if (ss < 0) continue;
-      std::size_t most = 0;
+      std::int64_t most = 0;
       for (std::int64_t f = axis == 0 ? arch.fanout_x(l) : arch.fanout_y(l); f >= 2; f /= 2) ++most;
-      total *= factorial(std::min(most, unordered(ss, lc.spatial_perm)));
+      if (std::int64_t cap = free_caps_[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)]; cap >= 0)
+        most = std::min(most, cap);
+      total *= factorial(std::min(static_cast<std::size_t>(most), unordered(ss, lc.spatial_perm)));
     }
   }
   size_ = total;
@@ -190,6 +202,20 @@ bool MapSpace::spatial_ok(const std::vector<int>& fact) const {
     if (x > fx || y > fy) return false;
     double util = static_cast<double>(x * y) / static_cast<double>(fx * fy);
     if (util + 1e-12 < c_.levels[static_cast<std::size_t>(l)].min_spatial_utilization) return false;
+    if (!free_fit(fact, l)) return false;
+  }
+  return true;
+}
+
+bool MapSpace::free_fit(const std::vector<int>& fact, int level) const {
+  const auto& caps = free_caps_[static_cast<std::size_t>(level)];
+  if (caps[0] <= 0 || caps[1] <= 0) return true;  // axis_allowed put them all on one axis
+  for (int axis = 0; axis < 2; ++axis) {
+    int ss = spatial_slot_[static_cast<std::size_t>(level)][static_cast<std::size_t>(axis)];
+    if (ss < 0) continue;
+    std::int64_t n = 0;
+    for (int d = 0; d < ndim_; ++d) n += free_spatial_loop(fact, level, d, ss) ? 1 : 0;
+    if (n > caps[static_cast<std::size_t>(axis)]) return false;
   }
   return true;
 }
@@ -227,10 +253,13 @@ void MapSpace::spatial_free_dims(const std::vector<int>& fact, int level, int ax
   out.clear();
   int ss = spatial_slot_[static_cast<std::size_t>(level)][static_cast<std::size_t>(axis)];
   if (ss < 0) return;
-  const auto& sp = c_.levels[static_cast<std::size_t>(level)].spatial_perm;
   for (int d = 0; d < ndim_; ++d)
-    if (factor(fact, d, ss) > 1 && std::find(sp.begin(), sp.end(), d) == sp.end())
-      out.push_back(d);
+    if (free_spatial_loop(fact, level, d, ss)) out.push_back(d);
+}
+
+bool MapSpace::free_spatial_loop(const std::vector<int>& fact, int level, int d, int ss) const {
+  const auto& sp = c_.levels[static_cast<std::size_t>(level)].spatial_perm;
+  return factor(fact, d, ss) > 1 && std::find(sp.begin(), sp.end(), d) == sp.end();
 }
 
 bool MapSpace::fits(const MapPoint& p) const {
@@ -306,8 +335,7 @@ void MapSpace::build(const MapPoint& p, Mapping& out) const {
         for (int d : *free) add(d);
       } else {
         for (int d = 0; d < ndim_; ++d)
-          if (factor(p.factorization, d, ss) > 1 && std::find(sp.begin(), sp.end(), d) == sp.end())
-            add(d);
+          if (free_spatial_loop(p.factorization, l, d, ss)) add(d);
       }
     }
   }

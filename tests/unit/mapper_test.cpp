@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "test_util.hpp"
@@ -721,6 +722,16 @@ io::MapperInputs load_link(const std::string& constraints_yaml, const std::strin
   return io::load_mapper_inputs(files);
 }
 
+// The conv1d_k_link_order architecture with another PE mesh.
+std::string link_arch_with_mesh(const std::string& mesh) {
+  std::ifstream arch_in(kLink + "arch.yaml");
+  std::stringstream ss;
+  ss << arch_in.rdbuf();
+  std::string arch = ss.str();
+  const std::string row = "spatial: {meshX: 4}";
+  return arch.replace(arch.find(row), row.size(), "spatial: " + mesh);
+}
+
 // Everything of the golden mappings fixed but the order of the two spatial loops.
 std::string link_constraints(const std::string& spatial_extra) {
   return R"(constraints:
@@ -814,17 +825,9 @@ TEST(MapperSpatialOrder, MapYamlCarriesTheOrder) {
 // 4 x 4 array (up to three loops on one axis); the optimal search, which relies on it,
 // matches the brute-force optimum, for 1 and 2 threads.
 TEST(MapperSpatialOrder, SkippedOrdersEvaluateTheSame) {
-  std::ifstream arch_in(kLink + "arch.yaml");
-  std::stringstream ss;
-  ss << arch_in.rdbuf();
-  const std::string arch = ss.str(), mesh = "spatial: {meshX: 4}";
-  const std::string row8 = std::string(arch).replace(arch.find(mesh), mesh.size(),
-                                                     "spatial: {meshX: 8}");
-  const std::string grid = std::string(arch).replace(arch.find(mesh), mesh.size(),
-                                                     "spatial: {meshX: 4, meshY: 4}");
-  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
-           {"row8.yaml", row8}, {"grid.yaml", grid}}) {
-    auto in = load_link("", name, write_temp(name, text));
+  for (const auto& [name, mesh] : std::vector<std::pair<std::string, std::string>>{
+           {"row8.yaml", "{meshX: 8}"}, {"grid.yaml", "{meshX: 4, meshY: 4}"}}) {
+    auto in = load_link("", name, write_temp(name, link_arch_with_mesh(mesh)));
     const auto& w = in.model.workload;
     const auto& a = in.model.arch;
     auto table = EnergyTable::resolve(a, in.model.energy);
@@ -885,4 +888,56 @@ TEST(MapperSpatialOrder, SkippedOrdersEvaluateTheSame) {
       else EXPECT_EQ(yaml_of(in, r), first_yaml) << name;
     }
   }
+}
+
+// Timeloop's spatial permutation is the listed dims, then the others in any order; split
+// cuts it into X and Y. With [R] and split 2 on R, K, P: R is at index 0 (X), and one of
+// K, P takes index 1 (X), the other index 2 (Y), either way round.
+TEST(MapperConstraints, SplitWithAPartialPermutationLeavesTheOthersEitherAxis) {
+  auto in = load_link(R"(constraints:
+  targets:
+  - {target: PE, type: spatial, permutation: [R], split: 2}
+)", "split_partial.yaml", write_temp("grid.yaml", link_arch_with_mesh("{meshX: 4, meshY: 4}")));
+  const auto& w = in.model.workload;
+  MapSpace ms(w, in.model.arch, in.constraints);
+  const int pe = in.model.arch.find_level("inter_PE_spatial");
+  const int x = slot_of(ms, pe, Spacetime::SpaceX), y = slot_of(ms, pe, Spacetime::SpaceY);
+  const int r = w.dim_index("R"), k = w.dim_index("K"), p = w.dim_index("P");
+  std::set<std::string> seen;  // axes of the non-trivial loops: "R", "K", "P" on "X"/"Y"
+  std::vector<int> f(3);
+  for (f[0] = 0; f[0] < static_cast<int>(ms.factorizations(0).size()); ++f[0])
+    for (f[1] = 0; f[1] < static_cast<int>(ms.factorizations(1).size()); ++f[1])
+      for (f[2] = 0; f[2] < static_cast<int>(ms.factorizations(2).size()); ++f[2]) {
+        if (!ms.spatial_ok(f)) continue;
+        EXPECT_EQ(ms.factor(f, r, y), 1);
+        int kx = ms.factor(f, k, x) > 1, ky = ms.factor(f, k, y) > 1;
+        int px = ms.factor(f, p, x) > 1, py = ms.factor(f, p, y) > 1;
+        EXPECT_LE(kx + px, 1);  // one place for them on X
+        EXPECT_LE(ky + py, 1);  // one on Y
+        std::string axes = std::string(kx ? "Kx" : ky ? "Ky" : "") + (px ? "Px" : py ? "Py" : "");
+        seen.insert(axes);
+      }
+  EXPECT_TRUE(seen.count("KxPy"));
+  EXPECT_TRUE(seen.count("KyPx"));  // not reachable when the others followed in dim order
+  // The free one on X goes after R, the listed one, whatever the order search does.
+  MapPoint pt;
+  pt.factorization.assign(3, 0);
+  for (int d = 0; d < 3; ++d)
+    for (int i = 0; i < static_cast<int>(ms.factorizations(d).size()); ++i) {
+      const auto& fd = ms.factorizations(d)[static_cast<std::size_t>(i)];
+      bool want = d == r ? fd[static_cast<std::size_t>(x)] == 2 : d == p ? fd[static_cast<std::size_t>(x)] == 2 : fd[static_cast<std::size_t>(y)] == 2;
+      if (want) pt.factorization[static_cast<std::size_t>(d)] = i;
+    }
+  ASSERT_TRUE(ms.spatial_ok(pt.factorization));
+  pt.keep.assign(static_cast<std::size_t>(ms.num_levels()), 0);
+  for (int l = 0; l < ms.num_levels(); ++l) pt.perm.push_back(ms.free_dims(pt.factorization, l));
+  Mapping m;
+  ms.build(pt, m);
+  const auto& sp = m.levels[static_cast<std::size_t>(pe)].spatial;
+  ASSERT_EQ(sp.size(), 3u);
+  EXPECT_EQ(sp[0].dim, r);
+  EXPECT_EQ(sp[1].dim, p);
+  EXPECT_EQ(sp[1].spacetime, Spacetime::SpaceX);
+  EXPECT_EQ(sp[2].dim, k);
+  EXPECT_EQ(sp[2].spacetime, Spacetime::SpaceY);
 }

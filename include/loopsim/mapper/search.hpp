@@ -47,7 +47,7 @@ class MapSpace {
   [[nodiscard]] const std::vector<std::vector<bool>>& keep_options(int l) const {
     return keeps_[static_cast<std::size_t>(l)];
   }
-  // Fan-out and spatial-utilization check of a full factorization choice.
+  // Fan-out, spatial-utilization and split check of a full factorization choice.
   [[nodiscard]] bool spatial_ok(const std::vector<int>& fact) const;
   // Non-trivial temporal dims at a level that the constraints do not order (they are
   // permuted freely, outside the constrained ones), in dimension order.
@@ -87,6 +87,14 @@ class MapSpace {
   std::vector<Slot> slots_;
   std::vector<int> temporal_slot_;  // per level, -1 when none
   std::vector<std::array<int, 2>> spatial_slot_;  // per level: X and Y slots, -1 when none
+  // Per level with a split: how many dims the spatial permutation does not list may go on X
+  // and on Y (-1: no split).
+  std::vector<std::array<std::int64_t, 2>> free_caps_;
+  // Whether the unlisted non-trivial spatial dims of a level fit its free_caps_.
+  [[nodiscard]] bool free_fit(const std::vector<int>& fact, int level) const;
+  // Whether dim d has a non-trivial loop at spatial slot ss of the level that the level's
+  // spatial permutation constraint does not list.
+  [[nodiscard]] bool free_spatial_loop(const std::vector<int>& fact, int level, int d, int ss) const;
   std::vector<std::vector<std::vector<std::int64_t>>> facts_;
   std::vector<std::vector<std::vector<bool>>> keeps_;
   double size_ = 0;

@@ -72,6 +72,10 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
   }
   auto axis_allowed = [&](int l, int d, Spacetime st) {
     const auto& lc = c.levels[static_cast<std::size_t>(l)];
+    const auto du = static_cast<std::size_t>(d);
+    if (du < lc.spatial_axis.size() && lc.spatial_axis[du] >= 0 &&
+        lc.spatial_axis[du] != (st == Spacetime::SpaceX ? 0 : 1))
+      return false;
     if (!lc.split) return true;
     const auto& sp = lc.spatial_perm;
     auto pos = std::find(sp.begin(), sp.end(), d) - sp.begin();

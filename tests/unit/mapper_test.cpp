@@ -941,3 +941,31 @@ TEST(MapperConstraints, SplitWithAPartialPermutationLeavesTheOthersEitherAxis) {
   EXPECT_EQ(sp[2].dim, k);
   EXPECT_EQ(sp[2].spacetime, Spacetime::SpaceY);
 }
+
+// A dataflow preset's array lists give each dim its axis and leave the order within the
+// axis to the search (on a level with both axes; they used to become a spatial permutation
+// with split, which also fixed the order).
+TEST(MapperSpatialOrder, DataflowArrayListsLeaveTheOrderFree) {
+  auto in = load_link(link_constraints(""), "df_order.yaml",
+                      write_temp("grid.yaml", link_arch_with_mesh("{meshX: 4, meshY: 4}")));
+  io::apply_dataflow_file(write_temp("df.yaml", R"(dataflow:
+  description: K and P across a row
+  array: {X: [K, P], Y: [R]}
+)"),
+                          in.model.workload, in.model.arch, in.constraints);
+  const auto& w = in.model.workload;
+  MapSpace ms(w, in.model.arch, in.constraints);
+  const int pe = in.model.arch.find_level("inter_PE_spatial");
+  const int y = slot_of(ms, pe, Spacetime::SpaceY);
+  for (const char* d : {"K", "P"})
+    for (const auto& f : ms.factorizations(w.dim_index(d))) EXPECT_EQ(f[static_cast<std::size_t>(y)], 1) << d;
+  auto r = run(in, Algorithm::Optimal, 2, 0, 1);
+  ASSERT_TRUE(r.best);
+  EXPECT_TRUE(r.stats.proven_optimal);
+  EXPECT_EQ(r.stats.evaluated, 2u);
+  const auto& sp = r.best->levels[static_cast<std::size_t>(pe)].spatial;
+  ASSERT_EQ(sp.size(), 2u);
+  EXPECT_EQ(sp[0].dim, w.dim_index("P"));  // P innermost: the link transfers of the README
+  EXPECT_EQ(sp[1].dim, w.dim_index("K"));
+  EXPECT_NEAR(r.eval->energy_pj, 847.8, 1e-9);
+}

@@ -191,6 +191,7 @@ bool reachable(const Chain& ch, const SmallVec<RankVec, 8>& reach, std::size_t k
   for (int r = 0; r < kMaxRanks; ++r)
     if (rest[r] > reach[k][r] || rest[r] < -reach[k][r]) return false;
   if (k == ch.sigma.size()) return true;  // reach is 0 there: rest is 0
+  if (same(ch.sigma[k], RankVec{})) return reachable(ch, reach, k + 1, rest, budget);
   const auto top = static_cast<Coord>(ch.radix[k]) - 1;
   for (Coord e = -top; e <= top; ++e) {
     RankVec next = rest;

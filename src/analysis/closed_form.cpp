@@ -120,6 +120,8 @@ class ClosedFormAnalyzer::Impl {
       if (loop(b).spatial() && !master_[b]) return false;
     out.data.resize(static_cast<std::size_t>(nds_));
     for (int pv = 0; pv < nds_; ++pv) out.data[pv].resize(static_cast<std::size_t>(nlev));
+    out.link_order_sensitive.assign(static_cast<std::size_t>(nlev), 0);
+    sensitive_ = &out.link_order_sensitive;
     for (int s = 0; s < nlev; ++s) {
       const Block b = block(s);
       const int last = (*boundaries_)[s];
@@ -142,6 +144,7 @@ class ClosedFormAnalyzer::Impl {
       }
     }
     computes(out.compute_accesses, out.compute_replication);
+    sensitive_ = nullptr;
     return true;
   }
 
@@ -473,6 +476,10 @@ class ClosedFormAnalyzer::Impl {
         // cur.min - prev.min.
         RankVec need{};
         for (int r = 0; r < cur.order(); ++r) need[r] = cur.lo(r) + shift[r] - prev->lo(r);
+        // Whether some order of the spatial loops could make the holder a neighbour.
+        if (sensitive_ != nullptr && ch.sigma.size() >= 2 && (*sensitive_)[s] == 0 &&
+            offset_difference(ch, need))
+          (*sensitive_)[s] = 1;
         if (!near_known) {
           neighbour_moves(ch, h, v, near);
           near_known = true;
@@ -567,6 +574,7 @@ class ClosedFormAnalyzer::Impl {
   const std::vector<std::uint32_t>* no_temporal_reuse_ = nullptr;  // per storage level
   const std::vector<std::uint32_t>* no_multicast_ = nullptr;
   bool singletons_ = false;  // the spatial block being analysed does not multicast
+  std::vector<char>* sensitive_ = nullptr;  // run_levels: CollapsedNest::link_order_sensitive
   const std::vector<std::int64_t>* fx_ = nullptr;
   const std::vector<std::int64_t>* fy_ = nullptr;
   int n_ = 0, nds_ = 0;

@@ -181,4 +181,39 @@ void neighbour_moves(const Chain& ch, std::uint64_t h, std::uint64_t v,
   if (v > 1) add(h);
 }
 
+namespace {
+
+// Whether rest = sum_{k' >= k} e_k' sigma_k' for some |e_k'| < radix_k'; reach[k] bounds
+// what digits k.. can move along each rank. Spends `budget` (true when it runs out).
+bool reachable(const Chain& ch, const SmallVec<RankVec, 8>& reach, std::size_t k,
+               const RankVec& rest, int& budget) {
+  if (--budget < 0) return true;
+  for (int r = 0; r < kMaxRanks; ++r)
+    if (rest[r] > reach[k][r] || rest[r] < -reach[k][r]) return false;
+  if (k == ch.sigma.size()) return true;  // reach is 0 there: rest is 0
+  if (same(ch.sigma[k], RankVec{})) return reachable(ch, reach, k + 1, rest, budget);
+  const auto top = static_cast<Coord>(ch.radix[k]) - 1;
+  for (Coord e = -top; e <= top; ++e) {
+    RankVec next = rest;
+    for (int r = 0; r < kMaxRanks; ++r) next[r] -= e * ch.sigma[k][r];
+    if (reachable(ch, reach, k + 1, next, budget)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool offset_difference(const Chain& ch, const RankVec& need) {
+  if (ch.count < 2) return false;
+  if (same(need, RankVec{})) return true;
+  SmallVec<RankVec, 8> reach(ch.sigma.size() + 1, RankVec{});
+  for (std::size_t k = ch.sigma.size(); k-- > 0;)
+    for (int r = 0; r < kMaxRanks; ++r) {
+      Coord s = ch.sigma[k][r] < 0 ? -ch.sigma[k][r] : ch.sigma[k][r];
+      reach[k][r] = reach[k + 1][r] + s * (static_cast<Coord>(ch.radix[k]) - 1);
+    }
+  int budget = 1 << 14;
+  return reachable(ch, reach, 0, need, budget);
+}
+
 }  // namespace loopsim::closed_form

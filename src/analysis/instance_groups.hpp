@@ -60,5 +60,10 @@ Groups all_groups(const Chain& ch);
 // possibly with repeats.
 void neighbour_moves(const Chain& ch, std::uint64_t h, std::uint64_t v,
                      SmallVec<RankVec, 32>& moves);
+// Whether `need` may be the offset difference of two distinct instances: need = sum_k e_k
+// sigma_k with |e_k| < radix_k. Unlike the differences between grid neighbours this does not
+// depend on the order of the digits (of the spatial loops). Errs towards true: for need = 0
+// and when the search would be long.
+bool offset_difference(const Chain& ch, const RankVec& need);
 
 }  // namespace loopsim::closed_form

@@ -101,11 +101,11 @@ void apply_dataflow_file(const std::string& path, const Workload& w, const ArchS
       if (both) {
         if (c.split || !c.spatial_perm.empty())
           a->fail("the array level '" + arch.storage[static_cast<std::size_t>(l)].name +
-                  "' already has a spatial permutation or split; the preset's X/Y lists would "
-                  "replace it");
-        c.spatial_perm = xs;
-        c.spatial_perm.insert(c.spatial_perm.end(), ys.begin(), ys.end());
-        c.split = static_cast<std::int64_t>(xs.size());
+                  "' already has a spatial permutation or split; give the axes there or in "
+                  "the preset's X/Y lists, not both");
+        // The axes only: the order within each axis stays for the search.
+        for (int d : xs) c.spatial_axis[static_cast<std::size_t>(d)] = 0;
+        for (int d : ys) c.spatial_axis[static_cast<std::size_t>(d)] = 1;
       }
       const auto& axis = both ? std::vector<int>{} : (arch.fanout_x(l) > 1 ? xs : ys);
       for (int d = 0; d < w.num_dims(); ++d) {

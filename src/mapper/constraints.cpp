@@ -8,6 +8,7 @@ Constraints Constraints::unconstrained(const Workload& w, const ArchSpec& arch) 
   for (auto& l : c.levels) {
     l.temporal.assign(static_cast<std::size_t>(w.num_dims()), FactorRange{});
     l.spatial.assign(static_cast<std::size_t>(w.num_dims()), FactorRange{});
+    l.spatial_axis.assign(static_cast<std::size_t>(w.num_dims()), -1);
     l.keep.assign(static_cast<std::size_t>(w.num_data_spaces()), KeepRule::Free);
     l.no_reuse.assign(static_cast<std::size_t>(w.num_data_spaces()), false);
     l.no_multicast.assign(static_cast<std::size_t>(w.num_data_spaces()), false);

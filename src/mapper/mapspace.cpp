@@ -41,24 +41,46 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
   LOOPSIM_CHECK(static_cast<int>(c.levels.size()) == nlev_, "constraints for " << c.levels.size()
                                                                             << " levels");
   temporal_slot_.assign(static_cast<std::size_t>(nlev_), -1);
+  spatial_slot_.assign(static_cast<std::size_t>(nlev_), {-1, -1});
   for (int l = 0; l < nlev_; ++l) {
-    if (arch.fanout_x(l) > 1) slots_.push_back({l, Spacetime::SpaceX});
-    if (arch.fanout_y(l) > 1) slots_.push_back({l, Spacetime::SpaceY});
+    auto& ss = spatial_slot_[static_cast<std::size_t>(l)];
+    if (arch.fanout_x(l) > 1) {
+      ss[0] = static_cast<int>(slots_.size());
+      slots_.push_back({l, Spacetime::SpaceX});
+    }
+    if (arch.fanout_y(l) > 1) {
+      ss[1] = static_cast<int>(slots_.size());
+      slots_.push_back({l, Spacetime::SpaceY});
+    }
     if (!arch.storage[static_cast<std::size_t>(l)].dummy) {
       temporal_slot_[static_cast<std::size_t>(l)] = static_cast<int>(slots_.size());
       slots_.push_back({l, Spacetime::Time});
     }
   }
-  // Which axis a dim's spatial loop may use at a level, from split + permutation.
+  // Which axis a dim's spatial loop may use at a level, from split + permutation. As in
+  // Timeloop, the spatial permutation is the listed dims followed by the others in any
+  // order, and split cuts it: a listed dim's index fixes its axis; the others fill the
+  // places left on either axis (at most free_caps_ of them on each, checked in spatial_ok).
+  free_caps_.assign(static_cast<std::size_t>(nlev_), {-1, -1});
+  for (int l = 0; l < nlev_; ++l) {
+    const auto& lc = c.levels[static_cast<std::size_t>(l)];
+    if (!lc.split) continue;
+    const auto unlisted = static_cast<std::int64_t>(ndim_ - static_cast<int>(lc.spatial_perm.size()));
+    const std::int64_t on_x =
+        std::clamp<std::int64_t>(*lc.split - static_cast<std::int64_t>(lc.spatial_perm.size()), 0, unlisted);
+    free_caps_[static_cast<std::size_t>(l)] = {on_x, unlisted - on_x};
+  }
   auto axis_allowed = [&](int l, int d, Spacetime st) {
     const auto& lc = c.levels[static_cast<std::size_t>(l)];
+    const auto du = static_cast<std::size_t>(d);
+    if (du < lc.spatial_axis.size() && lc.spatial_axis[du] >= 0 &&
+        lc.spatial_axis[du] != (st == Spacetime::SpaceX ? 0 : 1))
+      return false;
     if (!lc.split) return true;
-    std::vector<int> order = lc.spatial_perm;
-    for (int e = 0; e < ndim_; ++e)
-      if (std::find(order.begin(), order.end(), e) == order.end()) order.push_back(e);
-    auto pos = std::find(order.begin(), order.end(), d) - order.begin();
-    bool x = pos < *lc.split;
-    return (st == Spacetime::SpaceX) == x;
+    const auto& sp = lc.spatial_perm;
+    auto pos = std::find(sp.begin(), sp.end(), d) - sp.begin();
+    if (pos < static_cast<std::ptrdiff_t>(sp.size())) return (st == Spacetime::SpaceX) == (pos < *lc.split);
+    return free_caps_[static_cast<std::size_t>(l)][st == Spacetime::SpaceX ? 0 : 1] > 0;
   };
   facts_.resize(static_cast<std::size_t>(ndim_));
   double total = 1;
@@ -130,18 +152,30 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
     keeps_[static_cast<std::size_t>(l)] = std::move(opts);
   }
   // Loop orders: an upper estimate (every non-trivial free dim permuted) of the average is
-  // not cheap; estimate with the number of dims that can be non-trivial per level.
-  for (int l = 0; l < nlev_; ++l) {
-    int ts = temporal_slot_[static_cast<std::size_t>(l)];
-    if (ts < 0) continue;
+  // not cheap; estimate with the number of dims that can be non-trivial per slot, and on a
+  // spatial axis of fan-out F at most log2(F) of them (factors of at least 2 each).
+  auto unordered = [&](int slot, const std::vector<int>& listed) {
     std::size_t k = 0;
     for (int d = 0; d < ndim_; ++d) {
       bool can = false;
-      for (const auto& f : facts_[static_cast<std::size_t>(d)]) can |= f[static_cast<std::size_t>(ts)] > 1;
-      const auto& tp = c.levels[static_cast<std::size_t>(l)].temporal_perm;
-      if (can && std::find(tp.begin(), tp.end(), d) == tp.end()) ++k;
+      for (const auto& f : facts_[static_cast<std::size_t>(d)]) can |= f[static_cast<std::size_t>(slot)] > 1;
+      if (can && std::find(listed.begin(), listed.end(), d) == listed.end()) ++k;
     }
-    total *= factorial(k);
+    return k;
+  };
+  for (int l = 0; l < nlev_; ++l) {
+    const auto& lc = c.levels[static_cast<std::size_t>(l)];
+    int ts = temporal_slot_[static_cast<std::size_t>(l)];
+    if (ts >= 0) total *= factorial(unordered(ts, lc.temporal_perm));
+    for (int axis = 0; axis < 2; ++axis) {
+      int ss = spatial_slot_[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)];
+      if (ss < 0) continue;
+      std::int64_t most = 0;
+      for (std::int64_t f = axis == 0 ? arch.fanout_x(l) : arch.fanout_y(l); f >= 2; f /= 2) ++most;
+      if (std::int64_t cap = free_caps_[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)]; cap >= 0)
+        most = std::min(most, cap);
+      total *= factorial(std::min(static_cast<std::size_t>(most), unordered(ss, lc.spatial_perm)));
+    }
   }
   size_ = total;
 }
@@ -172,6 +206,20 @@ bool MapSpace::spatial_ok(const std::vector<int>& fact) const {
     if (x > fx || y > fy) return false;
     double util = static_cast<double>(x * y) / static_cast<double>(fx * fy);
     if (util + 1e-12 < c_.levels[static_cast<std::size_t>(l)].min_spatial_utilization) return false;
+    if (!free_fit(fact, l)) return false;
+  }
+  return true;
+}
+
+bool MapSpace::free_fit(const std::vector<int>& fact, int level) const {
+  const auto& caps = free_caps_[static_cast<std::size_t>(level)];
+  if (caps[0] <= 0 || caps[1] <= 0) return true;  // axis_allowed put them all on one axis
+  for (int axis = 0; axis < 2; ++axis) {
+    int ss = spatial_slot_[static_cast<std::size_t>(level)][static_cast<std::size_t>(axis)];
+    if (ss < 0) continue;
+    std::int64_t n = 0;
+    for (int d = 0; d < ndim_; ++d) n += free_spatial_loop(fact, level, d, ss) ? 1 : 0;
+    if (n > caps[static_cast<std::size_t>(axis)]) return false;
   }
   return true;
 }
@@ -202,6 +250,20 @@ std::vector<int> MapSpace::free_dims(const std::vector<int>& fact, int level) co
     if (factor(fact, d, ts) > 1 && std::find(tp.begin(), tp.end(), d) == tp.end())
       out.push_back(d);
   return out;
+}
+
+void MapSpace::spatial_free_dims(const std::vector<int>& fact, int level, int axis,
+                                 std::vector<int>& out) const {
+  out.clear();
+  int ss = spatial_slot_[static_cast<std::size_t>(level)][static_cast<std::size_t>(axis)];
+  if (ss < 0) return;
+  for (int d = 0; d < ndim_; ++d)
+    if (free_spatial_loop(fact, level, d, ss)) out.push_back(d);
+}
+
+bool MapSpace::free_spatial_loop(const std::vector<int>& fact, int level, int d, int ss) const {
+  const auto& sp = c_.levels[static_cast<std::size_t>(level)].spatial_perm;
+  return factor(fact, d, ss) > 1 && std::find(sp.begin(), sp.end(), d) == sp.end();
 }
 
 bool MapSpace::fits(const MapPoint& p) const {
@@ -255,23 +317,31 @@ void MapSpace::build(const MapPoint& p, Mapping& out) const {
         if (factor(p.factorization, d, ts) > 1) add(d);
       for (int d : p.perm[static_cast<std::size_t>(l)]) add(d);
     }
-    // Spatial loops: X then Y, each in the constrained order, then dimension order.
-    std::vector<int> order = c_.levels[static_cast<std::size_t>(l)].spatial_perm;
-    for (int d = 0; d < ndim_; ++d)
-      if (std::find(order.begin(), order.end(), d) == order.end()) order.push_back(d);
-    for (Spacetime st : {Spacetime::SpaceX, Spacetime::SpaceY})
-      for (std::size_t s = 0; s < slots_.size(); ++s) {
-        if (slots_[s].level != l || slots_[s].st != st) continue;
-        for (int d : order) {
-          std::int64_t f = factor(p.factorization, d, static_cast<int>(s));
-          if (f <= 1) continue;
-          Loop lp;
-          lp.dim = d;
-          lp.end = lp.residual_end = f;
-          lp.spacetime = st;
-          lm.spatial.push_back(lp);
-        }
+    // Spatial loops: X then Y; on each axis the constrained dims innermost in the
+    // constraint's order, then the free ones in the point's order (or dimension order).
+    const auto& sp = c_.levels[static_cast<std::size_t>(l)].spatial_perm;
+    for (int axis = 0; axis < 2; ++axis) {
+      int ss = spatial_slot_[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)];
+      if (ss < 0) continue;
+      auto add = [&](int d) {
+        Loop lp;
+        lp.dim = d;
+        lp.end = lp.residual_end = factor(p.factorization, d, ss);
+        lp.spacetime = axis == 0 ? Spacetime::SpaceX : Spacetime::SpaceY;
+        lm.spatial.push_back(lp);
+      };
+      for (int d : sp)
+        if (factor(p.factorization, d, ss) > 1) add(d);
+      const std::vector<int>* free = nullptr;
+      if (static_cast<std::size_t>(l) < p.sperm.size())
+        free = &p.sperm[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)];
+      if (free != nullptr && !free->empty()) {
+        for (int d : *free) add(d);
+      } else {
+        for (int d = 0; d < ndim_; ++d)
+          if (free_spatial_loop(p.factorization, l, d, ss)) add(d);
       }
+    }
   }
 }
 

@@ -36,6 +36,9 @@ std::vector<double> metric_values(const Evaluation& e, const std::vector<Metric>
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// Pointers to a point's loop-order lists (a level's temporal, X and Y lists, or the spatial
+// lists a search permutes).
+using SmallLists = std::vector<std::vector<int>*>;
 
 // Lexicographic, with a relative tolerance so that sums in a different order tie.
 int compare_metrics(const std::vector<double>& a, const std::vector<double>& b) {
@@ -327,18 +330,16 @@ class Searcher {
       ++wk.stats.capacity_prechecked;
       return true;
     }
-    // Loop orders: the free dims of each level in every order.
-    std::vector<std::vector<int>> free(static_cast<std::size_t>(space_.num_levels()));
-    for (int l2 = 0; l2 < space_.num_levels(); ++l2) {
-      free[static_cast<std::size_t>(l2)] = space_.free_dims(p.factorization, l2);
-      p.perm[static_cast<std::size_t>(l2)] = free[static_cast<std::size_t>(l2)];
-    }
+    // Loop orders: the free temporal dims of each level in every order and, for each, the
+    // orders of the spatial loops within each axis (spatial_orders).
+    first_orders(p);
     std::int64_t perm_index = 0;
     for (;;) {
       if (should_stop(wk, t)) return false;
       std::vector<std::int64_t> order(p.factorization.begin(), p.factorization.end());
       order.insert(order.end(), p.keep.begin(), p.keep.end());
       order.push_back(perm_index++);
+      order.push_back(0);  // the spatial order
       auto r = wk.try_point(p, order);
       // Capacity depends on tiles and keeps only: no other loop order can fit.
       if (r && *r == RejectReason::Capacity) return true;
@@ -346,12 +347,49 @@ class Searcher {
         // Fan-out / instance rejections do not depend on the order either.
         if (*r == RejectReason::Fanout || *r == RejectReason::Instances) return true;
       }
+      if (!r && !spatial_orders(wk, p, order, t)) return false;
       int l2 = 0;
       for (; l2 < space_.num_levels(); ++l2) {
         auto& pm = p.perm[static_cast<std::size_t>(l2)];
         if (std::next_permutation(pm.begin(), pm.end())) break;
       }
       if (l2 == space_.num_levels()) return true;
+    }
+  }
+
+  // The first loop orders of a point's tiling: every free list in dimension order.
+  void first_orders(MapPoint& p) const {
+    const auto n = static_cast<std::size_t>(space_.num_levels());
+    p.perm.resize(n);
+    p.sperm.resize(n);
+    for (int l = 0; l < space_.num_levels(); ++l) {
+      p.perm[static_cast<std::size_t>(l)] = space_.free_dims(p.factorization, l);
+      for (int axis = 0; axis < 2; ++axis)
+        space_.spatial_free_dims(p.factorization, l, axis,
+                                 p.sperm[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)]);
+    }
+  }
+
+  // The other orders of the spatial loops within each axis, after the first one (the
+  // point as it is, just evaluated as valid: rejections do not depend on these orders).
+  // Only at the levels where that evaluation says another order may change the numbers
+  // (link transfers between grid neighbours, Evaluator::link_order_sensitive); elsewhere
+  // every order evaluates the same. Leaves the lists in dimension order again.
+  bool spatial_orders(Worker& wk, MapPoint& p, std::vector<std::int64_t>& order, int t) {
+    SmallLists lists;
+    const std::vector<char>& sensitive = wk.ev.link_order_sensitive();
+    for (int l = 0; l < space_.num_levels(); ++l) {
+      if (sensitive[static_cast<std::size_t>(l)] == 0) continue;
+      for (auto& pm : p.sperm[static_cast<std::size_t>(l)])
+        if (pm.size() >= 2) lists.push_back(&pm);
+    }
+    for (;;) {
+      std::size_t i = 0;
+      while (i < lists.size() && !std::next_permutation(lists[i]->begin(), lists[i]->end())) ++i;
+      if (i == lists.size()) return true;
+      if (should_stop(wk, t)) return false;
+      ++order.back();
+      wk.try_point(p, order);
     }
   }
 
@@ -366,13 +404,30 @@ class Searcher {
     random_perms(rng, p);
   }
 
+  // Uniform loop orders: of the temporal loops of each level and of the spatial loops
+  // within each of its axes.
   void random_perms(std::mt19937_64& rng, MapPoint& p) {
-    p.perm.resize(static_cast<std::size_t>(space_.num_levels()));
+    first_orders(p);
+    auto shuffle = [&](std::vector<int>& pm) {
+      for (std::size_t i = pm.size(); i > 1; --i) std::swap(pm[i - 1], pm[rng() % i]);
+    };
+    for (int l = 0; l < space_.num_levels(); ++l) {
+      shuffle(p.perm[static_cast<std::size_t>(l)]);
+      for (auto& pm : p.sperm[static_cast<std::size_t>(l)]) shuffle(pm);
+    }
+  }
+
+  // The next loop order of a point in the order Timeloop's permutation space counts them:
+  // one odometer over the levels, innermost first, each level's temporal order, then its X
+  // and Y orders. False (and back at the first order) after the last one.
+  bool next_order(MapPoint& p) const {
     for (int l = 0; l < space_.num_levels(); ++l) {
       auto& pm = p.perm[static_cast<std::size_t>(l)];
-      pm = space_.free_dims(p.factorization, l);
-      for (std::size_t i = pm.size(); i > 1; --i) std::swap(pm[i - 1], pm[rng() % i]);
+      if (std::next_permutation(pm.begin(), pm.end())) return true;
+      for (auto& sp : p.sperm[static_cast<std::size_t>(l)])
+        if (std::next_permutation(sp.begin(), sp.end())) return true;
     }
+    return false;
   }
 
   bool limits_hit(const Worker& wk) const {
@@ -414,21 +469,12 @@ class Searcher {
       // random_pruned: several random loop orders of one tiling; hybrid: the loop orders in
       // sequence. Both stop at max_permutations_per_if_visit orders per tiling.
       std::int64_t cap = std::max<std::int64_t>(1, s_.max_permutations_per_if_visit);
-      if (a == Algorithm::Hybrid)
-        for (auto& pm : p.perm) std::sort(pm.begin(), pm.end());
+      if (a == Algorithm::Hybrid) first_orders(p);
       for (std::int64_t k = 0; k < cap && !should_stop(wk, t) && !limits_hit(wk); ++k) {
         auto r = wk.try_point(p, order());
         if (r && (*r == RejectReason::Capacity || *r == RejectReason::Fanout)) break;
-        if (a == Algorithm::RandomPruned) {
-          random_perms(rng, p);
-        } else {
-          int l = 0;
-          for (; l < space_.num_levels(); ++l)
-            if (std::next_permutation(p.perm[static_cast<std::size_t>(l)].begin(),
-                                      p.perm[static_cast<std::size_t>(l)].end()))
-              break;
-          if (l == space_.num_levels()) break;
-        }
+        if (a == Algorithm::RandomPruned) random_perms(rng, p);
+        else if (!next_order(p)) break;
       }
     }
   }
@@ -486,24 +532,33 @@ class Searcher {
         int d = static_cast<int>(rng() % static_cast<std::uint64_t>(space_.num_dims()));
         cand.factorization[static_cast<std::size_t>(d)] =
             static_cast<int>(rng() % space_.factorizations(d).size());
+        // Keep the order of the loops that stay non-trivial (on the same axis); the new
+        // ones go outermost.
+        MapPoint fresh;
+        fresh.factorization = cand.factorization;
+        first_orders(fresh);
         for (int l = 0; l < space_.num_levels(); ++l) {
-          // Keep the loop order of dims that stay non-trivial; add new ones outermost.
-          auto fr = space_.free_dims(cand.factorization, l);
-          std::vector<int> pm;
-          for (int x : cand.perm[static_cast<std::size_t>(l)])
-            if (std::find(fr.begin(), fr.end(), x) != fr.end()) pm.push_back(x);
-          for (int x : fr)
-            if (std::find(pm.begin(), pm.end(), x) == pm.end()) pm.push_back(x);
-          cand.perm[static_cast<std::size_t>(l)] = pm;
+          const auto i = static_cast<std::size_t>(l);
+          refit(cand.perm[i], fresh.perm[i]);
+          for (std::size_t axis = 0; axis < 2; ++axis) refit(cand.sperm[i][axis], fresh.sperm[i][axis]);
         }
       } else if (kind == 1) {
         int l = static_cast<int>(rng() % static_cast<std::uint64_t>(space_.num_levels()));
         cand.keep[static_cast<std::size_t>(l)] =
             static_cast<int>(rng() % space_.keep_options(l).size());
       } else {
+        // Swap two loops of one level: temporal, or spatial on one axis (drawn among the
+        // level's lists that have two loops or more).
         int l = static_cast<int>(rng() % static_cast<std::uint64_t>(space_.num_levels()));
-        auto& pm = cand.perm[static_cast<std::size_t>(l)];
-        if (pm.size() >= 2) std::swap(pm[rng() % pm.size()], pm[rng() % pm.size()]);
+        SmallLists lists;
+        for (auto* pm : {&cand.perm[static_cast<std::size_t>(l)],
+                         &cand.sperm[static_cast<std::size_t>(l)][0],
+                         &cand.sperm[static_cast<std::size_t>(l)][1]})
+          if (pm->size() >= 2) lists.push_back(pm);
+        if (!lists.empty()) {
+          auto& pm = *lists[lists.size() == 1 ? 0 : rng() % lists.size()];
+          std::swap(pm[rng() % pm.size()], pm[rng() % pm.size()]);
+        }
       }
       if (!space_.spatial_ok(cand.factorization) || !space_.keeps_ok(cand.keep)) {
         ++wk.stats.constraint_rejected;
@@ -539,6 +594,16 @@ class Searcher {
         }
       }
     }
+  }
+
+  // `pm` becomes the dims of `free`, those already in pm in pm's order, then the others.
+  static void refit(std::vector<int>& pm, const std::vector<int>& free) {
+    std::vector<int> out;
+    for (int x : pm)
+      if (std::find(free.begin(), free.end(), x) != free.end()) out.push_back(x);
+    for (int x : free)
+      if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
+    pm = std::move(out);
   }
 
   void merge(const std::vector<Worker*>& workers) {

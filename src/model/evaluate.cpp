@@ -108,6 +108,7 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
   if (engine_ == Engine::Walk || !closed_form_.run_levels(nest_, fanout_x_, fanout_y_, tiles_)) {
     analysis_ = analyze_nest(workload, nest_, fanout_x_, fanout_y_);
     gather_levels(analysis_, nlev, tiles_);
+    tiles_.link_order_sensitive.assign(static_cast<std::size_t>(nlev), 1);
   }
   finish_levels(workload, mapping, tiles_);
   const CollapsedNest& tiles = tiles_;

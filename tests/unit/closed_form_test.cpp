@@ -241,3 +241,54 @@ TEST(ClosedForm, DeclinesImperfectFactors) {
   nest.boundaries = {0, 1};
   EXPECT_FALSE(analyze_nest_closed_form(w, nest, {1, 1}, {1, 1}).has_value());
 }
+
+// Where the closed form says no order of a level's spatial loops can give a link transfer
+// (CollapsedNest::link_order_sensitive = 0; the mapper then evaluates one order), the walk
+// of the nest with that level's spatial loops shuffled gives the same records. Where it
+// says one may, some shuffles do differ (so the check is not vacuous).
+TEST(ClosedForm, LinkOrderInsensitiveLevelsGiveTheSameRecordsInAnyOrder) {
+  std::mt19937 rng(777);
+  int insensitive = 0, differing = 0;
+  for (int trial = 0; trial < 1000; ++trial) {
+    Workload w = random_workload(rng);
+    RandomNest r = random_nest(w, rng);
+    if (trial % 2 == 1)
+      for (std::size_t s = 0; s < r.nest.boundaries.size(); ++s) {
+        r.nest.no_temporal_reuse.push_back(static_cast<std::uint32_t>(rng() % 8));
+        r.nest.no_multicast.push_back(static_cast<std::uint32_t>(rng() % 8));
+      }
+    const int levels = static_cast<int>(r.nest.boundaries.size());
+    CollapsedNest base;
+    ClosedFormAnalyzer analyzer(w);
+    ASSERT_TRUE(analyzer.run_levels(r.nest, r.fx, r.fy, base));
+    ASSERT_EQ(base.link_order_sensitive.size(), static_cast<std::size_t>(levels));
+    for (int s = 0; s < levels; ++s) {
+      const int lo = s == 0 ? 0 : r.nest.boundaries[static_cast<std::size_t>(s) - 1] + 1;
+      int hi = lo;
+      while (hi <= r.nest.boundaries[static_cast<std::size_t>(s)] && r.nest.loops[static_cast<std::size_t>(hi)].spatial()) ++hi;
+      if (hi - lo < 2) continue;
+      const bool sensitive = base.link_order_sensitive[static_cast<std::size_t>(s)] != 0;
+      insensitive += sensitive ? 0 : 1;
+      for (int shuffle = 0; shuffle < 3; ++shuffle) {
+        RandomNest o = r;
+        std::shuffle(o.nest.loops.begin() + lo, o.nest.loops.begin() + hi, rng);
+        CollapsedNest walked;
+        gather_levels(analyze_nest(w, o.nest, o.fx, o.fy), levels, walked);
+        const std::string where = "trial " + std::to_string(trial) + " level " + std::to_string(s) + "\n" + r.text;
+        if (!sensitive) {
+          expect_same_levels(walked, base, where);
+          if (::testing::Test::HasFailure()) return;
+          continue;
+        }
+        bool same = true;
+        for (std::size_t pv = 0; pv < base.data.size(); ++pv)
+          for (std::size_t l = 0; l < base.data[pv].size(); ++l)
+            same = same && walked.data[pv][l].link_transfers == base.data[pv][l].link_transfers &&
+                   keys(walked.data[pv][l].access_stats) == keys(base.data[pv][l].access_stats);
+        differing += same ? 0 : 1;
+      }
+    }
+  }
+  EXPECT_GT(insensitive, 100);
+  EXPECT_GT(differing, 0);
+}

@@ -38,6 +38,11 @@ struct CollapsedNest {
   std::vector<std::vector<DataMovement>> data;  // [data space][storage level]
   std::uint64_t compute_accesses = 0;
   std::uint64_t compute_replication = 1;
+  // Per storage level: 1 when another order of its spatial loops within an axis (so other
+  // instances as grid neighbours) may change the numbers, through link transfers. The closed
+  // form leaves 0 where no invocation's data can be held by another instance of the level's
+  // fan-out in any order, and where the level has one spatial loop; the walk sets 1.
+  std::vector<char> link_order_sensitive;
   std::vector<bool> mask_scratch;  // work buffer
 };
 

@@ -27,6 +27,9 @@ struct LevelConstraints {
   std::vector<int> temporal_perm;     // innermost first; partial: listed dims innermost
   std::vector<int> spatial_perm;      // innermost first
   std::optional<std::int64_t> split;  // spatial dims at permutation index < split are X
+  // Per dimension, the axis its spatial loop may use: -1 either, 0 X only, 1 Y only (the
+  // dataflow presets' array lists; unlike permutation + split, it leaves the order free).
+  std::vector<std::int8_t> spatial_axis;
   std::vector<KeepRule> keep;         // per data space
   double min_spatial_utilization = 0; // fraction of the level's fan-out used
   // Timeloop's no_reuse, per data space; copied onto every mapping (LevelMapping's

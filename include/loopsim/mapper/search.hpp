@@ -17,11 +17,15 @@
 namespace loopsim {
 
 // One point of the mapspace: a factorization choice per dimension, a keep-mask choice per
-// level and a loop order per level.
+// level and a loop order per level: of its temporal loops, and of its spatial loops within
+// each axis.
 struct MapPoint {
   std::vector<int> factorization;           // per dim: index into MapSpace::factorizations(d)
   std::vector<int> keep;                    // per level: index into MapSpace::keep_options(l)
   std::vector<std::vector<int>> perm;       // per level: free non-trivial dims, innermost first
+  // Per level, per axis (X, Y): the free non-trivial spatial dims, innermost first. Levels
+  // past its end, and empty lists, are in dimension order.
+  std::vector<std::array<std::vector<int>, 2>> sperm;
 };
 
 class MapSpace {
@@ -43,12 +47,17 @@ class MapSpace {
   [[nodiscard]] const std::vector<std::vector<bool>>& keep_options(int l) const {
     return keeps_[static_cast<std::size_t>(l)];
   }
-  // Fan-out and spatial-utilization check of a full factorization choice.
+  // Fan-out, spatial-utilization and split check of a full factorization choice.
   [[nodiscard]] bool spatial_ok(const std::vector<int>& fact) const;
   // Non-trivial temporal dims at a level that the constraints do not order (they are
   // permuted freely, outside the constrained ones), in dimension order.
   [[nodiscard]] std::vector<int> free_dims(const std::vector<int>& fact, int level) const;
   [[nodiscard]] std::vector<int> fixed_dims(const std::vector<int>& fact, int level) const;
+  // Non-trivial spatial dims on one axis (0: X, 1: Y) of a level that the spatial
+  // permutation constraint does not order, in dimension order, into `out`. The search
+  // permutes them; the constrained ones on the axis are innermost, in the constraint's order.
+  void spatial_free_dims(const std::vector<int>& fact, int level, int axis,
+                         std::vector<int>& out) const;
   [[nodiscard]] std::int64_t factor(const std::vector<int>& fact, int d, int slot) const {
     return facts_[static_cast<std::size_t>(d)][static_cast<std::size_t>(fact[static_cast<std::size_t>(d)])]
                  [static_cast<std::size_t>(slot)];
@@ -77,6 +86,15 @@ class MapSpace {
   int nlev_ = 0, ndim_ = 0;
   std::vector<Slot> slots_;
   std::vector<int> temporal_slot_;  // per level, -1 when none
+  std::vector<std::array<int, 2>> spatial_slot_;  // per level: X and Y slots, -1 when none
+  // Per level with a split: how many dims the spatial permutation does not list may go on X
+  // and on Y (-1: no split).
+  std::vector<std::array<std::int64_t, 2>> free_caps_;
+  // Whether the unlisted non-trivial spatial dims of a level fit its free_caps_.
+  [[nodiscard]] bool free_fit(const std::vector<int>& fact, int level) const;
+  // Whether dim d has a non-trivial loop at spatial slot ss of the level that the level's
+  // spatial permutation constraint does not list.
+  [[nodiscard]] bool free_spatial_loop(const std::vector<int>& fact, int level, int d, int ss) const;
   std::vector<std::vector<std::vector<std::int64_t>>> facts_;
   std::vector<std::vector<std::vector<bool>>> keeps_;
   double size_ = 0;

@@ -99,6 +99,11 @@ class Evaluator {
   // the next call.
   const Rejection* run(const Mapping& mapping);
   [[nodiscard]] const Evaluation& result() const { return ev_; }
+  // After a valid run(): per storage level, whether another order of its spatial loops
+  // within an axis may evaluate differently (CollapsedNest::link_order_sensitive).
+  [[nodiscard]] const std::vector<char>& link_order_sensitive() const {
+    return tiles_.link_order_sensitive;
+  }
   [[nodiscard]] const Workload& workload() const { return workload_; }
   [[nodiscard]] const ArchSpec& arch() const { return arch_; }
   [[nodiscard]] const EnergyTable& energy() const { return energy_; }

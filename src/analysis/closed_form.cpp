@@ -113,15 +113,15 @@ class ClosedFormAnalyzer::Impl {
   // spatial loop that is not a master (its chain continues into the next block), which
   // gather_levels() handles and this does not.
   bool run_levels(const LoopNest& nest, const std::vector<std::int64_t>& fx,
-                  const std::vector<std::int64_t>& fy, CollapsedNest& out) {
+                  const std::vector<std::int64_t>& fy, CollapsedNest& out, bool track) {
     const int nlev = static_cast<int>(nest.boundaries.size());
     if (!begin(nest, fx, fy)) return false;
     for (int b : *boundaries_)
       if (loop(b).spatial() && !master_[b]) return false;
     out.data.resize(static_cast<std::size_t>(nds_));
     for (int pv = 0; pv < nds_; ++pv) out.data[pv].resize(static_cast<std::size_t>(nlev));
-    out.link_order_sensitive.assign(static_cast<std::size_t>(nlev), 0);
-    sensitive_ = &out.link_order_sensitive;
+    out.link_order_sensitive.assign(static_cast<std::size_t>(nlev), track ? 0 : 1);
+    sensitive_ = track ? &out.link_order_sensitive : nullptr;
     for (int s = 0; s < nlev; ++s) {
       const Block b = block(s);
       const int last = (*boundaries_)[s];
@@ -626,10 +626,11 @@ bool ClosedFormAnalyzer::run(const LoopNest& nest, const std::vector<std::int64_
 }
 
 bool ClosedFormAnalyzer::run_levels(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
-                                    const std::vector<std::int64_t>& fanout_y, CollapsedNest& out) {
+                                    const std::vector<std::int64_t>& fanout_y, CollapsedNest& out,
+                                    bool track_link_order) {
   for (const auto& l : nest.loops)
     if (l.end != l.residual_end) return false;
-  return impl_->run_levels(nest, fanout_x, fanout_y, out);
+  return impl_->run_levels(nest, fanout_x, fanout_y, out, track_link_order);
 }
 
 }  // namespace loopsim

@@ -168,6 +168,9 @@ class Searcher {
     {
       int t = omp_get_thread_num();
       Worker wk{space_, s_, Evaluator(w_, arch_, energy_), sh_, {}, {}, {}, 0, 0, {}};
+      // The enumerating searches skip spatial orders that cannot change the numbers.
+      wk.ev.track_link_order(a == Algorithm::Optimal || a == Algorithm::Exhaustive ||
+                             a == Algorithm::LinearPruned);
 #pragma omp critical(loopsim_mapper_register)
       workers[static_cast<std::size_t>(t)] = &wk;
       std::mt19937_64 rng(splitmix(s_.seed * 1000003ULL + static_cast<std::uint64_t>(t)));

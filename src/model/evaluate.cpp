@@ -105,7 +105,7 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
   const int nds = workload.num_data_spaces();
 
   build_loop_nest(mapping, workload, nest_);
-  if (engine_ == Engine::Walk || !closed_form_.run_levels(nest_, fanout_x_, fanout_y_, tiles_)) {
+  if (engine_ == Engine::Walk || !closed_form_.run_levels(nest_, fanout_x_, fanout_y_, tiles_, track_link_order_)) {
     analysis_ = analyze_nest(workload, nest_, fanout_x_, fanout_y_);
     gather_levels(analysis_, nlev, tiles_);
     tiles_.link_order_sensitive.assign(static_cast<std::size_t>(nlev), 1);

@@ -833,6 +833,7 @@ TEST(MapperSpatialOrder, SkippedOrdersEvaluateTheSame) {
     auto table = EnergyTable::resolve(a, in.model.energy);
     MapSpace ms(w, a, in.constraints);
     Evaluator ev(w, a, table), walk(w, a, table, Engine::Walk);
+    ev.track_link_order(true);
     const int pe = a.find_level("inter_PE_spatial");
     int skipped = 0, differing = 0;
     double best = -1;

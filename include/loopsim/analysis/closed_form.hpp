@@ -26,9 +26,12 @@ class ClosedFormAnalyzer {
   bool run(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
            const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out);
   // Per storage level, as gather_levels() of analyze_nest()'s result gives it (the nest has
-  // one block of loops per storage level, each ending at its boundary).
+  // one block of loops per storage level, each ending at its boundary). Without
+  // `track_link_order`, out.link_order_sensitive is 1 everywhere (the test costs about 5%
+  // of an evaluation; only the mapper's enumerating searches use it).
   bool run_levels(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
-                  const std::vector<std::int64_t>& fanout_y, CollapsedNest& out);
+                  const std::vector<std::int64_t>& fanout_y, CollapsedNest& out,
+                  bool track_link_order = true);
 
  private:
   class Impl;

@@ -100,7 +100,9 @@ class Evaluator {
   const Rejection* run(const Mapping& mapping);
   [[nodiscard]] const Evaluation& result() const { return ev_; }
   // After a valid run(): per storage level, whether another order of its spatial loops
-  // within an axis may evaluate differently (CollapsedNest::link_order_sensitive).
+  // within an axis may evaluate differently (CollapsedNest::link_order_sensitive). Unless
+  // track_link_order(true) was called, every level says it may.
+  void track_link_order(bool on) { track_link_order_ = on; }
   [[nodiscard]] const std::vector<char>& link_order_sensitive() const {
     return tiles_.link_order_sensitive;
   }
@@ -113,6 +115,7 @@ class Evaluator {
   const ArchSpec& arch_;
   const EnergyTable& energy_;
   Engine engine_;
+  bool track_link_order_ = false;
   std::vector<std::int64_t> fanout_x_, fanout_y_;
   ClosedFormAnalyzer closed_form_;
   LoopNest nest_;

@@ -617,10 +617,19 @@ ClosedFormAnalyzer::~ClosedFormAnalyzer() = default;
 ClosedFormAnalyzer::ClosedFormAnalyzer(ClosedFormAnalyzer&&) noexcept = default;
 ClosedFormAnalyzer& ClosedFormAnalyzer::operator=(ClosedFormAnalyzer&&) noexcept = default;
 
+namespace {
+
+// The closed form covers nests whose loops all divide their dimension evenly.
+bool evenly_dividing(const LoopNest& nest) {
+  return std::all_of(nest.loops.begin(), nest.loops.end(),
+                     [](const Loop& l) { return l.end == l.residual_end; });
+}
+
+}  // namespace
+
 bool ClosedFormAnalyzer::run(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
                              const std::vector<std::int64_t>& fanout_y, NestAnalysisResult& out) {
-  for (const auto& l : nest.loops)
-    if (l.end != l.residual_end) return false;
+  if (!evenly_dividing(nest)) return false;
   impl_->run(nest, fanout_x, fanout_y, out);
   return true;
 }
@@ -628,8 +637,7 @@ bool ClosedFormAnalyzer::run(const LoopNest& nest, const std::vector<std::int64_
 bool ClosedFormAnalyzer::run_levels(const LoopNest& nest, const std::vector<std::int64_t>& fanout_x,
                                     const std::vector<std::int64_t>& fanout_y, CollapsedNest& out,
                                     bool track_link_order) {
-  for (const auto& l : nest.loops)
-    if (l.end != l.residual_end) return false;
+  if (!evenly_dividing(nest)) return false;
   return impl_->run_levels(nest, fanout_x, fanout_y, out, track_link_order);
 }
 

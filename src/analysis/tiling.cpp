@@ -188,10 +188,4 @@ void finish_levels(const Workload& workload, const Mapping& mapping, CollapsedNe
   }
 }
 
-void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
-                    const Mapping& mapping, CollapsedNest& out) {
-  gather_levels(analysis, static_cast<int>(mapping.levels.size()), out);
-  finish_levels(workload, mapping, out);
-}
-
 }  // namespace loopsim

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <iomanip>
+#include <sstream>
 
 #include "loopsim/core/error.hpp"
 
@@ -75,6 +77,12 @@ std::string fixed(double value, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, value);
   return buf;
+}
+
+std::string significant(double value, int digits) {
+  std::ostringstream os;
+  os << std::setprecision(digits) << value;
+  return os.str();
 }
 
 }  // namespace loopsim

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iomanip>
 #include <set>
 #include <sstream>
 
@@ -15,11 +14,7 @@ namespace loopsim::estimate {
 
 namespace {
 
-std::string num(double v) {
-  std::ostringstream os;
-  os << std::setprecision(17) << v;
-  return os.str();
-}
+std::string num(double v) { return significant(v, 17); }
 
 [[noreturn]] void fail_at(const SourceLoc& at, const std::string& message) {
   throw ConfigError(at.file.empty() ? "<query>" : at.file, at.line, at.key_path, message);

@@ -2,7 +2,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -19,11 +18,7 @@ namespace {
 
 // Accelergy prints energies rounded to 6 decimal places (its default -p 6); loopsim keeps
 // more so that small leakages stay visible.
-std::string num(double v) {
-  std::ostringstream os;
-  os << std::setprecision(10) << v;
-  return os.str();
-}
+std::string num(double v) { return significant(v, 10); }
 
 // Attribute text -> query text: numbers and strings as written, expressions evaluated over
 // the component's other attributes when possible.

@@ -46,11 +46,6 @@ struct CollapsedNest {
   std::vector<bool> mask_scratch;  // work buffer
 };
 
-// One record per storage level of `mapping` (whose keep masks apply bypass), into `out`
-// (its buffers are reused): gather_levels() then finish_levels().
-void collapse_tiles(const NestAnalysisResult& analysis, const Workload& workload,
-                    const Mapping& mapping, CollapsedNest& out);
-
 // The per-level records as the nest analysis gives them: size, accesses by the inner
 // level, link transfers, replication, fan-out, loops and partition denominators (the
 // closed form writes the same records directly: ClosedFormAnalyzer::run_levels).

@@ -17,5 +17,7 @@ std::string join(const std::vector<std::string>& items, const std::string& sep =
 
 // Fixed-point formatting with `digits` decimals, like iostream std::fixed.
 std::string fixed(double value, int digits);
+// `value` with `digits` significant digits, trailing zeros dropped (as std::ostream prints it).
+std::string significant(double value, int digits);
 
 }  // namespace loopsim

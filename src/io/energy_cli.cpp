@@ -145,8 +145,8 @@ EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components)
   return in;
 }
 
-EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files) {
-  MergedInputs merged = merge_input_files(files);
+EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files, Diagnostics* diag) {
+  MergedInputs merged = merge_input_files(files, diag);
   auto arch_cursor = merged.get("architecture");
   if (!arch_cursor) throw merged.missing("architecture", "the architecture (nodes: or subtree:)");
   Variables vars = parse_variables(merged.get("variables"));
@@ -154,8 +154,9 @@ EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files) {
   return EnergyModelInputs{std::move(arch), load_component_library(merged), std::move(vars)};
 }
 
-void write_energy_tables(const std::vector<std::string>& files, const std::string& out_dir) {
-  EnergyModelInputs in = load_energy_inputs(files);
+void write_energy_tables(const std::vector<std::string>& files, const std::string& out_dir,
+                         Diagnostics* diag) {
+  EnergyModelInputs in = load_energy_inputs(files, diag);
   const ArchSpec& arch = in.arch;
   std::vector<EstimatedComponent> comps = estimate_architecture(arch, in.library, in.variables);
 

@@ -25,7 +25,8 @@ struct MergedInputs {
   // The error for a needed section that is absent or empty.
   [[nodiscard]] ConfigError missing(const std::string& key, const std::string& what) const;
 };
-MergedInputs merge_input_files(const std::vector<std::string>& files);
+MergedInputs merge_input_files(const std::vector<std::string>& files,
+                               Diagnostics* diag = nullptr);
 
 // Compound classes and user tables of every components:/compound_components: section,
 // on top of loopsim's built-in estimators.

@@ -372,10 +372,10 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& m) {
   return s;
 }
 
-MapperInputs load_mapper_inputs(const std::vector<std::string>& files) {
+MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnostics* diag) {
   MapperInputs out;
-  out.model = load_inputs(files, /*need_mapping=*/false);
-  MergedInputs merged = merge_input_files(files);
+  out.model = load_inputs(files, /*need_mapping=*/false, diag);
+  MergedInputs merged = merge_input_files(files, diag);
   std::vector<NodeConstraint> nodes;
   (void)parse_architecture(*merged.get("architecture"), &nodes);
   out.constraints = parse_constraints(merged, nodes, out.model.workload, out.model.arch);

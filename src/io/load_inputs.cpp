@@ -25,13 +25,13 @@ Workload load_workload_file(const std::string& path) {
   return parse_problem(root.required("problem"));
 }
 
-MergedInputs merge_input_files(const std::vector<std::string>& files) {
+MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostics* diag) {
   if (files.empty()) throw ConfigError("", 0, "", "no input files given");
   MergedInputs merged;
   merged.files = files;
   auto& top = merged.top;
   for (const auto& f : files) {
-    Cursor root(load_yaml_file(f), f, "");
+    Cursor root(load_yaml_file(f), f, "", diag);
     if (root.is_null()) continue;
     if (!root.is_map())
       root.fail("expected a YAML map at the top level (problem:, architecture:, ...)");
@@ -39,7 +39,7 @@ MergedInputs merge_input_files(const std::vector<std::string>& files) {
     std::size_t i = 0;
     for (auto it = root.node().begin(); it != root.node().end(); ++it, ++i) {
       const auto& [key, value] = values[i];
-      Cursor key_at(it->first, f, key);
+      Cursor key_at(it->first, f, key, diag);
       bool known = false;
       for (const auto& k : top_level_keys()) known |= (k == key);
       if (!known)
@@ -82,8 +82,9 @@ ConfigError MergedInputs::missing(const std::string& k, const std::string& what)
                          "); expected " + what);
 }
 
-ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping) {
-  MergedInputs merged = merge_input_files(files);
+ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping,
+                        Diagnostics* diag) {
+  MergedInputs merged = merge_input_files(files, diag);
   auto get = [&](const std::string& k) { return merged.get(k); };
   auto missing = [&](const std::string& k, const std::string& what) {
     return merged.missing(k, what);

@@ -77,6 +77,14 @@ nlohmann::json stats_json(const EmitContext& c) {
     levels.push_back(lv);
   }
   j["levels"] = levels;
+  json warnings = json::array();
+  if (c.warnings)
+    for (const auto& wn : *c.warnings)
+      warnings.push_back({{"file", wn.file},
+                          {"line", wn.line},
+                          {"key_path", wn.key_path},
+                          {"message", wn.message}});
+  j["warnings"] = warnings;
   return j;
 }
 

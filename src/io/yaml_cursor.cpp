@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <tuple>
 
@@ -18,6 +19,14 @@ int Cursor::line() const {
 
 void Cursor::fail(const std::string& message) const {
   throw ConfigError(file_, line(), path_, message);
+}
+
+void Cursor::warn(const std::string& message) const {
+  if (diag_) {
+    diag_->warn(file_, line(), path_, message);
+    return;
+  }
+  std::cerr << format_warning(Warning{file_, line(), path_, message}) << "\n";
 }
 
 bool Cursor::is_empty() const {
@@ -49,13 +58,13 @@ Cursor Cursor::required(const std::string& key) const {
   expect_map();
   YAML::Node n = node_[key];
   if (!n) fail("missing required key '" + key + "'");
-  return Cursor(n, file_, child_path(path_, key));
+  return Cursor(n, file_, child_path(path_, key), diag_);
 }
 
 Cursor Cursor::key(const std::string& key) const {
   Cursor value = required(key);
   for (auto it = node_.begin(); it != node_.end(); ++it)
-    if (it->first.IsScalar() && it->first.Scalar() == key) return Cursor(it->first, file_, value.path());
+    if (it->first.IsScalar() && it->first.Scalar() == key) return Cursor(it->first, file_, value.path(), diag_);
   return value;
 }
 
@@ -63,7 +72,7 @@ std::optional<Cursor> Cursor::optional(const std::string& key) const {
   if (!node_.IsMap()) return std::nullopt;
   YAML::Node n = node_[key];
   if (!n) return std::nullopt;
-  return Cursor(n, file_, child_path(path_, key));
+  return Cursor(n, file_, child_path(path_, key), diag_);
 }
 
 std::optional<Cursor> Cursor::optional_any(std::initializer_list<const char*> keys) const {
@@ -101,7 +110,7 @@ void Cursor::allow_keys(const std::vector<std::string>& allowed) const {
     bool ok = false;
     for (const auto& a : allowed) ok |= (a == key);
     if (!ok) {
-      Cursor at(it->first, file_, child_path(path_, key));
+      Cursor at(it->first, file_, child_path(path_, key), diag_);
       at.fail("unknown key '" + key + "'" + did_you_mean(key, allowed) +
               "; expected one of: " + join(allowed));
     }
@@ -112,7 +121,7 @@ std::vector<Cursor> Cursor::items() const {
   expect_seq();
   std::vector<Cursor> out;
   for (std::size_t i = 0; i < node_.size(); ++i)
-    out.emplace_back(node_[i], file_, path_ + "[" + std::to_string(i) + "]");
+    out.emplace_back(node_[i], file_, path_ + "[" + std::to_string(i) + "]", diag_);
   return out;
 }
 
@@ -122,7 +131,7 @@ std::vector<std::pair<std::string, Cursor>> Cursor::entries() const {
   std::vector<std::pair<std::string, Cursor>> out;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     std::string key = it->first.Scalar();
-    out.emplace_back(key, Cursor(it->second, file_, child_path(path_, key)));
+    out.emplace_back(key, Cursor(it->second, file_, child_path(path_, key), diag_));
   }
   return out;
 }

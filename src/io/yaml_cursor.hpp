@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "loopsim/core/diagnostics.hpp"
 #include "loopsim/core/error.hpp"
 
 namespace loopsim::io {
@@ -14,14 +15,23 @@ namespace loopsim::io {
 class Cursor {
  public:
   Cursor() = default;
-  Cursor(YAML::Node node, std::string file, std::string path)
-      : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
+  // `diag` receives warnings (Cursor::warn); children inherit it. Without one, warnings are
+  // printed on stderr.
+  Cursor(YAML::Node node, std::string file, std::string path, Diagnostics* diag = nullptr)
+      : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)), diag_(diag) {}
 
   [[nodiscard]] const YAML::Node& node() const { return node_; }
   [[nodiscard]] const std::string& file() const { return file_; }
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] int line() const;
   [[noreturn]] void fail(const std::string& message) const;
+  // An input Timeloop accepts but that looks like a mistake: recorded (an error under --strict).
+  void warn(const std::string& message) const;
+  [[nodiscard]] Diagnostics* diagnostics() const { return diag_; }
+  // A cursor on another node of the same file, with this cursor's diagnostics.
+  [[nodiscard]] Cursor at(YAML::Node node, std::string path) const {
+    return Cursor(std::move(node), file_, std::move(path), diag_);
+  }
 
   [[nodiscard]] bool is_map() const { return node_.IsMap(); }
   [[nodiscard]] bool is_seq() const { return node_.IsSequence(); }
@@ -55,6 +65,7 @@ class Cursor {
   YAML::Node node_;
   std::string file_;
   std::string path_;
+  Diagnostics* diag_ = nullptr;
 };
 
 // Loads a YAML file; ConfigError on syntax errors (with the parser's line).

@@ -4,7 +4,10 @@
 #include <ostream>
 #include <string>
 
+#include <vector>
+
 #include "loopsim/arch/arch_spec.hpp"
+#include "loopsim/core/diagnostics.hpp"
 #include "loopsim/energy/energy_table.hpp"
 #include "loopsim/mapping/mapping.hpp"
 #include "loopsim/mapper/search.hpp"
@@ -18,6 +21,8 @@ struct EmitContext {
   const EnergyTable& energy;
   const Mapping& mapping;
   const Evaluation& eval;
+  // Warnings of loading the inputs: counted in the summary line, listed in stats.json.
+  const std::vector<Warning>* warnings = nullptr;
 };
 
 void write_stats_txt(std::ostream& out, const EmitContext& ctx);

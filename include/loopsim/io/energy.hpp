@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "loopsim/arch/arch_spec.hpp"
+#include "loopsim/core/diagnostics.hpp"
 #include "loopsim/energy/energy_table.hpp"
 #include "loopsim/estimate/compound.hpp"
 
@@ -35,10 +36,12 @@ struct EnergyModelInputs {
   estimate::ComponentLibrary library;
   Variables variables;
 };
-EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files);
+EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files,
+                                     Diagnostics* diag = nullptr);
 
 // `loopsim energy FILES... -o DIR`: writes ERT.yaml, ERT_summary.yaml, ART.yaml and
 // ART_summary.yaml (Accelergy v0.4 layout) into `out_dir`.
-void write_energy_tables(const std::vector<std::string>& files, const std::string& out_dir);
+void write_energy_tables(const std::vector<std::string>& files, const std::string& out_dir,
+                         Diagnostics* diag = nullptr);
 
 }  // namespace loopsim::io

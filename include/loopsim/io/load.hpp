@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "loopsim/arch/arch_spec.hpp"
+#include "loopsim/core/diagnostics.hpp"
 #include "loopsim/energy/energy_table.hpp"
 #include "loopsim/mapper/constraints.hpp"
 #include "loopsim/mapping/mapping.hpp"
@@ -29,7 +30,10 @@ struct ModelInputs {
 
 // Merges the files; a top-level key given twice is an error unless one of the two is empty.
 // `purpose` is "model" or "map" (what the keys are for, in messages).
-ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping);
+// `diag` collects warnings (inputs Timeloop accepts that look like a mistake); without one
+// they are printed on stderr.
+ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping,
+                        Diagnostics* diag = nullptr);
 
 // Inputs of `loopsim map`: the model inputs (a mapping is not needed), the constraints
 // from the architecture nodes and the constraint sections, and the `mapper:` settings.
@@ -38,7 +42,8 @@ struct MapperInputs {
   Constraints constraints;
   MapperSettings settings;
 };
-MapperInputs load_mapper_inputs(const std::vector<std::string>& files);
+MapperInputs load_mapper_inputs(const std::vector<std::string>& files,
+                                Diagnostics* diag = nullptr);
 // Applies a dataflow preset (mappings/dataflows/*.yaml; docs/mapper.md) to the constraints.
 void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
                          Constraints& constraints);

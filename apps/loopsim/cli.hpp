@@ -1,0 +1,41 @@
+// The loopsim command line: one file per subcommand (model.cpp, map.cpp, energy.cpp), each
+// adding itself to the CLI11 app; main.cpp dispatches and is the only place that catches.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <ostream>
+#include <string>
+
+#include "loopsim/core/diagnostics.hpp"
+
+namespace loopsim::cli {
+
+namespace fs = std::filesystem;
+
+// A subcommand: its CLI11 app, and what runs it (returns the exit code) once it is chosen.
+struct Subcommand {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Subcommand add_model(CLI::App& app);
+Subcommand add_map(CLI::App& app);
+Subcommand add_energy(CLI::App& app);
+
+// Options every subcommand that reads inputs has.
+struct CommonOptions {
+  bool strict = false;  // warnings are errors (exit 2)
+  bool quiet = false;
+};
+void add_common_options(CLI::App* sub, CommonOptions& o);
+
+// Writes a whole output file; an error names the file.
+void write_file(const std::filesystem::path& p, const std::function<void(std::ostream&)>& f);
+// Creates the output directory (-o).
+std::filesystem::path output_dir(const std::string& dir);
+// Prints the warnings of loading, one a line, on stderr.
+void print_warnings(const Diagnostics& diag);
+
+}  // namespace loopsim::cli

@@ -140,6 +140,58 @@ YAML::Node resolve_includes(YAML::Node n, const Context& ctx) {
   return n;
 }
 
+// Lines that are only `!include PATH` (Accelergy's older loader, still in timeloop-python's
+// raella example): replaced by that file's text, so its anchors serve the rest of this file.
+// `origins` (per line of `text`) is extended alongside.
+void paste_line_includes(std::string& text, std::vector<Origin>& origins, const std::string& file,
+                         int depth) {
+  if (text.find("!include") == std::string::npos) return;
+  std::string out;
+  std::vector<Origin> out_origins;
+  std::size_t start = 0, index = 0;
+  bool pasted = false;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string row = text.substr(start, end - start);
+    Origin at = index < origins.size() ? origins[index] : Origin{file, static_cast<int>(index) + 1};
+    std::size_t lead = row.find_first_not_of(" \t");
+    std::string body = lead == std::string::npos ? "" : row.substr(lead);
+    while (!body.empty() && (body.back() == ' ' || body.back() == '\r')) body.pop_back();
+    if (body.rfind("!include ", 0) == 0 && body.find(':') == std::string::npos) {
+      if (depth > kMaxDepth) throw ConfigError(at.file, at.line, "", "!include lines nest too deep");
+      std::string p = body.substr(9);
+      fs::path full = fs::path(p).is_absolute() ? fs::path(p) : fs::path(at.file).parent_path() / p;
+      if (!fs::is_regular_file(full))
+        throw ConfigError(at.file, at.line, "", "!include: no file '" + full.lexically_normal().string() + "'");
+      std::string inner = read_text_file(full.lexically_normal().string());
+      std::vector<Origin> inner_origins;
+      paste_line_includes(inner, inner_origins, full.lexically_normal().string(), depth + 1);
+      std::string indent = row.substr(0, lead);
+      std::size_t s2 = 0, k = 0;
+      while (s2 <= inner.size()) {
+        std::size_t e2 = inner.find('\n', s2);
+        if (e2 == std::string::npos) e2 = inner.size();
+        out += indent + inner.substr(s2, e2 - s2) + "\n";
+        out_origins.push_back(k < inner_origins.size()
+                                  ? inner_origins[k]
+                                  : Origin{full.lexically_normal().string(), static_cast<int>(k) + 1});
+        s2 = e2 + 1;
+        ++k;
+      }
+      pasted = true;
+    } else {
+      out += row + (end < text.size() ? "\n" : "");
+      out_origins.push_back(at);
+    }
+    start = end + 1;
+    ++index;
+  }
+  if (!pasted) return;
+  text = std::move(out);
+  origins = std::move(out_origins);
+}
+
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -155,13 +207,14 @@ YAML::Node load_with_dirs(const std::string& path, const Options& options,
                       "includes nest more than " + std::to_string(kMaxDepth) +
                           " deep; does a file include itself?");
   std::string text = read_text_file(path);
-  YAML::Node root;
+  std::vector<Origin> origins;
   if (is_template(path, text)) {
     Rendered r = render_template(path, options, include_dirs);
-    root = parse_yaml_text(r.text, path, r.origins);
-  } else {
-    root = parse_yaml_text(text, path);
+    text = std::move(r.text);
+    origins = std::move(r.origins);
   }
+  paste_line_includes(text, origins, path, depth);
+  YAML::Node root = parse_yaml_text(text, path, origins);
   Context ctx{path, options, include_dirs, depth};
   root = resolve_includes(root, ctx);
   return resolve_merges(root);

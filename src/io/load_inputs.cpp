@@ -42,6 +42,9 @@ MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostic
     for (auto it = root.node().begin(); it != root.node().end(); ++it, ++i) {
       const auto& [key, value] = values[i];
       Cursor key_at(it->first, f, key, diag);
+      if (key == "sparse_optimizations")
+        key_at.fail("sparse optimizations (Sparseloop) are not supported yet; remove them for a "
+                    "dense run");
       bool known = false;
       for (const auto& k : top_level_keys()) known |= (k == key);
       if (!known)

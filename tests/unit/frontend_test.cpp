@@ -181,3 +181,12 @@ TEST(Frontend, VarNeedsNameAndEquals) {
   EXPECT_THROW(frontend::parse_var("novalue"), ConfigError);
   EXPECT_THROW(frontend::parse_var("=x"), ConfigError);
 }
+
+TEST(Frontend, IncludeLineIsPastedSoItsAnchorsServeTheFile) {
+  write_temp("macros.yaml", "# macros\nbase_ignore: &base {depth: 8, width: 4}\n");
+  auto n = load("arch.yaml", "!include ./macros.yaml\n\nnode:\n  <<<: *base\n  width: 16\n");
+  EXPECT_EQ(n["node"]["depth"].Scalar(), "8");
+  EXPECT_EQ(n["node"]["width"].Scalar(), "16");
+  EXPECT_EQ(where(n["node"]["depth"]), "macros.yaml:2");
+  EXPECT_EQ(where(n["node"]["width"]), "arch.yaml:5");  // lines after the paste keep theirs
+}

@@ -208,7 +208,9 @@ YAML::Node load_with_dirs(const std::string& path, const Options& options,
                           " deep; does a file include itself?");
   std::string text = read_text_file(path);
   std::vector<Origin> origins;
-  if (is_template(path, text)) {
+  if (ends_with(path, ".cfg")) {
+    text = libconfig_to_yaml(text);
+  } else if (is_template(path, text)) {
     Rendered r = render_template(path, options, include_dirs);
     text = std::move(r.text);
     origins = std::move(r.origins);
@@ -233,11 +235,28 @@ YAML::Node load_file(const std::string& path, const Options& options) {
   return detail::load_with_dirs(path, options, {}, 0);
 }
 
+namespace {
+// Block style for every map or list that holds maps or lists (flow input such as a .cfg file
+// would print on one line); lists and maps of scalars stay as written.
+bool block_style(YAML::Node n) {
+  if (!n.IsMap() && !n.IsSequence()) return false;
+  bool nested = false;
+  if (n.IsMap())
+    for (auto it = n.begin(); it != n.end(); ++it) nested |= block_style(it->second);
+  else
+    for (auto item : n) nested |= block_style(item);
+  if (nested) n.SetStyle(YAML::EmitterStyle::Block);
+  return true;
+}
+}  // namespace
+
 std::string render_only(const std::vector<std::string>& files, const Options& options) {
   std::string out;
   for (const auto& f : files) {
     YAML::Emitter e;
-    e << load_file(f, options);
+    YAML::Node tree = load_file(f, options);
+    block_style(tree);
+    e << tree;
     if (files.size() > 1) out += "--- # " + f + "\n";
     out += e.c_str();
     out += "\n";

@@ -17,6 +17,9 @@ struct Rendered {
 Rendered render_template(const std::string& path, const Options& options,
                          const std::vector<std::string>& include_dirs);
 
+// A libconfig (.cfg) text as YAML flow text with the same lines (libconfig.cpp).
+std::string libconfig_to_yaml(const std::string& cfg);
+
 // Loads one file with the include path of its includer (frontend.cpp).
 YAML::Node load_with_dirs(const std::string& path, const Options& options,
                           const std::vector<std::string>& include_dirs, int depth);

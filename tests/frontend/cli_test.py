@@ -60,6 +60,14 @@ check("undefined variable", rc == 2 and err.startswith(
 rc, out, err = run("model", "top.yaml.jinja2", "--var", "layer")
 check("malformed --var", rc == 2 and "expected NAME=VALUE" in err, err)
 
+# libconfig (.cfg): read as YAML with the same lines.
+rc, out, err = run("model", "legacy.cfg", "--render-only")
+check("cfg render", rc == 0 and "problme:" in out and "R: 3" in out and "P: 16\n" in out and "names: [a, b]" in out,
+      out + err)
+rc, out, err = run("model", "legacy.cfg")
+check("cfg error line", rc == 2 and err.startswith(
+    "legacy.cfg:2: problme: unknown top-level key 'problme' (did you mean 'problem'?)"), err)
+
 for f in failures:
     print("FAIL", f)
 print(f"{'all passed' if not failures else str(len(failures)) + ' failed'}")

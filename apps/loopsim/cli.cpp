@@ -4,13 +4,33 @@
 #include <iostream>
 
 #include "loopsim/core/error.hpp"
-
+#include "loopsim/frontend/frontend.hpp"
 
 namespace loopsim::cli {
 
 void add_common_options(CLI::App* sub, CommonOptions& o) {
   sub->add_flag("--strict", o.strict,
                 "Treat warnings (inputs Timeloop accepts that look like a mistake) as errors");
+  sub->add_option("--var", o.vars,
+                  "NAME=VALUE: a variable of the Jinja2 templates (.jinja2/.j2 files), as "
+                  "timeloopfe's jinja_parse_data; repeatable; VALUE is read as a YAML scalar")
+      ->take_all()
+      ->allow_extra_args(false);
+  sub->add_flag("--render-only", o.render_only,
+                "Print the inputs as one resolved YAML (templates rendered, includes and "
+                "<<< merges applied) and exit");
+}
+
+frontend::Options CommonOptions::frontend() const {
+  frontend::Options f;
+  for (const auto& v : vars) f.vars.push_back(frontend::parse_var(v));
+  return f;
+}
+
+bool render_only(const CommonOptions& o, const std::vector<std::string>& files) {
+  if (!o.render_only) return false;
+  std::cout << frontend::render_only(files, o.frontend());
+  return true;
 }
 
 void write_file(const fs::path& p, const std::function<void(std::ostream&)>& f) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "loopsim/core/diagnostics.hpp"
+#include "loopsim/frontend/options.hpp"
 
 namespace loopsim::cli {
 
@@ -28,8 +29,14 @@ Subcommand add_energy(CLI::App& app);
 struct CommonOptions {
   bool strict = false;  // warnings are errors (exit 2)
   bool quiet = false;
+  std::vector<std::string> vars;  // --var NAME=VALUE (Jinja2 variables of templates)
+  bool render_only = false;       // --render-only: print the resolved YAML and exit
+  // The front end's options from --var (ConfigError on a malformed one).
+  [[nodiscard]] frontend::Options frontend() const;
 };
 void add_common_options(CLI::App* sub, CommonOptions& o);
+// --render-only: prints the resolved YAML of `files` on stdout; returns true when it did.
+bool render_only(const CommonOptions& o, const std::vector<std::string>& files);
 
 // Writes a whole output file; an error names the file.
 void write_file(const std::filesystem::path& p, const std::function<void(std::ostream&)>& f);

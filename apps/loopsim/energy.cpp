@@ -17,15 +17,16 @@ struct EnergyOptions {
 };
 
 int run_energy(const EnergyOptions& o) {
+  if (render_only(o.common, o.files)) return 0;
   if (!o.query.empty()) {
-    io::energy_query(o.files, o.query, std::cout);
+    io::energy_query(o.files, o.query, std::cout, o.common.frontend());
     return 0;
   }
   if (o.files.empty())
     throw ConfigError("<command line>", 0, "energy",
                       "expected architecture files (or --query CLASS name=value...)");
   Diagnostics diag(o.common.strict);
-  io::write_energy_tables(o.files, o.out_dir, &diag);
+  io::write_energy_tables(o.files, o.out_dir, &diag, o.common.frontend());
   print_warnings(diag);
   return 0;
 }

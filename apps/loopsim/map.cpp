@@ -65,8 +65,9 @@ void print_search_table(std::ostream& os, const SearchStats& st) {
 }
 
 int run_map(const MapOptions& o) {
+  if (render_only(o.common, o.files)) return 0;
   Diagnostics diag(o.common.strict);
-  io::MapperInputs in = io::load_mapper_inputs(o.files, &diag);
+  io::MapperInputs in = io::load_mapper_inputs(o.files, &diag, o.common.frontend());
   print_warnings(diag);
   MapperSettings s = in.settings;
   if (!o.algorithm.empty()) {

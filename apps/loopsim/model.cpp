@@ -18,8 +18,10 @@ struct ModelOptions {
 };
 
 int run_model(const ModelOptions& o) {
+  if (render_only(o.common, o.files)) return 0;
   Diagnostics diag(o.common.strict);
-  io::ModelInputs in = io::load_inputs(o.files, /*need_mapping=*/true, &diag);
+  io::ModelInputs in =
+      io::load_inputs(o.files, /*need_mapping=*/true, &diag, o.common.frontend());
   print_warnings(diag);
   EnergyTable table = EnergyTable::resolve(in.arch, in.energy);
   EvalResult r = evaluate(in.workload, in.arch, table, *in.mapping,

@@ -71,7 +71,7 @@ std::vector<std::string> ordered_actions(const estimate::Estimate& e) {
 }  // namespace
 
 void energy_query(const std::vector<std::string>& files, const std::vector<std::string>& args,
-                  std::ostream& out) {
+                  std::ostream& out, const frontend::Options& options) {
   if (args.empty())
     throw ConfigError("<command line>", 0, "--query",
                       "expected a class and name=value attributes, e.g. --query SRAM depth=1024 "
@@ -90,7 +90,7 @@ void energy_query(const std::vector<std::string>& files, const std::vector<std::
   if (!q.has("global_cycle_seconds")) q.attrs["global_cycle_seconds"] = "1e-9";
   estimate::Estimate e =
       files.empty() ? estimate::ComponentLibrary(estimate::Registry::builtin()).estimate(q)
-                    : load_component_library(merge_input_files(files)).estimate(q);
+                    : load_component_library(merge_input_files(files, nullptr, options)).estimate(q);
   nlohmann::ordered_json j;
   j["class"] = e.cls;
   j["estimator"] = e.estimator;
@@ -145,8 +145,9 @@ EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components)
   return in;
 }
 
-EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files, Diagnostics* diag) {
-  MergedInputs merged = merge_input_files(files, diag);
+EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files, Diagnostics* diag,
+                                     const frontend::Options& options) {
+  MergedInputs merged = merge_input_files(files, diag, options);
   auto arch_cursor = merged.get("architecture");
   if (!arch_cursor) throw merged.missing("architecture", "the architecture (nodes: or subtree:)");
   Variables vars = parse_variables(merged.get("variables"));
@@ -155,8 +156,8 @@ EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files, Diag
 }
 
 void write_energy_tables(const std::vector<std::string>& files, const std::string& out_dir,
-                         Diagnostics* diag) {
-  EnergyModelInputs in = load_energy_inputs(files, diag);
+                         Diagnostics* diag, const frontend::Options& options) {
+  EnergyModelInputs in = load_energy_inputs(files, diag, options);
   const ArchSpec& arch = in.arch;
   std::vector<EstimatedComponent> comps = estimate_architecture(arch, in.library, in.variables);
 

@@ -25,8 +25,11 @@ struct MergedInputs {
   // The error for a needed section that is absent or empty.
   [[nodiscard]] ConfigError missing(const std::string& key, const std::string& what) const;
 };
+// Each file is read by the front end (templates rendered with `options`, includes and merges
+// resolved: frontend/frontend.hpp).
 MergedInputs merge_input_files(const std::vector<std::string>& files,
-                               Diagnostics* diag = nullptr);
+                               Diagnostics* diag = nullptr,
+                               const frontend::Options& options = {});
 
 // Compound classes and user tables of every components:/compound_components: section,
 // on top of loopsim's built-in estimators.

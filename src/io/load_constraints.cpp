@@ -372,10 +372,11 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& m) {
   return s;
 }
 
-MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnostics* diag) {
+MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnostics* diag,
+                                const frontend::Options& options) {
   MapperInputs out;
-  out.model = load_inputs(files, /*need_mapping=*/false, diag);
-  MergedInputs merged = merge_input_files(files, diag);
+  out.model = load_inputs(files, /*need_mapping=*/false, diag, options);
+  MergedInputs merged = merge_input_files(files, diag, options);
   std::vector<NodeConstraint> nodes;
   (void)parse_architecture(*merged.get("architecture"), &nodes);
   out.constraints = parse_constraints(merged, nodes, out.model.workload, out.model.arch);

@@ -3,6 +3,7 @@
 #include "io_internal.hpp"
 #include "loopsim/io/energy.hpp"
 #include "loopsim/core/text.hpp"
+#include "loopsim/frontend/frontend.hpp"
 
 namespace loopsim::io {
 
@@ -20,18 +21,19 @@ const std::vector<std::string>& top_level_keys() {
 }  // namespace
 
 Workload load_workload_file(const std::string& path) {
-  Cursor root(load_yaml_file(path), path, "");
+  Cursor root(frontend::load_file(path), path, "");
   root.expect_map();
   return parse_problem(root.required("problem"));
 }
 
-MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostics* diag) {
+MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostics* diag,
+                               const frontend::Options& options) {
   if (files.empty()) throw ConfigError("", 0, "", "no input files given");
   MergedInputs merged;
   merged.files = files;
   auto& top = merged.top;
   for (const auto& f : files) {
-    Cursor root(load_yaml_file(f), f, "", diag);
+    Cursor root(frontend::load_file(f, options), f, "", diag);
     if (root.is_null()) continue;
     if (!root.is_map())
       root.fail("expected a YAML map at the top level (problem:, architecture:, ...)");
@@ -40,6 +42,9 @@ MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostic
     for (auto it = root.node().begin(); it != root.node().end(); ++it, ++i) {
       const auto& [key, value] = values[i];
       Cursor key_at(it->first, f, key, diag);
+      if (key == "sparse_optimizations")
+        key_at.fail("sparse optimizations (Sparseloop) are not supported yet; remove them for a "
+                    "dense run");
       bool known = false;
       for (const auto& k : top_level_keys()) known |= (k == key);
       if (!known)
@@ -83,8 +88,8 @@ ConfigError MergedInputs::missing(const std::string& k, const std::string& what)
 }
 
 ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping,
-                        Diagnostics* diag) {
-  MergedInputs merged = merge_input_files(files, diag);
+                        Diagnostics* diag, const frontend::Options& options) {
+  MergedInputs merged = merge_input_files(files, diag, options);
   auto get = [&](const std::string& k) { return merged.get(k); };
   auto missing = [&](const std::string& k, const std::string& what) {
     return merged.missing(k, what);

@@ -1,32 +1,39 @@
 #include "yaml_cursor.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <iostream>
-#include <iterator>
-#include <tuple>
 
 #include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
+#include "loopsim/frontend/sources.hpp"
 
 namespace loopsim::io {
 
+// Nodes parsed by the front end know their own file (a merged or included node may come from
+// another file than the cursor's root); others use the cursor's file and the parser's line.
 int Cursor::line() const {
   if (!node_) return 0;
+  if (auto at = frontend::locate(node_)) return at->line;
   auto m = node_.Mark();
   return m.line >= 0 ? m.line + 1 : 0;
 }
 
+std::string Cursor::file() const {
+  if (node_)
+    if (auto at = frontend::locate(node_)) return at->file;
+  return file_;
+}
+
 void Cursor::fail(const std::string& message) const {
-  throw ConfigError(file_, line(), path_, message);
+  throw ConfigError(file(), line(), path_, message);
 }
 
 void Cursor::warn(const std::string& message) const {
   if (diag_) {
-    diag_->warn(file_, line(), path_, message);
+    diag_->warn(file(), line(), path_, message);
     return;
   }
-  std::cerr << format_warning(Warning{file_, line(), path_, message}) << "\n";
+  std::cerr << format_warning(Warning{file(), line(), path_, message}) << "\n";
 }
 
 bool Cursor::is_empty() const {
@@ -169,96 +176,8 @@ bool Cursor::boolean() const {
   fail("expected true or false, got '" + s + "'");
 }
 
-// Line (1-based) of the first byte that is not part of valid UTF-8, or 0.
-static int first_bad_utf8_line(const std::string& text) {
-  int line = 1;
-  std::size_t i = 0, n = text.size();
-  while (i < n) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c == '\n') ++line;
-    std::size_t len = c < 0x80           ? 1
-                      : (c >> 5) == 0x6  ? 2
-                      : (c >> 4) == 0xE  ? 3
-                      : (c >> 3) == 0x1E ? 4
-                                         : 0;
-    if (len == 0 || i + len > n || (len == 2 && c < 0xC2)) return line;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return line;
-    if (c == 0) return line;  // NUL bytes are not YAML text either
-    i += len;
-  }
-  return 0;
-}
-
-static std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
-
-// The last line at or before `line` that opens more `open` brackets than it closes, or 0.
-static int unclosed_line(const std::vector<std::string>& lines, int line, char open, char close) {
-  for (int l = std::min<int>(line, static_cast<int>(lines.size())); l >= 1; --l) {
-    std::string row = lines[l - 1].substr(0, lines[l - 1].find(" #"));
-    int depth = 0;
-    for (char ch : row) depth += ch == open ? 1 : ch == close ? -1 : 0;
-    if (depth > 0) return l;
-  }
-  return 0;
-}
-
-// A plainer explanation of yaml-cpp's most common syntax messages; may move `line` to where
-// the mistake is (an unclosed bracket is reported by yaml-cpp only where it gives up).
-static std::string syntax_hint(const std::string& text, int& line, const std::string& msg) {
-  auto lines = split_lines(text);
-  std::string row = line >= 1 && line <= static_cast<int>(lines.size()) ? lines[line - 1] : "";
-  std::string lead = row.substr(0, row.find_first_not_of(" \t"));
-  if (lead.find('\t') != std::string::npos)
-    return " (this line is indented with a tab; YAML indentation must use spaces)";
-  for (auto [what, open, close] : {std::tuple{"end of sequence flow", '[', ']'},
-                                   std::tuple{"end of map flow", '{', '}'}}) {
-    if (msg.find(what) == std::string::npos) continue;
-    std::string hint = std::string(" (a '") + open + "' is not closed with '" + close + "'";
-    if (int at = unclosed_line(lines, line, open, close); at > 0 && at != line) {
-      hint += "; found while reading line " + std::to_string(line);
-      line = at;
-    }
-    return hint + ")";
-  }
-  if (msg.find("illegal map value") != std::string::npos ||
-      msg.find("end of map not found") != std::string::npos ||
-      msg.find("end of sequence not found") != std::string::npos)
-    return " (check the indentation of this line against the lines above it)";
-  if (msg.find("end of string") != std::string::npos)
-    return " (a quoted string is not closed)";
-  return "";
-}
-
 YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw ConfigError(path, 0, "", "cannot open file");
-  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (int bad = first_bad_utf8_line(text))
-    throw ConfigError(path, bad, "", "not valid UTF-8 text; expected a UTF-8 YAML file");
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
-    int reported = line;
-    std::string hint = syntax_hint(text, line, e.msg);
-    std::string where = e.mark.column >= 0 && line == reported
-                            ? " at column " + std::to_string(e.mark.column + 1)
-                            : "";
-    throw ConfigError(path, line, "", "YAML syntax error" + where + ": " + e.msg + hint);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "YAML error: " + e.msg);
-  }
+  return frontend::parse_yaml_text(frontend::read_text_file(path), path);
 }
 
 }  // namespace loopsim::io

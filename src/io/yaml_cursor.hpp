@@ -21,7 +21,8 @@ class Cursor {
       : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)), diag_(diag) {}
 
   [[nodiscard]] const YAML::Node& node() const { return node_; }
-  [[nodiscard]] const std::string& file() const { return file_; }
+  // The file the node was written in (front-end provenance; else the cursor's file).
+  [[nodiscard]] std::string file() const;
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] int line() const;
   [[noreturn]] void fail(const std::string& message) const;
@@ -68,7 +69,8 @@ class Cursor {
   Diagnostics* diag_ = nullptr;
 };
 
-// Loads a YAML file; ConfigError on syntax errors (with the parser's line).
+// Parses a YAML file as written (no templates or merges: see frontend::load_file);
+// ConfigError on syntax errors (with the parser's line).
 YAML::Node load_yaml_file(const std::string& path);
 
 }  // namespace loopsim::io

@@ -10,13 +10,14 @@
 #include "loopsim/core/diagnostics.hpp"
 #include "loopsim/energy/energy_table.hpp"
 #include "loopsim/estimate/compound.hpp"
+#include "loopsim/frontend/options.hpp"
 
 namespace loopsim::io {
 
 // `--query CLASS name=value...`: prints {"class","estimator","actions":{...},"area_um2"}.
 // `files` may give compound classes and user tables (components:).
 void energy_query(const std::vector<std::string>& files, const std::vector<std::string>& args,
-                  std::ostream& out);
+                  std::ostream& out, const frontend::Options& options = {});
 
 // One estimated component of an architecture, named as Accelergy names it.
 struct EstimatedComponent {
@@ -37,11 +38,12 @@ struct EnergyModelInputs {
   Variables variables;
 };
 EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files,
-                                     Diagnostics* diag = nullptr);
+                                     Diagnostics* diag = nullptr,
+                                     const frontend::Options& options = {});
 
 // `loopsim energy FILES... -o DIR`: writes ERT.yaml, ERT_summary.yaml, ART.yaml and
 // ART_summary.yaml (Accelergy v0.4 layout) into `out_dir`.
 void write_energy_tables(const std::vector<std::string>& files, const std::string& out_dir,
-                         Diagnostics* diag = nullptr);
+                         Diagnostics* diag = nullptr, const frontend::Options& options = {});
 
 }  // namespace loopsim::io

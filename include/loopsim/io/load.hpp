@@ -10,6 +10,7 @@
 #include "loopsim/arch/arch_spec.hpp"
 #include "loopsim/core/diagnostics.hpp"
 #include "loopsim/energy/energy_table.hpp"
+#include "loopsim/frontend/options.hpp"
 #include "loopsim/mapper/constraints.hpp"
 #include "loopsim/mapping/mapping.hpp"
 #include "loopsim/workload/workload.hpp"
@@ -31,9 +32,9 @@ struct ModelInputs {
 // Merges the files; a top-level key given twice is an error unless one of the two is empty.
 // `purpose` is "model" or "map" (what the keys are for, in messages).
 // `diag` collects warnings (inputs Timeloop accepts that look like a mistake); without one
-// they are printed on stderr.
+// they are printed on stderr. `options`: the front end's (Jinja2 variables of templates).
 ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping,
-                        Diagnostics* diag = nullptr);
+                        Diagnostics* diag = nullptr, const frontend::Options& options = {});
 
 // Inputs of `loopsim map`: the model inputs (a mapping is not needed), the constraints
 // from the architecture nodes and the constraint sections, and the `mapper:` settings.
@@ -43,7 +44,8 @@ struct MapperInputs {
   MapperSettings settings;
 };
 MapperInputs load_mapper_inputs(const std::vector<std::string>& files,
-                                Diagnostics* diag = nullptr);
+                                Diagnostics* diag = nullptr,
+                                const frontend::Options& options = {});
 // Applies a dataflow preset (mappings/dataflows/*.yaml; docs/mapper.md) to the constraints.
 void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
                          Constraints& constraints);

@@ -68,6 +68,19 @@ struct NodeConstraint {
 };
 ArchTree parse_architecture(const Cursor& architecture, std::vector<NodeConstraint>* constraints);
 
+// timeloopfe's maximize_dims on a temporal or spatial constraint of `level`: lists of
+// dimensions whose factors are made as large as fit in the capacity (the level's fan-out for a
+// spatial constraint, maximize_dims_capacity for a temporal one). Applied after every other
+// constraint is read (constraint_macros.cpp).
+struct MaximizeDims {
+  int level = 0;
+  bool spatial = false;
+  Cursor dims;
+  std::optional<Cursor> capacity;
+};
+void apply_maximize_dims(const std::vector<MaximizeDims>& requests, const Workload& w,
+                         const ArchSpec& arch, Constraints& out);
+
 Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
                               const Workload& w, const ArchSpec& arch);
 MapperSettings parse_mapper_settings(const std::optional<Cursor>& mapper);

@@ -51,8 +51,12 @@ Attributes parse_attributes(const Cursor& c) {
     bool known = false;
     for (const auto& k : known_attributes()) known |= (k == key);
     if (!known) {
+      // Timeloop ignores attributes it does not read and Accelergy passes them to the
+      // estimators; a name close to a known one is probably a typo (a warning).
       std::string hint = did_you_mean(key, known_attributes());
-      if (!hint.empty()) v.fail("unknown attribute '" + key + "'" + hint);
+      if (!hint.empty())
+        v.warn("attribute '" + key + "' is not one Timeloop or the built-in classes read" +
+               hint + "; it is passed to the energy estimators as written");
     }
     a.set(key, parse_attr_value(v));
   }
@@ -93,10 +97,11 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
     std::string tag = n.tag();
     HierarchyNode node;
     node.loc = SourceLoc{n.file(), n.line(), n.path()};
-    if (tag == "!Parallel" || tag == "!Hierarchical") {
+    // timeloopfe's !Pipelined is a branch whose nodes are walked in order, as !Hierarchical.
+    if (tag == "!Parallel" || tag == "!Hierarchical" || tag == "!Pipelined") {
       n.allow_keys({"nodes", "name", "attributes", "constraints"});
       node.kind = NodeKind::Parallel;
-      if (tag == "!Hierarchical") node.kind = NodeKind::Container;
+      if (tag != "!Parallel") node.kind = NodeKind::Container;
       node.name = n.optional("name") ? n.required("name").str() : "";
       if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
       keep_constraints(n, node, constraints);
@@ -112,7 +117,8 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       tree.add(scope, node);
       continue;
     }
-    if (tag == "!Container") {
+    // CiMLoop's !ArrayContainer is a !Container (with its spatial fan-out).
+    if (tag == "!Container" || tag == "!ArrayContainer") {
       n.allow_keys({"name", "attributes", "spatial", "constraints", "max_utilization",
                     "enabled"});
       node.kind = NodeKind::Container;
@@ -143,11 +149,16 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       continue;
     }
     n.fail("unknown node tag '" + tag + "'" +
-           did_you_mean(tag, {"!Container", "!Component", "!Parallel", "!Nothing"}));
+           did_you_mean(tag, {"!Container", "!Component", "!Parallel", "!Nothing",
+                              "!Hierarchical", "!Pipelined", "!ArrayContainer"}));
   }
 }
 
-void parse_subtree(const Cursor& st, ArchTree& tree, int parent) {
+// v0.2/v0.3 `local:` lists: Timeloop takes the storage levels in the order written and the
+// compute unit as innermost wherever it is listed; `compute_seen` is where the compute unit
+// was written, to warn about a storage level written after it.
+void parse_subtree(const Cursor& st, ArchTree& tree, int parent,
+                   std::optional<Cursor>& compute_seen) {
   st.allow_keys({"name", "attributes", "local", "subtree"});
   HierarchyNode node;
   node.kind = NodeKind::Container;
@@ -172,11 +183,17 @@ void parse_subtree(const Cursor& st, ArchTree& tree, int parent) {
       if (auto sc = c.optional("subclass")) comp.subclass = sc->str();
       if (comp.cls == "storage" && !comp.subclass.empty()) comp.cls = comp.subclass;
       if (auto a = c.optional("attributes")) comp.attributes = parse_attributes(*a);
+      bool compute = is_compute_class(comp.cls) && !is_storage_class(comp.cls);
+      if (compute && !compute_seen) compute_seen = c;
+      if (!compute && compute_seen)
+        c.warn("storage '" + cname + "' is written after the compute unit (" +
+               compute_seen->path() + ", line " + std::to_string(compute_seen->line()) +
+               "); as in Timeloop, the compute unit is innermost wherever it is listed");
       tree.add(id, comp);
     }
   }
   if (auto sub = st.optional("subtree"))
-    for (const auto& s : sub->items()) parse_subtree(s, tree, id);
+    for (const auto& s : sub->items()) parse_subtree(s, tree, id, compute_seen);
 }
 
 }  // namespace
@@ -208,7 +225,8 @@ ArchTree parse_architecture(const Cursor& a, std::vector<NodeConstraint>* constr
     if (a.optional("subtree")) a.fail("use either 'nodes' (v0.4) or 'subtree' (v0.2/v0.3)");
     parse_v04_nodes(*nodes, tree, -1, constraints);
   } else if (auto sub = a.optional("subtree")) {
-    for (const auto& s : sub->items()) parse_subtree(s, tree, -1);
+    std::optional<Cursor> compute_seen;
+    for (const auto& s : sub->items()) parse_subtree(s, tree, -1, compute_seen);
   } else {
     a.fail("missing 'nodes' (v0.4) or 'subtree' (v0.2/v0.3)");
   }

@@ -162,7 +162,7 @@ Workload parse_problem(const Cursor& problem) {
       if (!v.is_empty())
         v.fail("densities (sparse tensors) are not supported yet; remove them for a dense run");
     } else if (key == "H" || key == "W" || key == "Hpad" || key == "Wpad") {
-      // Informational input size and padding of a CNN layer; checked against P and Q below.
+      // Informational input size and padding of a CNN layer; compared with P and Q below.
       std::int64_t val = v.integer();
       if (key == "H") { h = val; h_at = v; }
       if (key == "W") { wd = val; w_at = v; }
@@ -178,7 +178,7 @@ Workload parse_problem(const Cursor& problem) {
   for (std::size_t d = 0; d < w.dims.size(); ++d)
     if (!seen[d] && problem.optional("shape") && !problem.required("shape").is_null())
       inst.fail("missing the bound of dimension '" + w.dims[d] + "'");
-  // Input sizes given with the CNN shape must agree with the output sizes.
+  // Input sizes given with the CNN shape should agree with the output sizes (a warning).
   auto check_io = [&](const std::optional<Cursor>& at, std::int64_t in, std::int64_t pad,
                       const char* out, const char* kernel, const char* stride, const char* dil) {
     int o = w.dim_index(out), k = w.dim_index(kernel);
@@ -186,10 +186,13 @@ Workload parse_problem(const Cursor& problem) {
     if (!at || o < 0 || k < 0 || s < 0 || dl < 0) return;
     std::int64_t span = (w.bounds[k] - 1) * w.coeff_values[dl] + 1;
     std::int64_t expect = (in + 2 * pad - span) / w.coeff_values[s] + 1;
+    // Timeloop reads only the dimensions and coefficients of the shape: W/H are ignored.
     if (expect != w.bounds[o])
-      at->fail("input size " + std::to_string(in) + " with padding " + std::to_string(pad) +
-               " gives " + std::string(out) + "=" + std::to_string(expect) + ", but " + out +
-               " is " + std::to_string(w.bounds[o]));
+      at->warn("input size " + std::string(at->path().substr(at->path().rfind('.') + 1)) + "=" +
+               std::to_string(in) + " with padding " + std::to_string(pad) + " gives " + out +
+               "=" + std::to_string(expect) + ", but " + out + " is " +
+               std::to_string(w.bounds[o]) + "; ignored as Timeloop does (only the "
+               "dimensions in the projections count)");
   };
   check_io(w_at, wd, wpad, "P", "R", "Wstride", "Wdilation");
   check_io(h_at, h, hpad, "Q", "S", "Hstride", "Hdilation");

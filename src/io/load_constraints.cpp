@@ -495,9 +495,10 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& given) {
   return s;
 }
 
-MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnostics* diag) {
+MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnostics* diag,
+                                bool dummy_table) {
   MapperInputs out;
-  out.model = load_inputs(files, /*need_mapping=*/false, diag);
+  out.model = load_inputs(files, /*need_mapping=*/false, diag, dummy_table);
   MergedInputs merged = merge_input_files(files, diag);
   std::vector<NodeConstraint> nodes;
   (void)parse_architecture(*merged.get("architecture"), &nodes);

@@ -19,6 +19,9 @@ const std::vector<std::string>& top_level_keys() {
 
 }  // namespace
 
+// globals: and the constraint sections' shapes (shared by the ERT and dummy-table paths).
+void check_globals_and_sections(const MergedInputs& merged, ModelInputs& in);
+
 Workload load_workload_file(const std::string& path) {
   Cursor root(load_yaml_file(path), path, "");
   root.expect_map();
@@ -82,8 +85,25 @@ ConfigError MergedInputs::missing(const std::string& k, const std::string& what)
                          "); expected " + what);
 }
 
+EnergyInputs dummy_energy_inputs(const ArchSpec& arch) {
+  EnergyInputs out;
+  out.ert_file = "--dummy-table";
+  auto add = [&](const std::string& name, std::map<std::string, double> actions) {
+    ErtEntry e;
+    e.name = name;
+    e.actions = std::move(actions);
+    e.source = "dummy table";
+    out.ert.push_back(std::move(e));
+    out.art.push_back(ArtEntry{name, 1.0, {}});
+  };
+  for (const auto& lv : arch.storage)
+    if (!lv.dummy) add(lv.name, {{"read", 1.0}, {"write", 1.0}, {"update", 1.0}, {"leak", 0.0}});
+  add(arch.arithmetic.name, {{"compute", 1.0}, {"leak", 0.0}});
+  return out;
+}
+
 ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping,
-                        Diagnostics* diag) {
+                        Diagnostics* diag, bool dummy_table) {
   MergedInputs merged = merge_input_files(files, diag);
   auto get = [&](const std::string& k) { return merged.get(k); };
   auto missing = [&](const std::string& k, const std::string& what) {
@@ -102,6 +122,11 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   if (auto m = get("mapping")) in.mapping = parse_mapping(*m, in.workload, in.arch);
   else if (need_mapping)
     throw missing("mapping", "a non-empty list of mapping directives");
+  if (dummy_table) {
+    in.energy = dummy_energy_inputs(in.arch);
+    check_globals_and_sections(merged, in);
+    return in;
+  }
   auto ert = get("ERT");
   auto ert_summary = get("ERT_summary");
   if (ert) parse_ert(*ert, in.energy);
@@ -118,6 +143,12 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
         if (ert_component_name(e.name) == ert_component_name(a.name)) e.area_um2 = a.area_um2;
     in.energy = std::move(est);
   }
+  check_globals_and_sections(merged, in);
+  return in;
+}
+
+void check_globals_and_sections(const MergedInputs& merged, ModelInputs& in) {
+  auto get = [&](const std::string& k) { return merged.get(k); };
   if (auto g = get("globals")) {
     g->allow_keys({"version", "environment_variables", "expression_custom_functions",
                    "accelergy_plug_ins"});
@@ -139,7 +170,6 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
     if (auto c = get(k); c && !c->is_map() && !c->is_seq())
       c->fail(std::string("expected a map or a list under '") + k + "'");
   }
-  return in;
 }
 
 }  // namespace loopsim::io

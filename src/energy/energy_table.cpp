@@ -108,7 +108,7 @@ EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
                           "'write' (or 'access')");
       se.read_pj = read.value_or(largest(*e));
       se.fill_pj = write.value_or(largest(*e));
-      se.update_pj = action(*e, {"update", "random_update"}).value_or(*write);
+      se.update_pj = action(*e, {"update", "random_update"}).value_or(se.fill_pj);
       se.leak_pj = action(*e, {"leak"}).value_or(0.0);
       if (!e->source.empty()) se.source = e->source;
     }

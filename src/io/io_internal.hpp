@@ -34,6 +34,8 @@ estimate::ComponentLibrary load_component_library(const MergedInputs& merged);
 
 Workload parse_problem(const Cursor& problem);
 ArchTree parse_architecture(const Cursor& architecture);
+// Timeloop's legacy `arch: {storage: [...] (innermost first), arithmetic: {...}}`.
+ArchTree parse_legacy_arch(const Cursor& arch);
 Variables parse_variables(const std::optional<Cursor>& variables);
 Mapping parse_mapping(const Cursor& mapping, const Workload& workload, const ArchSpec& arch);
 void parse_ert(const Cursor& ert, EnergyInputs& out);

@@ -298,11 +298,28 @@ struct Applier {
   void target_list(const Cursor& c) {
     if (c.is_empty()) return;
     if (c.is_map()) {
-      c.allow_keys({"version", "targets", "constraints", "template"});
+      // Timeloop's older mapspace names a set: {constraints: NAME, constraints_NAME: [...]}.
+      std::vector<std::string> keys = {"version", "targets", "constraints", "template"};
+      for (const auto& [k, v] : c.entries())
+        if (k.rfind("constraints_", 0) == 0) keys.push_back(k);
+      c.allow_keys(keys);
       if (auto tpl = c.optional("template"); tpl && tpl->str() != "uber")
         tpl->fail("unknown mapspace template '" + tpl->str() + "'; loopsim supports 'uber'");
-      for (const char* k : {"targets", "constraints"})
-        if (auto t = c.optional(k); t && !t->is_empty()) target_list(*t);
+      if (auto t = c.optional("targets"); t && !t->is_empty()) target_list(*t);
+      if (auto t = c.optional("constraints"); t && !t->is_empty()) {
+        if (!t->is_scalar()) {
+          target_list(*t);
+        } else {
+          std::vector<std::string> sets;
+          for (const auto& k : keys)
+            if (k.rfind("constraints_", 0) == 0) sets.push_back(k.substr(12));
+          auto named = c.optional("constraints_" + t->str());
+          if (!named)
+            t->fail("no constraint set 'constraints_" + t->str() + "'" +
+                    did_you_mean(t->str(), sets) + "; sets given: " + join(sets));
+          target_list(*named);
+        }
+      }
       return;
     }
     c.expect_seq();
@@ -501,7 +518,7 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnosti
   out.model = load_inputs(files, /*need_mapping=*/false, diag, dummy_table);
   MergedInputs merged = merge_input_files(files, diag);
   std::vector<NodeConstraint> nodes;
-  (void)parse_architecture(*merged.get("architecture"), &nodes);
+  if (auto a = merged.get("architecture")) (void)parse_architecture(*a, &nodes);
   out.constraints = parse_constraints(merged, nodes, out.model.workload, out.model.arch);
   out.settings = parse_mapper_settings(merged.get("mapper"));
   return out;

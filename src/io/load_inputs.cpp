@@ -10,7 +10,7 @@ namespace {
 
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> k = {
-      "problem", "architecture", "mapping", "variables", "ERT", "ART", "ERT_summary",
+      "problem", "architecture", "arch", "mapping", "variables", "ERT", "ART", "ERT_summary",
       "ART_summary", "globals", "components", "compound_components", "mapper", "mapspace",
       "mapspace_constraints", "architecture_constraints", "constraints",
       "extra_mapping_constraints", "dumped_by_timeloop_front_end"};
@@ -115,9 +115,13 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   if (!problem) throw missing("problem", "the workload (shape: and instance:)");
   in.workload = parse_problem(*problem);
   auto arch = get("architecture");
-  if (!arch) throw missing("architecture", "the architecture (nodes: or subtree:)");
+  auto legacy = get("arch");
+  if (arch && legacy)
+    merged.top.at("arch").key.fail("both 'arch' (Timeloop's legacy form) and 'architecture' "
+                                   "are given; expected one of them");
+  if (!arch && !legacy) throw missing("architecture", "the architecture (nodes: or subtree:)");
   Variables vars = parse_variables(get("variables"));
-  ArchTree tree = parse_architecture(*arch);
+  ArchTree tree = arch ? parse_architecture(*arch) : parse_legacy_arch(*legacy);
   in.arch = tree.flatten(vars);
   if (auto m = get("mapping")) in.mapping = parse_mapping(*m, in.workload, in.arch);
   else if (need_mapping)
@@ -133,6 +137,11 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   if (auto a = get("ART")) parse_art(*a, in.energy);
   if (ert_summary) parse_ert_summary(*ert_summary, in.energy);
   if (auto a = get("ART_summary")) parse_art_summary(*a, in.energy);
+  if (in.energy.ert.empty() && legacy)
+    throw ConfigError(merged.top.at("arch").key.file(), merged.top.at("arch").key.line(), "arch",
+                      "the legacy 'arch:' form has no energy classes (Timeloop costs it with its "
+                      "built-in model, which loopsim does not have): give an ERT, or run with "
+                      "--dummy-table for placeholder energies");
   if (in.energy.ert.empty()) {
     // No ERT: loopsim estimates energy and area itself (compound classes and user tables
     // from components:/compound_components:); a given ART still overrides the areas.

@@ -226,3 +226,36 @@ architecture:
   EXPECT_EQ(tech->text, "40nm");
   EXPECT_FALSE(in.energy.ert.empty());  // estimated without an ERT, with the variables' node
 }
+
+// Timeloop's oldest form: bounds directly under problem: (the cnn_layer shape, with K),
+// arch: {storage (innermost first), arithmetic}, a named mapspace constraint set.
+TEST(Leniency, LegacyArchFlatProblemAndNamedConstraintSet) {
+  auto in = io::load_mapper_inputs({write_temp("legacy.yaml", R"(
+problem: {R: 3, S: 1, P: 8, Q: 1, C: 2, K: 4, N: 1, Wstride: 1}
+arch:
+  storage:
+  - {name: RF, entries: 16, instances: 4, meshX: 4, word_bits: 8}
+  - {name: DRAM, technology: DRAM, instances: 1, word_bits: 8, block_size: 4}
+  arithmetic: {instances: 4, meshX: 4, word_bits: 8}
+mapspace:
+  constraints_ws:
+  - {target: RF, type: temporal, factors: R=3}
+  constraints: ws
+)")},
+                                   nullptr, /*dummy_table=*/true);
+  const auto& w = in.model.workload;
+  EXPECT_GE(w.dim_index("K"), 0);
+  EXPECT_LT(w.dim_index("M"), 0);
+  EXPECT_EQ(w.bounds[static_cast<std::size_t>(w.dim_index("K"))], 4);
+  const auto& a = in.model.arch;
+  ASSERT_EQ(a.num_storage_levels(), 2);
+  EXPECT_EQ(a.storage[0].name, "RF");
+  EXPECT_EQ(a.storage[0].instances, 4);
+  EXPECT_EQ(a.storage[0].size_words, 16);
+  EXPECT_EQ(a.storage[1].technology, StorageTech::DRAM);
+  EXPECT_EQ(a.storage[1].block_size, 4);
+  EXPECT_EQ(a.arithmetic.name, "__ARITH__");
+  EXPECT_EQ(a.fanout(0), 1);  // one RF per MAC
+  EXPECT_EQ(a.fanout(1), 4);  // DRAM feeds the four RFs
+  EXPECT_EQ(in.constraints.levels[0].temporal[static_cast<std::size_t>(w.dim_index("R"))].min, 3);
+}

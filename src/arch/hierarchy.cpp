@@ -124,7 +124,9 @@ class Scope {
     if (auto n = parse_number(v.text)) return *n;
     if (v.text == "true" || v.text == "True") return 1.0;
     if (v.text == "false" || v.text == "False") return 0.0;
-    if (v.quoted)
+    // A quoted value is still an expression where a number is needed (timeloopfe evaluates
+    // strings such as "max(1, ceil(log2(depth)))"); plain text is an error.
+    if (v.quoted && v.text.find_first_of("()+*/") == std::string::npos)
       throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path,
                         "expected a number, got the string \"" + v.text + "\"");
     if (depth > 32)

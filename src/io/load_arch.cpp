@@ -63,6 +63,26 @@ Attributes parse_attributes(const Cursor& c) {
   return a;
 }
 
+// Timeloop's network classes (timeloopfe's NETWORK_CLASSES): matched as a part of the name.
+bool is_network_class(const std::string& cls) {
+  for (const char* k : {"XY_NoC", "Legacy", "ReductionTree", "SimpleMulticast"})
+    if (cls.find(k) != std::string::npos) return true;
+  return false;
+}
+
+// A network component between two levels: accepted, and not a level. loopsim costs the
+// transfers between levels as Timeloop's inferred network does (none); the network's own
+// energy (its ERT's transfer actions) is not modelled yet, which the warning says.
+bool skip_network(const Cursor& n) {
+  auto cls = n.optional("class");
+  if (!cls || !cls->is_scalar() || !is_network_class(cls->str())) return false;
+  std::string name = n.optional("name") ? n.required("name").str() : "";
+  n.warn("network component '" + name + "' (class " + cls->str() +
+         ") is read but not modelled: loopsim counts no energy or bandwidth limit for it "
+         "(Timeloop's " + cls->str() + " network model is not implemented)");
+  return true;
+}
+
 // The class (or, for class 'storage', the subclass) must name a storage or a compute unit.
 std::string component_class(const Cursor& n) {
   auto cls = n.optional("class");
@@ -134,6 +154,7 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       continue;
     }
     if (tag == "!Component" || tag.empty()) {
+      if (skip_network(n)) continue;
       if (tag.empty() && !n.optional("class"))
         n.fail("expected a node tagged !Container, !Component, !Parallel or !Nothing");
       n.allow_keys({"name", "class", "subclass", "attributes", "constraints", "required_actions",
@@ -172,6 +193,7 @@ void parse_subtree(const Cursor& st, ArchTree& tree, int parent,
   if (auto local = st.optional("local")) {
     for (const auto& c : local->items()) {
       c.allow_keys({"name", "class", "subclass", "attributes", "required_actions", "enabled"});
+      if (skip_network(c)) continue;
       HierarchyNode comp;
       comp.kind = NodeKind::Component;
       comp.v02_style = true;

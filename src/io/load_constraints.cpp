@@ -245,7 +245,7 @@ struct Applier {
       lc.no_multicast[static_cast<std::size_t>(pv)] = true;
     }
     if (arch.fanout(l) <= 1)
-      t.required("target").fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
+      t.optional_any({"target", "name"})->fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
                                 "' has no spatial fan-out to the next-inner level; a " + ty +
                                 " constraint has nothing to act on");
   }
@@ -258,8 +258,11 @@ struct Applier {
                   "utilization", "no_reuse", "no_temporal_reuse", "no_multicast_no_reduction",
                   "datatypes", "min", "factors_only", "no_iteration_over_dataspaces",
                   "must_iterate_over_dataspaces", "maximize_dims", "maximize_dims_capacity",
-                  "keep_only", "bypass_only"});
-    int l = resolve_target(t.required("target"), arch);
+                  "keep_only", "bypass_only", "name"});
+    // Some constraint files name the level with `name:` instead of `target:`.
+    auto target_at = t.optional_any({"target", "name"});
+    if (!target_at) t.fail("missing required key 'target' (the level constrained)");
+    int l = resolve_target(*target_at, arch);
     Cursor type = t.required("type");
     std::string ty = type.str();
     static const std::vector<std::string> types = {

@@ -259,3 +259,24 @@ mapspace:
   EXPECT_EQ(a.fanout(1), 4);  // DRAM feeds the four RFs
   EXPECT_EQ(in.constraints.levels[0].temporal[static_cast<std::size_t>(w.dim_index("R"))].min, 3);
 }
+
+// A quoted expression is evaluated where a number is needed (timeloopfe evaluates strings);
+// `name:` names the level of a constraint as `target:` does.
+TEST(Leniency, QuotedExpressionsAndNameForTarget) {
+  auto in = io::load_mapper_inputs({write_temp("p.yaml", kProblem), write_temp("a.yaml", R"y(
+architecture:
+  version: 0.4
+  nodes:
+  - !Container {name: top, attributes: {technology: "40nm"}}
+  - !Component {name: DRAM, class: DRAM, attributes: {width: 8, datawidth: 8}}
+  - !Component {name: RF, class: regfile, attributes: {depth: "max(1, 32 * 2)", width: 8, datawidth: 8}}
+  - !Component {name: MAC, class: intmac, attributes: {width: 8}}
+)y"),
+                                    write_temp("c.yaml", R"(
+constraints:
+- {name: RF, type: temporal, factors: R=3}
+)")});
+  EXPECT_EQ(in.model.arch.storage[0].size_words, 64);
+  int R = in.model.workload.dim_index("R");
+  EXPECT_EQ(in.constraints.levels[0].temporal[static_cast<std::size_t>(R)].min, 3);
+}

@@ -31,6 +31,7 @@ struct MapOptions {
   double time_budget = -1;
   std::int64_t seed = -1;
   std::string dataflow;
+  bool dummy_table = false;
   CommonOptions common;
 };
 
@@ -67,7 +68,8 @@ void print_search_table(std::ostream& os, const SearchStats& st) {
 int run_map(const MapOptions& o) {
   if (render_only(o.common, o.files)) return 0;
   Diagnostics diag(o.common.strict);
-  io::MapperInputs in = io::load_mapper_inputs(o.files, &diag, o.common.frontend());
+  io::MapperInputs in =
+      io::load_mapper_inputs(o.files, &diag, o.common.frontend(), o.dummy_table);
   print_warnings(diag);
   MapperSettings s = in.settings;
   if (!o.algorithm.empty()) {
@@ -153,6 +155,9 @@ Subcommand add_map(CLI::App& app) {
                   "Dataflow preset: weight-stationary, output-stationary, row-stationary, "
                   "input-stationary, no-local-reuse (mappings/dataflows/), or a preset file");
   sub->add_flag("-q,--quiet", o->common.quiet, "No progress line, summary or search table");
+  sub->add_flag("--dummy-table", o->dummy_table,
+                "Placeholder energies (1 pJ per action, no leakage, 1 um^2), as timeloopfe's "
+                "dummy table: ignores any ERT and loopsim's estimates");
   add_common_options(sub, o->common);
   return Subcommand{sub, [o] { return run_map(*o); }};
 }

@@ -14,14 +14,15 @@ struct ModelOptions {
   std::vector<std::string> files;
   std::string out_dir = ".";
   std::string engine = "auto";
+  bool dummy_table = false;
   CommonOptions common;
 };
 
 int run_model(const ModelOptions& o) {
   if (render_only(o.common, o.files)) return 0;
   Diagnostics diag(o.common.strict);
-  io::ModelInputs in =
-      io::load_inputs(o.files, /*need_mapping=*/true, &diag, o.common.frontend());
+  io::ModelInputs in = io::load_inputs(o.files, /*need_mapping=*/true, &diag,
+                                       o.common.frontend(), o.dummy_table);
   print_warnings(diag);
   EnergyTable table = EnergyTable::resolve(in.arch, in.energy);
   EvalResult r = evaluate(in.workload, in.arch, table, *in.mapping,
@@ -56,6 +57,9 @@ Subcommand add_model(CLI::App& app) {
                   "Nest analysis: auto (closed form when factors divide evenly) or walk "
                   "(Timeloop's loop-by-loop walk; slow, for cross-checking)")
       ->check(CLI::IsMember({"auto", "walk"}));
+  sub->add_flag("--dummy-table", o->dummy_table,
+                "Placeholder energies (1 pJ per action, no leakage, 1 um^2), as timeloopfe's "
+                "dummy table: ignores any ERT and loopsim's estimates");
   add_common_options(sub, o->common);
   return Subcommand{sub, [o] { return run_model(*o); }};
 }

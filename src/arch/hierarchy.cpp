@@ -124,7 +124,9 @@ class Scope {
     if (auto n = parse_number(v.text)) return *n;
     if (v.text == "true" || v.text == "True") return 1.0;
     if (v.text == "false" || v.text == "False") return 0.0;
-    if (v.quoted)
+    // A quoted value is still an expression where a number is needed (timeloopfe evaluates
+    // strings such as "max(1, ceil(log2(depth)))"); plain text is an error.
+    if (v.quoted && v.text.find_first_of("()+*/") == std::string::npos)
       throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path,
                         "expected a number, got the string \"" + v.text + "\"");
     if (depth > 32)
@@ -337,7 +339,9 @@ struct Walker {
   void component(const HierarchyNode& n, const Attributes& inherited, std::int64_t mx,
                  std::int64_t my) {
     Attributes merged = merge(inherited, n.attributes);
-    if (arithmetic)
+    // v0.2/v0.3 local lists: the compute unit is innermost wherever it is written (the
+    // loader warns); v0.4 nodes are a path from outer to inner, so order matters there.
+    if (arithmetic && !(n.v02_style && !is_compute_class(n.cls)))
       throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path,
                         "component '" + n.name + "' comes after the arithmetic level '" +
                             arithmetic->name + "'; the compute units must be innermost");
@@ -421,7 +425,12 @@ struct Walker {
 ArchSpec ArchTree::flatten(const Variables& variables) const {
   Walker w{*this, variables, {}, std::nullopt, {}};
   std::int64_t mx = 1, my = 1;
-  for (int r : roots()) w.walk(r, Attributes{}, mx, my);
+  // timeloopfe copies `technology` and `global_cycle_seconds` given only under variables:
+  // into the top-level attributes, where every component inherits them.
+  Attributes top_attrs;
+  for (const char* k : {"technology", "global_cycle_seconds"})
+    if (const AttrValue* v = variables.values.find(k)) top_attrs.set(k, *v);
+  for (int r : roots()) w.walk(r, top_attrs, mx, my);
   if (!w.arithmetic) {
     SourceLoc loc = size() > 0 ? node(0).loc : SourceLoc{};
     throw ConfigError(loc.file, loc.line, "architecture",

@@ -1,5 +1,6 @@
 #include "loopsim/energy/energy_table.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "loopsim/core/error.hpp"
@@ -49,10 +50,10 @@ std::optional<double> action(const ErtEntry& e, std::initializer_list<const char
   return std::nullopt;
 }
 
-std::vector<std::string> action_names(const ErtEntry& e) {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : e.actions) out.push_back(k);
-  return out;
+double largest(const ErtEntry& e) {
+  double m = 0;
+  for (const auto& [k, v] : e.actions) m = std::max(m, v);
+  return m;
 }
 
 [[noreturn]] void missing_entry(const EnergyInputs& in, const std::string& what,
@@ -97,15 +98,17 @@ EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
       se.read_pj = se.fill_pj = se.update_pj = v;
       se.source = lv.dummy ? "none" : "user";
     } else {
+      // Timeloop: an action the table lacks costs the table's largest energy (a table with
+      // only `access`, as Accelergy's table plug-ins give, costs that for every action).
       auto read = action(*e, {"read", "random_read"});
       auto write = action(*e, {"write", "random_fill", "fill"});
-      if (!read || !write)
+      if ((!read || !write) && e->actions.empty())
         throw ConfigError(e->loc.file, e->loc.line, e->loc.key_path,
-                          "ERT entry '" + e->name + "' needs 'read' and 'write' actions; it has: " +
-                              join(action_names(*e)));
-      se.read_pj = *read;
-      se.fill_pj = *write;
-      se.update_pj = action(*e, {"update", "random_update"}).value_or(*write);
+                          "ERT entry '" + e->name + "' has no actions; expected 'read' and "
+                          "'write' (or 'access')");
+      se.read_pj = read.value_or(largest(*e));
+      se.fill_pj = write.value_or(largest(*e));
+      se.update_pj = action(*e, {"update", "random_update"}).value_or(se.fill_pj);
       se.leak_pj = action(*e, {"leak"}).value_or(0.0);
       if (!e->source.empty()) se.source = e->source;
     }
@@ -120,11 +123,10 @@ EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
     t.compute_.source = "user";
   } else {
     auto e = action(*c, {"compute", "mac_random", "mac", "random_compute"});
-    if (!e)
+    if (!e && c->actions.empty())
       throw ConfigError(c->loc.file, c->loc.line, c->loc.key_path,
-                        "ERT entry '" + c->name + "' has no 'compute' action; it has: " +
-                            join(action_names(*c)));
-    t.compute_.compute_pj = *e;
+                        "ERT entry '" + c->name + "' has no actions; expected 'compute'");
+    t.compute_.compute_pj = e.value_or(largest(*c));
     if (!c->source.empty()) t.compute_.source = c->source;
   }
   if (const ArtEntry* a = find_art(in, arch.arithmetic.name)) t.compute_.area_um2 = a->area_um2;

@@ -51,7 +51,9 @@ class Scope {
     if (it == values_.end() || it->second.is_null) return std::nullopt;
     const AttrValue& v = it->second;
     if (auto n = parse_number(v.text)) return n;
-    if (v.quoted || depth > 32) return std::nullopt;
+    // Quoted text is a string unless it reads as an expression (timeloopfe evaluates it).
+    if ((v.quoted && v.text.find_first_of("()+*/") == std::string::npos) || depth > 32)
+      return std::nullopt;
     try {
       return evaluate_expression(v.text, [&](const std::string& n) { return number(n, depth + 1); });
     } catch (const ExprError&) {
@@ -83,7 +85,9 @@ class Scope {
 
   // A subcomponent's attribute value as query text.
   std::string pass(const AttrValue& v) const {
-    if (v.quoted || parse_number(v.text)) return v.text;
+    if ((v.quoted && v.text.find_first_of("()+*/") == std::string::npos) ||
+        parse_number(v.text))
+      return v.text;
     if (is_identifier(v.text))
       if (auto s = string(v.text)) return *s;
     return num(eval(v.text, v.loc));

@@ -24,7 +24,9 @@ std::string num(double v) { return significant(v, 10); }
 // the component's other attributes when possible.
 std::string attr_text(const Attributes& all, const Variables& vars, const AttrValue& v,
                       int depth = 0) {
-  if (v.quoted || v.is_null || parse_number(v.text) || depth > 16) return v.text;
+  // Quoted text stays a string unless it reads as an expression (timeloopfe evaluates it).
+  bool text = v.quoted && v.text.find_first_of("()+*/") == std::string::npos;
+  if (text || v.is_null || parse_number(v.text) || depth > 16) return v.text;
   // A bare name of another attribute or a variable takes its value (also a string: 45nm).
   const AttrValue* named = all.find(v.text);
   if (!named) named = vars.values.find(v.text);

@@ -37,6 +37,8 @@ estimate::ComponentLibrary load_component_library(const MergedInputs& merged);
 
 Workload parse_problem(const Cursor& problem);
 ArchTree parse_architecture(const Cursor& architecture);
+// Timeloop's legacy `arch: {storage: [...] (innermost first), arithmetic: {...}}`.
+ArchTree parse_legacy_arch(const Cursor& arch);
 Variables parse_variables(const std::optional<Cursor>& variables);
 Mapping parse_mapping(const Cursor& mapping, const Workload& workload, const ArchSpec& arch);
 void parse_ert(const Cursor& ert, EnergyInputs& out);
@@ -70,6 +72,19 @@ struct NodeConstraint {
   Cursor value;
 };
 ArchTree parse_architecture(const Cursor& architecture, std::vector<NodeConstraint>* constraints);
+
+// timeloopfe's maximize_dims on a temporal or spatial constraint of `level`: lists of
+// dimensions whose factors are made as large as fit in the capacity (the level's fan-out for a
+// spatial constraint, maximize_dims_capacity for a temporal one). Applied after every other
+// constraint is read (constraint_macros.cpp).
+struct MaximizeDims {
+  int level = 0;
+  bool spatial = false;
+  Cursor dims;
+  std::optional<Cursor> capacity;
+};
+void apply_maximize_dims(const std::vector<MaximizeDims>& requests, const Workload& w,
+                         const ArchSpec& arch, Constraints& out);
 
 Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
                               const Workload& w, const ArchSpec& arch);

@@ -51,12 +51,36 @@ Attributes parse_attributes(const Cursor& c) {
     bool known = false;
     for (const auto& k : known_attributes()) known |= (k == key);
     if (!known) {
+      // Timeloop ignores attributes it does not read and Accelergy passes them to the
+      // estimators; a name close to a known one is probably a typo (a warning).
       std::string hint = did_you_mean(key, known_attributes());
-      if (!hint.empty()) v.fail("unknown attribute '" + key + "'" + hint);
+      if (!hint.empty())
+        v.warn("attribute '" + key + "' is not one Timeloop or the built-in classes read" +
+               hint + "; it is passed to the energy estimators as written");
     }
     a.set(key, parse_attr_value(v));
   }
   return a;
+}
+
+// Timeloop's network classes (timeloopfe's NETWORK_CLASSES): matched as a part of the name.
+bool is_network_class(const std::string& cls) {
+  for (const char* k : {"XY_NoC", "Legacy", "ReductionTree", "SimpleMulticast"})
+    if (cls.find(k) != std::string::npos) return true;
+  return false;
+}
+
+// A network component between two levels: accepted, and not a level. loopsim costs the
+// transfers between levels as Timeloop's inferred network does (none); the network's own
+// energy (its ERT's transfer actions) is not modelled yet, which the warning says.
+bool skip_network(const Cursor& n) {
+  auto cls = n.optional("class");
+  if (!cls || !cls->is_scalar() || !is_network_class(cls->str())) return false;
+  std::string name = n.optional("name") ? n.required("name").str() : "";
+  n.warn("network component '" + name + "' (class " + cls->str() +
+         ") is read but not modelled: loopsim counts no energy or bandwidth limit for it "
+         "(Timeloop's " + cls->str() + " network model is not implemented)");
+  return true;
 }
 
 // The class (or, for class 'storage', the subclass) must name a storage or a compute unit.
@@ -93,10 +117,11 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
     std::string tag = n.tag();
     HierarchyNode node;
     node.loc = SourceLoc{n.file(), n.line(), n.path()};
-    if (tag == "!Parallel" || tag == "!Hierarchical") {
+    // timeloopfe's !Pipelined is a branch whose nodes are walked in order, as !Hierarchical.
+    if (tag == "!Parallel" || tag == "!Hierarchical" || tag == "!Pipelined") {
       n.allow_keys({"nodes", "name", "attributes", "constraints"});
       node.kind = NodeKind::Parallel;
-      if (tag == "!Hierarchical") node.kind = NodeKind::Container;
+      if (tag != "!Parallel") node.kind = NodeKind::Container;
       node.name = n.optional("name") ? n.required("name").str() : "";
       if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
       keep_constraints(n, node, constraints);
@@ -112,7 +137,8 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       tree.add(scope, node);
       continue;
     }
-    if (tag == "!Container") {
+    // CiMLoop's !ArrayContainer is a !Container (with its spatial fan-out).
+    if (tag == "!Container" || tag == "!ArrayContainer") {
       n.allow_keys({"name", "attributes", "spatial", "constraints", "max_utilization",
                     "enabled"});
       node.kind = NodeKind::Container;
@@ -128,6 +154,7 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       continue;
     }
     if (tag == "!Component" || tag.empty()) {
+      if (skip_network(n)) continue;
       if (tag.empty() && !n.optional("class"))
         n.fail("expected a node tagged !Container, !Component, !Parallel or !Nothing");
       n.allow_keys({"name", "class", "subclass", "attributes", "constraints", "required_actions",
@@ -143,11 +170,16 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       continue;
     }
     n.fail("unknown node tag '" + tag + "'" +
-           did_you_mean(tag, {"!Container", "!Component", "!Parallel", "!Nothing"}));
+           did_you_mean(tag, {"!Container", "!Component", "!Parallel", "!Nothing",
+                              "!Hierarchical", "!Pipelined", "!ArrayContainer"}));
   }
 }
 
-void parse_subtree(const Cursor& st, ArchTree& tree, int parent) {
+// v0.2/v0.3 `local:` lists: Timeloop takes the storage levels in the order written and the
+// compute unit as innermost wherever it is listed; `compute_seen` is where the compute unit
+// was written, to warn about a storage level written after it.
+void parse_subtree(const Cursor& st, ArchTree& tree, int parent,
+                   std::optional<Cursor>& compute_seen) {
   st.allow_keys({"name", "attributes", "local", "subtree"});
   HierarchyNode node;
   node.kind = NodeKind::Container;
@@ -161,6 +193,7 @@ void parse_subtree(const Cursor& st, ArchTree& tree, int parent) {
   if (auto local = st.optional("local")) {
     for (const auto& c : local->items()) {
       c.allow_keys({"name", "class", "subclass", "attributes", "required_actions", "enabled"});
+      if (skip_network(c)) continue;
       HierarchyNode comp;
       comp.kind = NodeKind::Component;
       comp.v02_style = true;
@@ -172,11 +205,17 @@ void parse_subtree(const Cursor& st, ArchTree& tree, int parent) {
       if (auto sc = c.optional("subclass")) comp.subclass = sc->str();
       if (comp.cls == "storage" && !comp.subclass.empty()) comp.cls = comp.subclass;
       if (auto a = c.optional("attributes")) comp.attributes = parse_attributes(*a);
+      bool compute = is_compute_class(comp.cls) && !is_storage_class(comp.cls);
+      if (compute && !compute_seen) compute_seen = c;
+      if (!compute && compute_seen)
+        c.warn("storage '" + cname + "' is written after the compute unit (" +
+               compute_seen->path() + ", line " + std::to_string(compute_seen->line()) +
+               "); as in Timeloop, the compute unit is innermost wherever it is listed");
       tree.add(id, comp);
     }
   }
   if (auto sub = st.optional("subtree"))
-    for (const auto& s : sub->items()) parse_subtree(s, tree, id);
+    for (const auto& s : sub->items()) parse_subtree(s, tree, id, compute_seen);
 }
 
 }  // namespace
@@ -208,7 +247,8 @@ ArchTree parse_architecture(const Cursor& a, std::vector<NodeConstraint>* constr
     if (a.optional("subtree")) a.fail("use either 'nodes' (v0.4) or 'subtree' (v0.2/v0.3)");
     parse_v04_nodes(*nodes, tree, -1, constraints);
   } else if (auto sub = a.optional("subtree")) {
-    for (const auto& s : sub->items()) parse_subtree(s, tree, -1);
+    std::optional<Cursor> compute_seen;
+    for (const auto& s : sub->items()) parse_subtree(s, tree, -1, compute_seen);
   } else {
     a.fail("missing 'nodes' (v0.4) or 'subtree' (v0.2/v0.3)");
   }

@@ -12,6 +12,7 @@
 #include <cctype>
 
 #include "io_internal.hpp"
+#include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
 #include "loopsim/mapper/constraints.hpp"
 
@@ -59,10 +60,25 @@ void parse_factor_constraints(const Cursor& c, const Workload& w, std::vector<Fa
     if (ds == i || i - ds > 15)
       c.fail("bad factors '" + text + "': expected a whole number after " + name + op);
     std::int64_t v = std::stoll(text.substr(ds, i - ds));
+    std::int64_t bound = w.bounds[static_cast<std::size_t>(d)];
+    if (v == 0 && op == "=") {
+      // Timeloop: 0 means the full problem dimension, with a warning.
+      v = bound;
+      c.warn("factor " + name + "=0 is read as the whole bound of " + name + " (" +
+             std::to_string(bound) + "), as Timeloop does; write " + name + "=" +
+             std::to_string(bound) + " to say so");
+    }
     if (v <= 0) c.fail("factor of " + name + " must be at least 1");
     if (mentioned[static_cast<std::size_t>(d)])
       c.fail("dimension " + name + " is constrained twice in '" + text + "'");
     mentioned[static_cast<std::size_t>(d)] = true;
+    if (op == "=" && v > bound) {
+      // Timeloop warns and ignores an exact factor larger than the dimension.
+      c.warn("factor constraint " + name + "=" + std::to_string(v) + " exceeds the bound of " +
+             name + " (" + std::to_string(bound) + "); ignored, as Timeloop does");
+      skip();
+      continue;
+    }
     auto& r = out[static_cast<std::size_t>(d)];
     if (op == "=") { r.min = std::max(r.min, v); r.max = std::min(r.max, v); }
     else if (op == "<=") r.max = std::min(r.max, v);
@@ -70,12 +86,25 @@ void parse_factor_constraints(const Cursor& c, const Workload& w, std::vector<Fa
     if (r.min > r.max)
       c.fail("the factor constraints on " + name + " cannot all hold (another constraint on "
              "this level already excludes " + op + std::to_string(v) + ")");
-    std::int64_t bound = w.bounds[static_cast<std::size_t>(d)];
     if ((op == "=" && bound % v != 0) || (op == ">=" && v > bound))
       c.fail("factor " + name + op + std::to_string(v) + " cannot hold: the bound of " + name +
              " is " + std::to_string(bound) + " and factors divide it");
     skip();
   }
+}
+
+// split: a whole number, or timeloopfe's len(spec.problem.instance) (every dimension on X).
+std::int64_t split_value(const Cursor& c, const Workload& w) {
+  std::string text;
+  for (char ch : c.str())
+    if (!std::isspace(static_cast<unsigned char>(ch))) text += ch;
+  if (text == "len(spec.problem.instance)" || text == "len(spec.problem.shape.dimensions)")
+    return w.num_dims();
+  if (!parse_number(text))
+    c.fail("expected a whole number or len(spec.problem.instance), got '" + c.str() + "'");
+  std::int64_t v = c.integer();
+  if (v < 0) c.fail("split must be >= 0");
+  return v;
 }
 
 double fraction(const Cursor& c) {
@@ -84,20 +113,66 @@ double fraction(const Cursor& c) {
   return v;
 }
 
+// The dimensions a data space's projection uses (timeloopfe's "factors" of a data space).
+std::vector<bool> dims_of(const Workload& w, const std::vector<bool>& data_spaces) {
+  std::vector<bool> out(static_cast<std::size_t>(w.num_dims()), false);
+  for (int pv = 0; pv < w.num_data_spaces(); ++pv)
+    if (data_spaces[static_cast<std::size_t>(pv)])
+      for (const auto& rank : w.data_spaces[static_cast<std::size_t>(pv)].projection)
+        for (const auto& term : rank) out[static_cast<std::size_t>(term.dim)] = true;
+  return out;
+}
+
 struct Applier {
   const Workload& w;
   const ArchSpec& arch;
   Constraints& out;
+  std::vector<MaximizeDims> maximize;  // applied after every constraint is read
 
+  // timeloopfe's iteration macros: factors_only (the listed factors; every other dimension
+  // 1), no_iteration_over_dataspaces (the dimensions of these data spaces 1),
+  // must_iterate_over_dataspaces (every dimension not in these data spaces 1).
+  void iteration_macros(const Cursor& t, std::vector<FactorRange>& ranges,
+                        std::vector<bool>& mentioned) {
+    auto force_one = [&](const Cursor& at, int d, const std::string& key) {
+      auto& r = ranges[static_cast<std::size_t>(d)];
+      if (r.min > 1)
+        at.fail(key + " sets the factor of " + w.dims[static_cast<std::size_t>(d)] +
+                " to 1, but another constraint here needs at least " + std::to_string(r.min));
+      r.min = 1;
+      r.max = 1;
+      mentioned[static_cast<std::size_t>(d)] = true;
+    };
+    if (auto f = t.optional("factors_only")) {
+      parse_factor_constraints(*f, w, ranges, mentioned);
+      for (int d = 0; d < w.num_dims(); ++d)
+        if (!mentioned[static_cast<std::size_t>(d)]) force_one(*f, d, "factors_only");
+    }
+    for (const char* key : {"no_iteration_over_dataspaces", "must_iterate_over_dataspaces"}) {
+      auto list = t.optional(key);
+      if (!list) continue;
+      std::vector<bool> used = dims_of(w, data_space_list(*list, w));
+      bool inside = std::string(key).rfind("no_", 0) == 0;
+      for (int d = 0; d < w.num_dims(); ++d)
+        if (used[static_cast<std::size_t>(d)] == inside) force_one(*list, d, key);
+    }
+  }
+
+  // keep/bypass, and timeloopfe's keep_only (the others bypassed) and bypass_only (the
+  // others kept).
   void keep_bypass(const Cursor& t, int l) {
     auto& lc = out.levels[static_cast<std::size_t>(l)];
-    for (const char* key : {"keep", "bypass"}) {
+    for (const char* key : {"keep", "bypass", "keep_only", "bypass_only"}) {
       auto list = t.optional(key);
       if (!list) continue;
       auto ds = data_space_list(*list, w);
-      KeepRule rule = std::string(key) == "keep" ? KeepRule::Keep : KeepRule::Bypass;
+      const std::string kind = key;
+      const bool only = kind.size() > 6;
       for (int i = 0; i < w.num_data_spaces(); ++i) {
-        if (!ds[static_cast<std::size_t>(i)]) continue;
+        bool listed = ds[static_cast<std::size_t>(i)];
+        if (!listed && !only) continue;
+        KeepRule rule =
+            (kind.rfind("keep", 0) == 0) == listed ? KeepRule::Keep : KeepRule::Bypass;
         auto& k = lc.keep[static_cast<std::size_t>(i)];
         if (k != KeepRule::Free && k != rule)
           list->fail("data space '" + w.data_spaces[static_cast<std::size_t>(i)].name +
@@ -115,6 +190,7 @@ struct Applier {
     auto& ranges = spatial ? lc.spatial : lc.temporal;
     std::vector<bool> mentioned(static_cast<std::size_t>(w.num_dims()), false);
     if (auto f = t.optional("factors")) parse_factor_constraints(*f, w, ranges, mentioned);
+    iteration_macros(t, ranges, mentioned);
     for (const char* key : {"default_max_factor", "default_min_factor"}) {
       auto v = t.optional(key);
       if (!v) continue;
@@ -135,10 +211,12 @@ struct Applier {
     }
     if (auto s = t.optional("split")) {
       if (!spatial) s->fail("'split' applies to spatial constraints only");
-      std::int64_t v = s->integer();
-      if (v < 0) s->fail("split must be >= 0");
-      lc.split = v;
+      lc.split = split_value(*s, w);
     }
+    if (auto m = t.optional("maximize_dims"); m && !m->is_empty())
+      maximize.push_back(MaximizeDims{l, spatial, *m, t.optional("maximize_dims_capacity")});
+    else if (auto c = t.optional("maximize_dims_capacity"))
+      c->warn("maximize_dims_capacity without maximize_dims has no effect");
     for (const char* key : {"min_utilization", "utilization"}) {
       if (auto u = t.optional(key)) {
         if (!spatial) u->fail(std::string("'") + key + "' applies to spatial constraints only");
@@ -167,7 +245,7 @@ struct Applier {
       lc.no_multicast[static_cast<std::size_t>(pv)] = true;
     }
     if (arch.fanout(l) <= 1)
-      t.required("target").fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
+      t.optional_any({"target", "name"})->fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
                                 "' has no spatial fan-out to the next-inner level; a " + ty +
                                 " constraint has nothing to act on");
   }
@@ -178,8 +256,13 @@ struct Applier {
     t.allow_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass",
                   "default_max_factor", "default_min_factor", "min_utilization",
                   "utilization", "no_reuse", "no_temporal_reuse", "no_multicast_no_reduction",
-                  "datatypes", "min"});
-    int l = resolve_target(t.required("target"), arch);
+                  "datatypes", "min", "factors_only", "no_iteration_over_dataspaces",
+                  "must_iterate_over_dataspaces", "maximize_dims", "maximize_dims_capacity",
+                  "keep_only", "bypass_only", "name"});
+    // Some constraint files name the level with `name:` instead of `target:`.
+    auto target_at = t.optional_any({"target", "name"});
+    if (!target_at) t.fail("missing required key 'target' (the level constrained)");
+    int l = resolve_target(*target_at, arch);
     Cursor type = t.required("type");
     std::string ty = type.str();
     static const std::vector<std::string> types = {
@@ -191,10 +274,11 @@ struct Applier {
           x->fail(std::string("'") + k + "' does not belong in a " + ty + " constraint");
     };
     if (ty == "temporal" || ty == "spatial") {
-      forbid({"keep", "bypass", "min", "datatypes"});
+      forbid({"keep", "bypass", "min", "datatypes", "keep_only", "bypass_only"});
       factors_perm(t, l, ty == "spatial");
     } else if (ty == "bypass" || ty == "datatype" || ty == "dataspace") {
-      forbid({"factors", "permutation", "split", "min", "datatypes"});
+      forbid({"factors", "permutation", "split", "min", "datatypes", "factors_only",
+              "maximize_dims"});
       reject_no_reuse(t, ty + " constraint");
       keep_bypass(t, l);
     } else if (ty == "no_multicast" || ty == "no_reduction" || ty == "no_multicast_no_reduction") {
@@ -217,11 +301,28 @@ struct Applier {
   void target_list(const Cursor& c) {
     if (c.is_empty()) return;
     if (c.is_map()) {
-      c.allow_keys({"version", "targets", "constraints", "template"});
+      // Timeloop's older mapspace names a set: {constraints: NAME, constraints_NAME: [...]}.
+      std::vector<std::string> keys = {"version", "targets", "constraints", "template"};
+      for (const auto& [k, v] : c.entries())
+        if (k.rfind("constraints_", 0) == 0) keys.push_back(k);
+      c.allow_keys(keys);
       if (auto tpl = c.optional("template"); tpl && tpl->str() != "uber")
         tpl->fail("unknown mapspace template '" + tpl->str() + "'; loopsim supports 'uber'");
-      for (const char* k : {"targets", "constraints"})
-        if (auto t = c.optional(k); t && !t->is_empty()) target_list(*t);
+      if (auto t = c.optional("targets"); t && !t->is_empty()) target_list(*t);
+      if (auto t = c.optional("constraints"); t && !t->is_empty()) {
+        if (!t->is_scalar()) {
+          target_list(*t);
+        } else {
+          std::vector<std::string> sets;
+          for (const auto& k : keys)
+            if (k.rfind("constraints_", 0) == 0) sets.push_back(k.substr(12));
+          auto named = c.optional("constraints_" + t->str());
+          if (!named)
+            t->fail("no constraint set 'constraints_" + t->str() + "'" +
+                    did_you_mean(t->str(), sets) + "; sets given: " + join(sets));
+          target_list(*named);
+        }
+      }
       return;
     }
     c.expect_seq();
@@ -241,8 +342,8 @@ struct Applier {
       // A !Nothing or !Parallel has no storage level: only data-space names are checked.
       c.allow_keys({"dataspace"});
       if (auto ds = c.optional("dataspace")) {
-        ds->allow_keys({"keep", "bypass"});
-        for (const char* k : {"keep", "bypass"})
+        ds->allow_keys({"keep", "bypass", "keep_only", "bypass_only"});
+        for (const char* k : {"keep", "bypass", "keep_only", "bypass_only"})
           if (auto x = ds->optional(k)) (void)data_space_list(*x, w);
       }
       return;
@@ -256,17 +357,21 @@ struct Applier {
     c.allow_keys({"temporal", "spatial", "dataspace"});
     if (auto t = c.optional("temporal")) {
       t->allow_keys({"factors", "permutation", "default_max_factor", "default_min_factor",
-                     "no_reuse", "no_temporal_reuse"});
+                     "no_reuse", "no_temporal_reuse", "factors_only", "maximize_dims",
+                     "maximize_dims_capacity", "no_iteration_over_dataspaces",
+                     "must_iterate_over_dataspaces"});
       factors_perm(*t, l, false);
     }
     if (auto s = c.optional("spatial")) {
       s->allow_keys({"factors", "permutation", "split", "default_max_factor",
                      "default_min_factor", "min_utilization", "utilization", "no_reuse",
-                     "no_multicast_no_reduction"});
+                     "no_multicast_no_reduction", "factors_only", "maximize_dims",
+                     "maximize_dims_capacity", "no_iteration_over_dataspaces",
+                     "must_iterate_over_dataspaces"});
       factors_perm(*s, l, true);
     }
     if (auto d = c.optional("dataspace")) {
-      d->allow_keys({"keep", "bypass", "no_reuse"});
+      d->allow_keys({"keep", "bypass", "no_reuse", "keep_only", "bypass_only"});
       reject_no_reuse(*d, "dataspace constraint");
       keep_bypass(*d, l);
     }
@@ -285,25 +390,59 @@ std::int64_t count_or_none(const Cursor& c) {
 Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
                               const Workload& w, const ArchSpec& arch) {
   Constraints out = Constraints::unconstrained(w, arch);
-  Applier ap{w, arch, out};
+  Applier ap{w, arch, out, {}};
   for (const auto& nc : nodes) ap.node(nc);
   for (const char* k : {"constraints", "mapspace_constraints", "architecture_constraints",
                         "mapspace"})
     if (auto c = merged.get(k)) ap.target_list(*c);
+  apply_maximize_dims(ap.maximize, w, arch, out);
   return out;
 }
 
-MapperSettings parse_mapper_settings(const std::optional<Cursor>& m) {
+namespace {
+
+const std::vector<std::string>& mapper_keys() {
+  static const std::vector<std::string> k = {
+      "version", "optimization_metric", "optimization_metrics", "num_threads", "timeout",
+      "heartbeat", "victory_condition", "search_size", "algorithm", "sync_interval",
+      "live_status", "diagnostics", "max_permutations_per_if_visit", "log_stats",
+      "out_prefix", "log_interval", "log_oaves", "log_oaves_mappings", "log_suboptimal",
+      "log_all", "penalize_consecutive_bypass_fails", "emit_whoop_nest",
+      "max_temporal_loops_in_a_mapping", "filter_revisits", "seed", "time_budget_s"};
+  return k;
+}
+
+// Timeloop's own spelling of the mapper keys has hyphens (num-threads, victory-condition);
+// timeloopfe's has underscores. The same map with every '-' in a key read as '_' (the values
+// keep their place in the file); two spellings of one key are an error.
+Cursor underscore_keys(const Cursor& m) {
+  m.expect_map();
+  bool hyphens = false;
+  for (const auto& [key, v] : m.entries()) hyphens |= key.find('-') != std::string::npos;
+  if (!hyphens) return m;
+  YAML::Node out(YAML::NodeType::Map);
+  for (const auto& [key, v] : m.entries()) {
+    std::string k = key;
+    for (auto& ch : k)
+      if (ch == '-') ch = '_';
+    bool known = false;
+    for (const auto& a : mapper_keys()) known |= a == k;
+    if (!known)
+      m.key(key).fail("unknown key '" + key + "'" + did_you_mean(k, mapper_keys()) +
+                      "; expected one of: " + join(mapper_keys()));
+    if (out[k]) m.key(key).fail("'" + key + "' repeats '" + k + "' (the same mapper key)");
+    out[k] = v.node();
+  }
+  return Cursor(out, m.file(), m.path(), m.diagnostics());
+}
+
+}  // namespace
+
+MapperSettings parse_mapper_settings(const std::optional<Cursor>& given) {
   MapperSettings s;
-  if (!m || m->is_empty()) return s;
-  m->expect_map();
-  m->allow_keys({"version", "optimization_metric", "optimization_metrics", "num_threads",
-                 "timeout", "victory_condition", "search_size", "algorithm", "sync_interval",
-                 "live_status", "diagnostics", "max_permutations_per_if_visit", "log_stats",
-                 "out_prefix", "log_interval", "log_oaves", "log_oaves_mappings",
-                 "log_suboptimal", "penalize_consecutive_bypass_fails", "emit_whoop_nest",
-                 "max_temporal_loops_in_a_mapping", "filter_revisits", "seed",
-                 "time_budget_s"});
+  if (!given || given->is_empty()) return s;
+  std::optional<Cursor> m = underscore_keys(*given);
+  m->allow_keys(mapper_keys());
   static const std::vector<std::string> metric_names = {"energy", "delay", "edp",
                                                         "last_level_accesses"};
   for (const char* k : {"optimization_metric", "optimization_metrics"}) {
@@ -326,7 +465,8 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& m) {
     if (v < 0 || v > 1024) c->fail("expected a number of threads between 0 and 1024");
     s.threads = static_cast<int>(v);
   }
-  if (auto c = m->optional("timeout")) s.timeout = count_or_none(*c);
+  // heartbeat: Timeloop's older name of timeout.
+  if (auto c = m->optional_any({"timeout", "heartbeat"})) s.timeout = count_or_none(*c);
   if (auto c = m->optional("victory_condition")) s.victory_condition = count_or_none(*c);
   if (auto c = m->optional("search_size")) s.search_size = count_or_none(*c);
   if (auto c = m->optional("sync_interval")) s.sync_interval = count_or_none(*c);
@@ -360,25 +500,28 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& m) {
     if (s.time_budget_s < 0) c->fail("expected seconds >= 0 (0: no limit)");
   }
   // Timeloop logging/tuning keys loopsim does not implement: accepted at their defaults only.
-  for (const char* k : {"log_oaves", "log_oaves_mappings", "log_suboptimal",
+  for (const char* k : {"log_oaves", "log_oaves_mappings", "log_suboptimal", "log_all",
                         "penalize_consecutive_bypass_fails", "emit_whoop_nest",
                         "filter_revisits"})
     if (auto c = m->optional(k); c && !c->is_null() && c->boolean())
       c->fail(std::string("'") + k + ": true' is not supported by loopsim; remove it or set false");
+  // Timeloop drops mappings with more non-trivial temporal loops than this; loopsim's
+  // searches do not apply the limit (a warning: the best mapping may have more loops).
   if (auto c = m->optional("max_temporal_loops_in_a_mapping"); c && !c->is_null() &&
-                                                               c->integer() != -1)
-    c->fail("'max_temporal_loops_in_a_mapping' is not supported by loopsim; remove it or set -1");
+                                                               c->integer() > 0)
+    c->warn("max_temporal_loops_in_a_mapping is not applied by loopsim's searches; the best "
+            "mapping found may have more temporal loops than " + c->str());
   if (auto c = m->optional("log_interval"); c && !c->is_null()) (void)c->positive_integer();
   return s;
 }
 
 MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnostics* diag,
-                                const frontend::Options& options) {
+                                const frontend::Options& options, bool dummy_table) {
   MapperInputs out;
-  out.model = load_inputs(files, /*need_mapping=*/false, diag, options);
+  out.model = load_inputs(files, /*need_mapping=*/false, diag, options, dummy_table);
   MergedInputs merged = merge_input_files(files, diag, options);
   std::vector<NodeConstraint> nodes;
-  (void)parse_architecture(*merged.get("architecture"), &nodes);
+  if (auto a = merged.get("architecture")) (void)parse_architecture(*a, &nodes);
   out.constraints = parse_constraints(merged, nodes, out.model.workload, out.model.arch);
   out.settings = parse_mapper_settings(merged.get("mapper"));
   return out;

@@ -1,6 +1,7 @@
 // ERT: {version, tables: [{name, actions: [{name, arguments, energy}]}]}
 // ART: {version, tables: [{name, area}]}; and the *_summary variants.
 #include <algorithm>
+#include <sstream>
 
 #include "io_internal.hpp"
 
@@ -13,6 +14,27 @@ double non_negative(const Cursor& c, const char* what) {
   double v = c.number();
   if (v < 0) c.fail("expected a non-negative " + std::string(what) + ", got '" + c.str() + "'");
   return v;
+}
+
+// A storage table with a read action but no write action, or the reverse, looks like a
+// mistake: Timeloop costs the missing action at the table's largest energy (a table with
+// neither, such as a table plug-in's `access` only, is used that way without a warning).
+void warn_one_sided(const Cursor& t, const ErtEntry& e) {
+  auto has = [&](std::initializer_list<const char*> names) {
+    for (const char* n : names)
+      if (e.actions.count(n)) return true;
+    return false;
+  };
+  bool read = has({"read", "random_read"});
+  bool write = has({"write", "random_fill", "fill"});
+  if (read == write) return;
+  double largest = 0;
+  for (const auto& [k, v] : e.actions) largest = std::max(largest, v);
+  std::ostringstream pj;
+  pj << largest;
+  t.warn("ERT entry '" + e.name + "' has '" + (read ? "read" : "write") + "' but no '" +
+         (read ? "write" : "read") + "' action; as in Timeloop, '" + (read ? "write" : "read") +
+         "' costs the table's largest energy (" + pj.str() + " pJ)");
 }
 
 }  // namespace
@@ -35,6 +57,7 @@ void parse_ert(const Cursor& ert, EnergyInputs& out) {
       if (it == e.actions.end()) e.actions[name] = energy;
       else it->second = std::max(it->second, energy);  // largest over argument sets
     }
+    warn_one_sided(t, e);
     out.ert.push_back(std::move(e));
   }
 }

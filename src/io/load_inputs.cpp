@@ -11,7 +11,7 @@ namespace {
 
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> k = {
-      "problem", "architecture", "mapping", "variables", "ERT", "ART", "ERT_summary",
+      "problem", "architecture", "arch", "mapping", "variables", "ERT", "ART", "ERT_summary",
       "ART_summary", "globals", "components", "compound_components", "mapper", "mapspace",
       "mapspace_constraints", "architecture_constraints", "constraints",
       "extra_mapping_constraints", "dumped_by_timeloop_front_end"};
@@ -19,6 +19,9 @@ const std::vector<std::string>& top_level_keys() {
 }
 
 }  // namespace
+
+// globals: and the constraint sections' shapes (shared by the ERT and dummy-table paths).
+void check_globals_and_sections(const MergedInputs& merged, ModelInputs& in);
 
 Workload load_workload_file(const std::string& path) {
   Cursor root(frontend::load_file(path), path, "");
@@ -87,8 +90,26 @@ ConfigError MergedInputs::missing(const std::string& k, const std::string& what)
                          "); expected " + what);
 }
 
+EnergyInputs dummy_energy_inputs(const ArchSpec& arch) {
+  EnergyInputs out;
+  out.ert_file = "--dummy-table";
+  auto add = [&](const std::string& name, std::map<std::string, double> actions) {
+    ErtEntry e;
+    e.name = name;
+    e.actions = std::move(actions);
+    e.source = "dummy table";
+    out.ert.push_back(std::move(e));
+    out.art.push_back(ArtEntry{name, 1.0, {}});
+  };
+  for (const auto& lv : arch.storage)
+    if (!lv.dummy) add(lv.name, {{"read", 1.0}, {"write", 1.0}, {"update", 1.0}, {"leak", 0.0}});
+  add(arch.arithmetic.name, {{"compute", 1.0}, {"leak", 0.0}});
+  return out;
+}
+
 ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping,
-                        Diagnostics* diag, const frontend::Options& options) {
+                        Diagnostics* diag, const frontend::Options& options,
+                        bool dummy_table) {
   MergedInputs merged = merge_input_files(files, diag, options);
   auto get = [&](const std::string& k) { return merged.get(k); };
   auto missing = [&](const std::string& k, const std::string& what) {
@@ -100,19 +121,33 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   if (!problem) throw missing("problem", "the workload (shape: and instance:)");
   in.workload = parse_problem(*problem);
   auto arch = get("architecture");
-  if (!arch) throw missing("architecture", "the architecture (nodes: or subtree:)");
+  auto legacy = get("arch");
+  if (arch && legacy)
+    merged.top.at("arch").key.fail("both 'arch' (Timeloop's legacy form) and 'architecture' "
+                                   "are given; expected one of them");
+  if (!arch && !legacy) throw missing("architecture", "the architecture (nodes: or subtree:)");
   Variables vars = parse_variables(get("variables"));
-  ArchTree tree = parse_architecture(*arch);
+  ArchTree tree = arch ? parse_architecture(*arch) : parse_legacy_arch(*legacy);
   in.arch = tree.flatten(vars);
   if (auto m = get("mapping")) in.mapping = parse_mapping(*m, in.workload, in.arch);
   else if (need_mapping)
     throw missing("mapping", "a non-empty list of mapping directives");
+  if (dummy_table) {
+    in.energy = dummy_energy_inputs(in.arch);
+    check_globals_and_sections(merged, in);
+    return in;
+  }
   auto ert = get("ERT");
   auto ert_summary = get("ERT_summary");
   if (ert) parse_ert(*ert, in.energy);
   if (auto a = get("ART")) parse_art(*a, in.energy);
   if (ert_summary) parse_ert_summary(*ert_summary, in.energy);
   if (auto a = get("ART_summary")) parse_art_summary(*a, in.energy);
+  if (in.energy.ert.empty() && legacy)
+    throw ConfigError(merged.top.at("arch").key.file(), merged.top.at("arch").key.line(), "arch",
+                      "the legacy 'arch:' form has no energy classes (Timeloop costs it with its "
+                      "built-in model, which loopsim does not have): give an ERT, or run with "
+                      "--dummy-table for placeholder energies");
   if (in.energy.ert.empty()) {
     // No ERT: loopsim estimates energy and area itself (compound classes and user tables
     // from components:/compound_components:); a given ART still overrides the areas.
@@ -123,6 +158,12 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
         if (ert_component_name(e.name) == ert_component_name(a.name)) e.area_um2 = a.area_um2;
     in.energy = std::move(est);
   }
+  check_globals_and_sections(merged, in);
+  return in;
+}
+
+void check_globals_and_sections(const MergedInputs& merged, ModelInputs& in) {
+  auto get = [&](const std::string& k) { return merged.get(k); };
   if (auto g = get("globals")) {
     g->allow_keys({"version", "environment_variables", "expression_custom_functions",
                    "accelergy_plug_ins"});
@@ -144,7 +185,6 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
     if (auto c = get(k); c && !c->is_map() && !c->is_seq())
       c->fail(std::string("expected a map or a list under '") + k + "'");
   }
-  return in;
 }
 
 }  // namespace loopsim::io

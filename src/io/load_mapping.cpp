@@ -57,6 +57,15 @@ std::map<int, Factor> parse_factors(const Cursor& c, const Workload& w) {
     if (i < n && text[i] == '=') ++i;
     Factor f;
     f.end = read_int();
+    if (f.end == 0) {
+      // Timeloop: 0 means the full problem dimension (not the residue), with a warning.
+      f.end = w.bounds[static_cast<std::size_t>(d)];
+      c.warn("factor " + name + "=0 is read as the whole bound of " + name + " (" +
+             std::to_string(f.end) + "), as Timeloop does; write " + name + "=" +
+             std::to_string(f.end) + " to say so");
+      if (i < n && text[i] == ',' && i + 1 < n && std::isdigit(static_cast<unsigned char>(text[i + 1])))
+        c.fail("imperfect factor " + name + "=0,...: a residual needs an explicit factor");
+    }
     f.residual = f.end;
     // "Q=7,6": a residual follows when the text after the comma is a number.
     if (i + 1 < n && text[i] == ',' && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
@@ -90,23 +99,25 @@ std::vector<int> parse_permutation(const Cursor& c, const Workload& w) {
   if (c.is_seq()) {
     for (const auto& item : c.items()) names.push_back(item.str());
   } else {
+    // Timeloop reads a permutation string one letter at a time, skipping whitespace
+    // ("QRSC PNM"); timeloopfe also splits at commas. A token that names a dimension as a
+    // whole ("C, M" or multi-letter dimensions) is taken as one name.
     std::string s = c.str();
-    bool separated = s.find_first_of(" ,") != std::string::npos;
-    if (separated) {
-      std::string cur;
-      for (char ch : s) {
-        if (ch == ' ' || ch == ',') {
-          if (!cur.empty()) names.push_back(cur);
-          cur.clear();
-        } else {
-          cur += ch;
-        }
+    std::vector<std::string> tokens;
+    std::string cur;
+    for (char ch : s) {
+      if (std::isspace(static_cast<unsigned char>(ch)) || ch == ',') {
+        if (!cur.empty()) tokens.push_back(cur);
+        cur.clear();
+      } else {
+        cur += ch;
       }
-      if (!cur.empty()) names.push_back(cur);
-    } else if (w.dim_index(s) >= 0) {
-      names.push_back(s);
-    } else {
-      for (char ch : s) names.emplace_back(1, ch);
+    }
+    if (!cur.empty()) tokens.push_back(cur);
+    for (const auto& tok : tokens) {
+      if (w.dim_index(tok) >= 0) names.push_back(tok);
+      else
+        for (char ch : tok) names.emplace_back(1, ch);
     }
   }
   std::vector<int> out;

@@ -81,11 +81,26 @@ std::vector<ProjectionTerm> parse_rank_text(const Cursor& r, const Workload& w) 
 
 Workload parse_problem(const Cursor& problem) {
   problem.expect_map();
-  problem.allow_keys({"version", "shape", "instance"});
+  // Timeloop's older form gives the bounds directly under problem: (no instance:).
+  const bool flat = !problem.optional("instance");
+  if (!flat) problem.allow_keys({"version", "shape", "instance"});
   Workload w;
   auto shape = problem.optional("shape");
-  if (!shape || shape->is_null()) {
+  if (shape && shape->is_scalar() && !shape->is_null()) {
+    // A built-in shape by name (Timeloop's problem-shapes/ files); loopsim has cnn_layer.
+    std::string name = shape->str();
+    if (name != "cnn_layer" && name != "cnn-layer")
+      shape->fail("unknown built-in shape '" + name + "'" +
+                  did_you_mean(name, {"cnn_layer", "cnn-layer"}) +
+                  "; give the shape (dimensions, data_spaces) or cnn_layer");
+  }
+  if (!shape || shape->is_null() || shape->is_scalar()) {
     w = Workload::default_cnn_shape();
+    // Timeloop's cnn_layer shape names the output channels K; loopsim's default, M.
+    const Cursor& bounds = flat ? problem : problem.required("instance");
+    if (bounds.is_map() && bounds.optional("K") && !bounds.optional("M"))
+      for (auto& d : w.dims)
+        if (d == "M") d = "K";
   } else {
     const Cursor& s = *shape;
     s.allow_keys({"name", "dimensions", "coefficients", "data_spaces", "data-spaces"});
@@ -141,7 +156,7 @@ Workload parse_problem(const Cursor& problem) {
     }
   }
 
-  auto inst = problem.required("instance");
+  Cursor inst = flat ? problem : problem.required("instance");
   inst.expect_map();
   std::vector<bool> seen(w.dims.size(), false);
   std::int64_t h = 0, wd = 0, hpad = 0, wpad = 0;
@@ -151,6 +166,7 @@ Workload parse_problem(const Cursor& problem) {
   for (const auto& [key, v] : inst_entries) {
     Cursor key_at(key_it->first, inst.file(), v.path());
     ++key_it;
+    if (flat && (key == "version" || key == "shape")) continue;
     int d = w.dim_index(key);
     int c = w.coeff_index(key);
     if (d >= 0) {
@@ -162,7 +178,7 @@ Workload parse_problem(const Cursor& problem) {
       if (!v.is_empty())
         v.fail("densities (sparse tensors) are not supported yet; remove them for a dense run");
     } else if (key == "H" || key == "W" || key == "Hpad" || key == "Wpad") {
-      // Informational input size and padding of a CNN layer; checked against P and Q below.
+      // Informational input size and padding of a CNN layer; compared with P and Q below.
       std::int64_t val = v.integer();
       if (key == "H") { h = val; h_at = v; }
       if (key == "W") { wd = val; w_at = v; }
@@ -171,14 +187,15 @@ Workload parse_problem(const Cursor& problem) {
     } else {
       std::vector<std::string> all = w.dims;
       all.insert(all.end(), w.coeff_names.begin(), w.coeff_names.end());
+      if (flat) all.push_back("instance");
       key_at.fail("'" + key + "' is not a dimension or coefficient of shape '" + w.shape_name +
                   "'" + did_you_mean(key, all) + "; dimensions are: " + join(w.dims));
     }
   }
   for (std::size_t d = 0; d < w.dims.size(); ++d)
-    if (!seen[d] && problem.optional("shape") && !problem.required("shape").is_null())
+    if (!seen[d] && shape && !shape->is_null() && !shape->is_scalar())
       inst.fail("missing the bound of dimension '" + w.dims[d] + "'");
-  // Input sizes given with the CNN shape must agree with the output sizes.
+  // Input sizes given with the CNN shape should agree with the output sizes (a warning).
   auto check_io = [&](const std::optional<Cursor>& at, std::int64_t in, std::int64_t pad,
                       const char* out, const char* kernel, const char* stride, const char* dil) {
     int o = w.dim_index(out), k = w.dim_index(kernel);
@@ -186,10 +203,13 @@ Workload parse_problem(const Cursor& problem) {
     if (!at || o < 0 || k < 0 || s < 0 || dl < 0) return;
     std::int64_t span = (w.bounds[k] - 1) * w.coeff_values[dl] + 1;
     std::int64_t expect = (in + 2 * pad - span) / w.coeff_values[s] + 1;
+    // Timeloop reads only the dimensions and coefficients of the shape: W/H are ignored.
     if (expect != w.bounds[o])
-      at->fail("input size " + std::to_string(in) + " with padding " + std::to_string(pad) +
-               " gives " + std::string(out) + "=" + std::to_string(expect) + ", but " + out +
-               " is " + std::to_string(w.bounds[o]));
+      at->warn("input size " + std::string(at->path().substr(at->path().rfind('.') + 1)) + "=" +
+               std::to_string(in) + " with padding " + std::to_string(pad) + " gives " + out +
+               "=" + std::to_string(expect) + ", but " + out + " is " +
+               std::to_string(w.bounds[o]) + "; ignored as Timeloop does (only the "
+               "dimensions in the projections count)");
   };
   check_io(w_at, wd, wpad, "P", "R", "Wstride", "Wdilation");
   check_io(h_at, h, hpad, "Q", "S", "Hstride", "Hdilation");

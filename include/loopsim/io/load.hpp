@@ -33,8 +33,14 @@ struct ModelInputs {
 // `purpose` is "model" or "map" (what the keys are for, in messages).
 // `diag` collects warnings (inputs Timeloop accepts that look like a mistake); without one
 // they are printed on stderr. `options`: the front end's (Jinja2 variables of templates).
+// `dummy_table`: every component gets timeloopfe's placeholder energies instead of an ERT or
+// loopsim's estimates (EnableDummyTableProcessor with Accelergy's dummy table: 1 pJ per
+// action, 0 leakage, 1 um^2), so a mapping can be searched before any energy table exists.
 ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping,
-                        Diagnostics* diag = nullptr, const frontend::Options& options = {});
+                        Diagnostics* diag = nullptr, const frontend::Options& options = {},
+                        bool dummy_table = false);
+// The placeholder energies of `dummy_table` for an architecture.
+EnergyInputs dummy_energy_inputs(const ArchSpec& arch);
 
 // Inputs of `loopsim map`: the model inputs (a mapping is not needed), the constraints
 // from the architecture nodes and the constraint sections, and the `mapper:` settings.
@@ -45,7 +51,8 @@ struct MapperInputs {
 };
 MapperInputs load_mapper_inputs(const std::vector<std::string>& files,
                                 Diagnostics* diag = nullptr,
-                                const frontend::Options& options = {});
+                                const frontend::Options& options = {},
+                                bool dummy_table = false);
 // Applies a dataflow preset (mappings/dataflows/*.yaml; docs/mapper.md) to the constraints.
 void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
                          Constraints& constraints);

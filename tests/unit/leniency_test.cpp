@@ -127,7 +127,7 @@ TEST(Leniency, DummyTableGivesOnePicojoulePerAction) {
   - {target: PE, type: spatial, factors: P=4}
   - {target: DRAM, type: temporal, factors: R=1 P=1, permutation: RP}
 )")},
-                            true, nullptr, /*dummy_table=*/true);
+                            true, nullptr, {}, /*dummy_table=*/true);
   EnergyTable t = EnergyTable::resolve(in.arch, in.energy);
   for (int l = 0; l < in.arch.num_storage_levels(); ++l) {
     if (in.arch.storage[static_cast<std::size_t>(l)].dummy) continue;
@@ -242,7 +242,7 @@ mapspace:
   - {target: RF, type: temporal, factors: R=3}
   constraints: ws
 )")},
-                                   nullptr, /*dummy_table=*/true);
+                                   nullptr, {}, /*dummy_table=*/true);
   const auto& w = in.model.workload;
   EXPECT_GE(w.dim_index("K"), 0);
   EXPECT_LT(w.dim_index("M"), 0);

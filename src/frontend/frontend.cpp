@@ -5,8 +5,9 @@
 //                  -> resolve_includes -> resolve_merges (merge.cpp)
 #include "loopsim/frontend/frontend.hpp"
 
-#include <filesystem>
 #include <glob.h>
+
+#include <filesystem>
 
 #include "loopsim/core/error.hpp"
 #include "loopsim/core/text.hpp"
@@ -64,8 +65,7 @@ YAML::Node select_key(const YAML::Node& tree, const std::string& key, const YAML
     if (!next.IsDefined())
       fail_at(where, ctx.file,
               "include of '" + from + "': no key '" + part + "' (of '" + key + "') in it" +
-                  did_you_mean(part, have) +
-                  (have.empty() ? "" : "; it has: " + join(have)));
+                  did_you_mean(part, have) + (have.empty() ? "" : "; it has: " + join(have)));
     cur = next;
     start = end + 1;
   }
@@ -101,8 +101,7 @@ YAML::Node placeholder(const YAML::Node& n, const Context& ctx) {
 
 // `!include path`, `!include_all glob`, `!includedir dir`: relative to the including file.
 YAML::Node include_tag(const YAML::Node& n, const std::string& tag, const Context& ctx) {
-  if (!n.IsScalar() || n.Scalar().empty())
-    fail_at(n, ctx.file, tag + " expects a file path");
+  if (!n.IsScalar() || n.Scalar().empty()) fail_at(n, ctx.file, tag + " expects a file path");
   std::string p = n.Scalar();
   if (!p.empty() && p.back() == ',') p.pop_back();
   fs::path base = fs::path(ctx.file).parent_path();
@@ -115,7 +114,8 @@ YAML::Node include_tag(const YAML::Node& n, const std::string& tag, const Contex
   auto files = glob_files(pattern);
   if (files.empty()) fail_at(n, ctx.file, tag + ": no file matches '" + pattern + "'");
   YAML::Node out(YAML::NodeType::Sequence);
-  for (const auto& f : files) out.push_back(detail::load_with_dirs(f, ctx.options, ctx.dirs, ctx.depth + 1));
+  for (const auto& f : files)
+    out.push_back(detail::load_with_dirs(f, ctx.options, ctx.dirs, ctx.depth + 1));
   return out;
 }
 
@@ -159,11 +159,13 @@ void paste_line_includes(std::string& text, std::vector<Origin>& origins, const 
     std::string body = lead == std::string::npos ? "" : row.substr(lead);
     while (!body.empty() && (body.back() == ' ' || body.back() == '\r')) body.pop_back();
     if (body.rfind("!include ", 0) == 0 && body.find(':') == std::string::npos) {
-      if (depth > kMaxDepth) throw ConfigError(at.file, at.line, "", "!include lines nest too deep");
+      if (depth > kMaxDepth)
+        throw ConfigError(at.file, at.line, "", "!include lines nest too deep");
       std::string p = body.substr(9);
       fs::path full = fs::path(p).is_absolute() ? fs::path(p) : fs::path(at.file).parent_path() / p;
       if (!fs::is_regular_file(full))
-        throw ConfigError(at.file, at.line, "", "!include: no file '" + full.lexically_normal().string() + "'");
+        throw ConfigError(at.file, at.line, "",
+                          "!include: no file '" + full.lexically_normal().string() + "'");
       std::string inner = read_text_file(full.lexically_normal().string());
       std::vector<Origin> inner_origins;
       paste_line_includes(inner, inner_origins, full.lexically_normal().string(), depth + 1);
@@ -173,9 +175,9 @@ void paste_line_includes(std::string& text, std::vector<Origin>& origins, const 
         std::size_t e2 = inner.find('\n', s2);
         if (e2 == std::string::npos) e2 = inner.size();
         out += indent + inner.substr(s2, e2 - s2) + "\n";
-        out_origins.push_back(k < inner_origins.size()
-                                  ? inner_origins[k]
-                                  : Origin{full.lexically_normal().string(), static_cast<int>(k) + 1});
+        out_origins.push_back(k < inner_origins.size() ? inner_origins[k]
+                                                       : Origin{full.lexically_normal().string(),
+                                                                static_cast<int>(k) + 1});
         s2 = e2 + 1;
         ++k;
       }
@@ -193,7 +195,8 @@ void paste_line_includes(std::string& text, std::vector<Origin>& origins, const 
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -267,9 +270,9 @@ std::string render_only(const std::vector<std::string>& files, const Options& op
 std::pair<std::string, std::string> parse_var(const std::string& arg) {
   auto eq = arg.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw ConfigError("<command line>", 0, "--var",
-                      "expected NAME=VALUE (a Jinja2 variable of the templates), got '" + arg +
-                          "'");
+    throw ConfigError(
+        "<command line>", 0, "--var",
+        "expected NAME=VALUE (a Jinja2 variable of the templates), got '" + arg + "'");
   return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 

@@ -34,7 +34,8 @@ std::string libconfig_to_yaml(const std::string& cfg) {
     } else if (c == '(' || c == ')') {
       out += c == '(' ? '[' : ']';
       ++i;
-    } else if ((c == 'L' || c == 'l') && i > 0 && std::isdigit(static_cast<unsigned char>(cfg[i - 1])) &&
+    } else if ((c == 'L' || c == 'l') && i > 0 &&
+               std::isdigit(static_cast<unsigned char>(cfg[i - 1])) &&
                !std::isalnum(static_cast<unsigned char>(at(i + 1)))) {
       ++i;  // 64-bit integer suffix
     } else {

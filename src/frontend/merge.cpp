@@ -22,7 +22,8 @@ namespace {
 YAML::Node copy_tree(const YAML::Node& n) {
   if (n.IsMap()) {
     YAML::Node out(YAML::NodeType::Map);
-    for (auto it = n.begin(); it != n.end(); ++it) out.force_insert(it->first, copy_tree(it->second));
+    for (auto it = n.begin(); it != n.end(); ++it)
+      out.force_insert(it->first, copy_tree(it->second));
     if (!n.Tag().empty() && n.Tag() != "?") out.SetTag(n.Tag());
     return out;
   }
@@ -93,8 +94,9 @@ void merge_check(YAML::Node n, int depth) {
     }
     source = combined;
   } else if (!source.IsMap()) {
-    fail_at(merge_value.IsNull() ? merge_key : merge_value, k,
-            "expected a map (or a list of maps) under '" + k + "': the keys to merge into this map");
+    fail_at(
+        merge_value.IsNull() ? merge_key : merge_value, k,
+        "expected a map (or a list of maps) under '" + k + "': the keys to merge into this map");
   }
   n.remove(merge_key);
   merge_into(n, source, recursive);

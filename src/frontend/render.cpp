@@ -82,8 +82,9 @@ Rendered render_template(const std::string& path, const Options& options,
   try {
     j = nlohmann::json::parse(r.second);
   } catch (const std::exception&) {
-    throw ConfigError(path, 0, "", "rendering this Jinja2 template failed (python3 exit code " +
-                                       std::to_string(r.first) + ")");
+    throw ConfigError(path, 0, "",
+                      "rendering this Jinja2 template failed (python3 exit code " +
+                          std::to_string(r.first) + ")");
   }
   if (j.contains("error"))
     throw ConfigError(j.value("file", path), j.value("line", 0), "",

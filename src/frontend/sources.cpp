@@ -83,15 +83,14 @@ int unclosed_line(const std::vector<std::string>& lines, int line, char open, ch
 // the mistake is (an unclosed bracket is reported by yaml-cpp only where it gives up).
 // `shown` gives the line number to print for a line of `text` (the template's, when rendered).
 template <class Shown>
-std::string syntax_hint(const std::string& text, int& line, const std::string& msg,
-                        Shown shown) {
+std::string syntax_hint(const std::string& text, int& line, const std::string& msg, Shown shown) {
   auto lines = split_lines(text);
   std::string row = line >= 1 && line <= static_cast<int>(lines.size()) ? lines[line - 1] : "";
   std::string lead = row.substr(0, row.find_first_not_of(" \t"));
   if (lead.find('\t') != std::string::npos)
     return " (this line is indented with a tab; YAML indentation must use spaces)";
-  for (auto [what, open, close] : {std::tuple{"end of sequence flow", '[', ']'},
-                                   std::tuple{"end of map flow", '{', '}'}}) {
+  for (auto [what, open, close] :
+       {std::tuple{"end of sequence flow", '[', ']'}, std::tuple{"end of map flow", '{', '}'}}) {
     if (msg.find(what) == std::string::npos) continue;
     std::string hint = std::string(" (a '") + open + "' is not closed with '" + close + "'";
     if (int at = unclosed_line(lines, line, open, close); at > 0 && at != line) {

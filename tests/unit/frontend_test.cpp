@@ -1,9 +1,10 @@
 // The front end: <<< and << merges, *ignore* keys, !include tags, Jinja2 templates with
 // include()/include_all() and --var variables, and the file:line of every resolved node.
+#include "loopsim/frontend/frontend.hpp"
+
 #include <gtest/gtest.h>
 
 #include "loopsim/core/error.hpp"
-#include "loopsim/frontend/frontend.hpp"
 #include "loopsim/io/load.hpp"
 #include "test_util.hpp"
 
@@ -48,14 +49,14 @@ layer:
   list: [c]
 )");
   auto layer = n["layer"];
-  EXPECT_EQ(layer["name"].Scalar(), "mine");            // own key wins
-  EXPECT_EQ(layer["instance"]["C"].Scalar(), "64");     // own nested key wins
-  EXPECT_EQ(layer["instance"]["M"].Scalar(), "8");      // nested key merged
-  ASSERT_EQ(layer["list"].size(), 3u);                  // own list, then the merged one
+  EXPECT_EQ(layer["name"].Scalar(), "mine");         // own key wins
+  EXPECT_EQ(layer["instance"]["C"].Scalar(), "64");  // own nested key wins
+  EXPECT_EQ(layer["instance"]["M"].Scalar(), "8");   // nested key merged
+  ASSERT_EQ(layer["list"].size(), 3u);               // own list, then the merged one
   EXPECT_EQ(layer["list"][0].Scalar(), "c");
   EXPECT_EQ(layer["list"][2].Scalar(), "b");
   EXPECT_FALSE(layer["<<<"].IsDefined());
-  EXPECT_FALSE(n["base_ignore"].IsDefined());           // *ignore* keys are dropped
+  EXPECT_FALSE(n["base_ignore"].IsDefined());            // *ignore* keys are dropped
   EXPECT_EQ(where(layer["instance"]["M"]), "m.yaml:2");  // merged value keeps its place
   // The anchor itself is unchanged by the merge into the copy.
   auto again = load("m2.yaml", "a: &a {x: {p: 1}}\nb: {<<<: *a, x: {q: 2}}\nkeep: *a\n");
@@ -148,8 +149,9 @@ TEST(Frontend, TemplateErrorsNameTheTemplateLine) {
 
 TEST(Frontend, ErrorInsideAnIncludedFileNamesThatFile) {
   write_temp("inner.yaml", "problem:\n  instance:\n    C: [3\n");
-  EXPECT_EQ(error_of([] { load("outer.yaml.jinja2", "problem: {{include('inner.yaml', 'problem')}}\n"); })
-                .substr(0, 13),
+  EXPECT_EQ(error_of([] {
+              load("outer.yaml.jinja2", "problem: {{include('inner.yaml', 'problem')}}\n");
+            }).substr(0, 13),
             "inner.yaml:3:");
   write_temp("inner2.yaml", "nothing: 1\n");
   std::string msg =
@@ -189,4 +191,15 @@ TEST(Frontend, IncludeLineIsPastedSoItsAnchorsServeTheFile) {
   EXPECT_EQ(n["node"]["width"].Scalar(), "16");
   EXPECT_EQ(where(n["node"]["depth"]), "macros.yaml:2");
   EXPECT_EQ(where(n["node"]["width"]), "arch.yaml:5");  // lines after the paste keep theirs
+}
+
+TEST(Frontend, NomergeValueIsNotMergedIntoAndMissingIncludeNamesTemplateLine) {
+  auto n = load("nm.yaml",
+                "a: &a {list: [1, 2], m: {p: 1}}\nb: {<<<: *a, list: !nomerge [3], m: {q: 2}}\n");
+  ASSERT_EQ(n["b"]["list"].size(), 1u);  // !nomerge keeps the own list as written
+  EXPECT_EQ(n["b"]["m"]["p"].Scalar(), "1");
+  std::string msg =
+      error_of([] { load("miss.yaml.j2", "a: 1\nb: {{include('no_such_file.yaml', 'x')}}\n"); });
+  EXPECT_EQ(msg.substr(0, 14), "miss.yaml.j2:2") << msg;
+  EXPECT_NE(msg.find("cannot find 'no_such_file.yaml'"), std::string::npos) << msg;
 }

@@ -280,3 +280,20 @@ constraints:
   int R = in.model.workload.dim_index("R");
   EXPECT_EQ(in.constraints.levels[0].temporal[static_cast<std::size_t>(R)].min, 3);
 }
+
+// `class: compute` with an Accelergy `subclass:`: the estimator uses the subclass, and the
+// component stays the compute unit.
+TEST(Leniency, ComputeClassWithSubclass) {
+  auto in = io::load_inputs({write_temp("p.yaml", kProblem), write_temp("a.yaml", R"(
+architecture:
+  version: 0.4
+  nodes:
+  - !Container {name: top, attributes: {technology: "40nm"}}
+  - !Component {name: DRAM, class: DRAM, attributes: {width: 8, datawidth: 8}}
+  - !Component {name: MAC, class: compute, subclass: intmac, attributes: {width: 8}}
+)")},
+                            false);
+  EXPECT_EQ(in.arch.arithmetic.name, "MAC");
+  EXPECT_EQ(in.arch.arithmetic.cls, "intmac");
+  EXPECT_EQ(in.energy.ert.size(), 2u);  // DRAM and MAC estimated
+}

@@ -297,3 +297,39 @@ architecture:
   EXPECT_EQ(in.arch.arithmetic.cls, "intmac");
   EXPECT_EQ(in.energy.ert.size(), 2u);  // DRAM and MAC estimated
 }
+
+// A subcomponent attribute may name a sibling attribute written before it (Accelergy's
+// `mantissa: adder_width - exponent`): the compound's adder is the same as a 24-bit adder.
+TEST(Leniency, SubcomponentAttributeNamesASibling) {
+  auto energy_of_mac = [](const std::string& name, const std::string& mac_line,
+                          const std::string& classes) {
+    std::string arch = R"(architecture:
+  version: 0.4
+  nodes:
+  - !Container {name: top, attributes: {technology: "45nm"}}
+  - !Component {name: DRAM, class: DRAM, attributes: {width: 8, datawidth: 8}}
+)" + mac_line + "\n" + classes;
+    auto in = io::load_inputs({write_temp("p.yaml", kProblem), write_temp(name, arch)}, false);
+    for (const auto& e : in.energy.ert)
+      if (ert_component_name(e.name) == "MAC")
+        return e.actions.count("compute") ? e.actions.at("compute") : e.actions.at("add");
+    ADD_FAILURE() << "no MAC entry";
+    return 0.0;
+  };
+  double compound = energy_of_mac(
+      "c.yaml", "  - !Component {name: MAC, class: mymac, attributes: {adder_width: 32}}",
+      R"(compound_components:
+  version: 0.4
+  classes:
+  - name: mymac
+    attributes: {adder_width: 32}
+    subcomponents:
+    - {name: add, class: intadder, attributes: {exponent: 8, width: adder_width - exponent}}
+    actions:
+    - {name: compute, subcomponents: [{name: add, actions: [{name: add}]}]}
+)");
+  double plain = energy_of_mac(
+      "p24.yaml", "  - !Component {name: MAC, class: intadder, attributes: {width: 24}}", "");
+  EXPECT_GT(plain, 0.0);
+  EXPECT_DOUBLE_EQ(compound, plain);
+}

@@ -70,7 +70,8 @@ TEST(Leniency, FactorZeroIsTheWholeBoundAndWarns) {
   - {target: RF, type: temporal, factors: R=3 P=1, permutation: RP}
   - {target: PE, type: spatial, factors: R=1 P=1}
   - {target: DRAM, type: temporal, factors: R=1 P=0, permutation: RP}
-)", &diag);
+)",
+                                &diag);
   auto explicit16 = load_with_mapping("m16.yaml", R"(mapping:
   - {target: RF, type: temporal, factors: R=3 P=1, permutation: RP}
   - {target: PE, type: spatial, factors: R=1 P=1}
@@ -86,7 +87,9 @@ TEST(Leniency, FactorZeroIsTheWholeBoundAndWarns) {
   Diagnostics strict(true);
   EXPECT_THROW(load_with_mapping("m0s.yaml", R"(mapping:
   - {target: DRAM, type: temporal, factors: R=1 P=0, permutation: RP}
-)", &strict), ConfigError);
+)",
+                                 &strict),
+               ConfigError);
 }
 
 // Timeloop reads a permutation string one letter at a time and skips whitespace.
@@ -121,13 +124,13 @@ TEST(Leniency, AccessOnlyTableCostsItsLargestEnergyForEveryAction) {
 // timeloopfe's dummy table: 1 pJ per action, no leakage, 1 um^2; so the energy is the number
 // of accesses plus the number of MACs.
 TEST(Leniency, DummyTableGivesOnePicojoulePerAction) {
-  auto in = io::load_inputs({write_temp("p.yaml", kProblem), write_temp("a.yaml", kArch),
-                             write_temp("m.yaml", R"(mapping:
+  auto in = io::load_inputs(
+      {write_temp("p.yaml", kProblem), write_temp("a.yaml", kArch), write_temp("m.yaml", R"(mapping:
   - {target: RF, type: temporal, factors: R=3 P=4, permutation: RP}
   - {target: PE, type: spatial, factors: P=4}
   - {target: DRAM, type: temporal, factors: R=1 P=1, permutation: RP}
 )")},
-                            true, nullptr, /*dummy_table=*/true);
+      true, nullptr, /*dummy_table=*/true);
   EnergyTable t = EnergyTable::resolve(in.arch, in.energy);
   for (int l = 0; l < in.arch.num_storage_levels(); ++l) {
     if (in.arch.storage[static_cast<std::size_t>(l)].dummy) continue;
@@ -161,8 +164,8 @@ mapper:
   EXPECT_EQ(in.settings.timeout, 9);
   ASSERT_EQ(in.settings.metrics.size(), 1u);
   EXPECT_EQ(in.settings.metrics[0], Metric::Energy);
-  EXPECT_THROW(io::load_mapper_inputs({write_temp("p.yaml", kProblem),
-                                       write_temp("a.yaml", kArch), write_temp("e.yaml", kErt),
+  EXPECT_THROW(io::load_mapper_inputs({write_temp("p.yaml", kProblem), write_temp("a.yaml", kArch),
+                                       write_temp("e.yaml", kErt),
                                        write_temp("bad.yaml", "mapper: {num-thread: 3}\n")}),
                ConfigError);
 }

@@ -423,7 +423,8 @@ const std::vector<std::string>& mapper_keys() {
       "heartbeat", "victory_condition", "search_size", "algorithm", "sync_interval",
       "live_status", "diagnostics", "max_permutations_per_if_visit", "log_stats",
       "out_prefix", "log_interval", "log_oaves", "log_oaves_mappings", "log_suboptimal",
-      "log_all", "penalize_consecutive_bypass_fails", "emit_whoop_nest",
+      "log_all", "log_mappings_yaml", "log_mappings_verbose", "log_all_mappings",
+      "log_orojenesis_mappings", "penalize_consecutive_bypass_fails", "emit_whoop_nest",
       "max_temporal_loops_in_a_mapping", "filter_revisits", "seed", "time_budget_s"};
   return k;
 }
@@ -516,11 +517,18 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& given) {
     if (s.time_budget_s < 0) c->fail("expected seconds >= 0 (0: no limit)");
   }
   // Timeloop logging/tuning keys loopsim does not implement: accepted at their defaults only.
+  // Timeloop's extra logs and search tunings: accepted; asked for (true), a warning says
+  // loopsim does not write or use them.
   for (const char* k : {"log_oaves", "log_oaves_mappings", "log_suboptimal", "log_all",
-                        "penalize_consecutive_bypass_fails", "emit_whoop_nest",
-                        "filter_revisits"})
+                        "log_mappings_yaml", "log_mappings_verbose", "log_all_mappings",
+                        "log_orojenesis_mappings", "emit_whoop_nest"})
     if (auto c = m->optional(k); c && !c->is_null() && c->boolean())
-      c->fail(std::string("'") + k + ": true' is not supported by loopsim; remove it or set false");
+      c->warn(std::string("'") + k + ": true' asks Timeloop for an extra log; loopsim does not "
+              "write it");
+  for (const char* k : {"penalize_consecutive_bypass_fails", "filter_revisits"})
+    if (auto c = m->optional(k); c && !c->is_null() && c->boolean())
+      c->warn(std::string("'") + k + ": true' tunes Timeloop's search; loopsim's searches "
+              "do not use it");
   // Timeloop drops mappings with more non-trivial temporal loops than this; loopsim's
   // searches do not apply the limit (a warning: the best mapping may have more loops).
   if (auto c = m->optional("max_temporal_loops_in_a_mapping"); c && !c->is_null() &&

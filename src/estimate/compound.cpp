@@ -69,13 +69,19 @@ class Scope {
   }
 
   // `args`: a compound action's arguments, which hide attributes of the same name.
+  // `siblings`: the subcomponent's attributes written before this one, for names the class
+  // does not know (`mantissa: adder_width - exponent` with `exponent: 8` beside it).
   double eval(const std::string& expr, const SourceLoc& at,
-              const std::map<std::string, double>& args = {}) const {
+              const std::map<std::string, double>& args = {},
+              const std::map<std::string, double>* siblings = nullptr) const {
     if (auto n = parse_number(expr)) return *n;
     try {
       return evaluate_expression(expr, [&](const std::string& n) -> std::optional<double> {
         if (auto a = args.find(n); a != args.end()) return a->second;
-        return number(n, 0);
+        if (auto v = number(n, 0)) return v;
+        if (siblings)
+          if (auto b = siblings->find(n); b != siblings->end()) return b->second;
+        return std::nullopt;
       });
     } catch (const ExprError& e) {
       fail_at(at, std::string("in compound class '") + cls_.name + "': " + e.what() +
@@ -84,13 +90,13 @@ class Scope {
   }
 
   // A subcomponent's attribute value as query text.
-  std::string pass(const AttrValue& v) const {
+  std::string pass(const AttrValue& v, const std::map<std::string, double>* siblings = nullptr) const {
     if ((v.quoted && v.text.find_first_of("()+*/") == std::string::npos) ||
         parse_number(v.text))
       return v.text;
     if (is_identifier(v.text))
       if (auto s = string(v.text)) return *s;
-    return num(eval(v.text, v.loc));
+    return num(eval(v.text, v.loc, {}, siblings));
   }
 
  private:
@@ -218,7 +224,11 @@ Estimate ComponentLibrary::compound(const CompoundClass& c, const Query& q,
     sq.class_loc = sub.class_loc;
     for (const char* inherited : {"technology", "global_cycle_seconds"})
       if (auto it = q.attrs.find(inherited); it != q.attrs.end()) sq.attrs[inherited] = it->second;
-    for (const auto& [k, v] : sub.attributes.items) sq.attrs[k] = scope.pass(v);
+    std::map<std::string, double> siblings;
+    for (const auto& [k, v] : sub.attributes.items) {
+      sq.attrs[k] = scope.pass(v, &siblings);
+      if (auto x = parse_number(sq.attrs[k])) siblings[k] = *x;
+    }
     Estimate e = estimate_in(sq, stack);
     double n = count(scope, sub.range_lo, sub.range_hi, sub.loc);
     double scale = sub.area_scale.empty() ? 1.0 : scope.eval(sub.area_scale, sub.loc);

@@ -41,7 +41,8 @@ Allocation greedy_allocate(std::vector<std::pair<int, std::int64_t>> todo, std::
       std::int64_t steps = (v + capacity - 1) / capacity;
       std::int64_t share = (v + steps - 1) / steps;
       std::int64_t remainder = v % share;
-      double util = static_cast<double>(share * (steps - 1) + remainder) / static_cast<double>(steps);
+      double util =
+          static_cast<double>(share * (steps - 1) + remainder) / static_cast<double>(steps);
       if (util > best.utilization) best = Allocation{{{dim, share}}, util};
     }
     for (std::int64_t p : distinct_primes(v)) {
@@ -96,11 +97,14 @@ void apply_maximize_dims(const std::vector<MaximizeDims>& requests, const Worklo
     auto& lc = out.levels[static_cast<std::size_t>(req->level)];
     auto& ranges = req->spatial ? lc.spatial : lc.temporal;
     std::int64_t start = 0;
-    if (req->capacity) start = req->capacity->positive_integer();
-    else if (req->spatial) start = arch.fanout(req->level);
+    if (req->capacity)
+      start = req->capacity->positive_integer();
+    else if (req->spatial)
+      start = arch.fanout(req->level);
     else
-      req->dims.fail("a temporal maximize_dims needs maximize_dims_capacity (the product of "
-                     "the factors it may reach)");
+      req->dims.fail(
+          "a temporal maximize_dims needs maximize_dims_capacity (the product of "
+          "the factors it may reach)");
     for (const auto& list : dim_lists(req->dims)) {
       std::int64_t capacity = start;
       for (const auto& r : ranges) capacity /= std::max<std::int64_t>(1, r.min);
@@ -113,7 +117,8 @@ void apply_maximize_dims(const std::vector<MaximizeDims>& requests, const Worklo
                  "; dimensions are: " + join(w.dims));
         const FactorRange& r = ranges[static_cast<std::size_t>(d)];
         if (r.min > 1 || r.max != kNoMax)
-          c.fail("cannot maximize dimension " + name + ": this constraint already gives it a "
+          c.fail("cannot maximize dimension " + name +
+                 ": this constraint already gives it a "
                  "factor");
         todo.emplace_back(d, left[d]);
       }

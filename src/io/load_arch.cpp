@@ -104,6 +104,17 @@ std::string component_class(const Cursor& n) {
   return cls->str();
 }
 
+// `class` is Timeloop's class and `subclass` Accelergy's: a generic `storage` or `compute`
+// class takes its subclass, which the estimator needs (a compute subclass only when it still
+// reads as compute, so the component keeps its role).
+std::string class_with_subclass(const std::string& cls, const std::string& subclass) {
+  if (subclass.empty()) return cls;
+  if (cls == "storage") return subclass;
+  if (cls == "compute" && is_compute_class(subclass) && !is_storage_class(subclass))
+    return subclass;
+  return cls;
+}
+
 void keep_constraints(const Cursor& n, const HierarchyNode& node, std::vector<NodeConstraint>* out) {
   auto c = n.optional("constraints");
   if (!c || c->is_empty() || !out) return;
@@ -163,7 +174,7 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       node.name = n.required("name").str();
       node.cls = component_class(n);
       if (auto sc = n.optional("subclass")) node.subclass = sc->str();
-      if (node.cls == "storage" && !node.subclass.empty()) node.cls = node.subclass;
+      node.cls = class_with_subclass(node.cls, node.subclass);
       if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
       keep_constraints(n, node, constraints);
       tree.add(scope, node);
@@ -203,7 +214,7 @@ void parse_subtree(const Cursor& st, ArchTree& tree, int parent,
       comp.multiplicity = cmult;
       comp.cls = component_class(c);
       if (auto sc = c.optional("subclass")) comp.subclass = sc->str();
-      if (comp.cls == "storage" && !comp.subclass.empty()) comp.cls = comp.subclass;
+      comp.cls = class_with_subclass(comp.cls, comp.subclass);
       if (auto a = c.optional("attributes")) comp.attributes = parse_attributes(*a);
       bool compute = is_compute_class(comp.cls) && !is_storage_class(comp.cls);
       if (compute && !compute_seen) compute_seen = c;

@@ -129,6 +129,19 @@ struct Applier {
   Constraints& out;
   std::vector<MaximizeDims> maximize;  // applied after every constraint is read
 
+  // timeloopfe keys that change how Timeloop evaluates a mapping in ways loopsim does not
+  // model yet: accepted with a warning (the data spaces are still checked).
+  void unmodelled_keys(const Cursor& t) {
+    static const char* const keys[] = {"no_link_transfer", "rmw_first_update", "no_coalesce"};
+    for (const char* k : keys) {
+      auto x = t.optional(k);
+      if (!x || x->is_empty()) continue;
+      (void)data_space_list(*x, w);
+      x->warn(std::string(k) + " is not modelled by loopsim; the mapping is evaluated as if it "
+              "were not given");
+    }
+  }
+
   // timeloopfe's iteration macros: factors_only (the listed factors; every other dimension
   // 1), no_iteration_over_dataspaces (the dimensions of these data spaces 1),
   // must_iterate_over_dataspaces (every dimension not in these data spaces 1).
@@ -162,6 +175,7 @@ struct Applier {
   // others kept).
   void keep_bypass(const Cursor& t, int l) {
     auto& lc = out.levels[static_cast<std::size_t>(l)];
+    unmodelled_keys(t);
     for (const char* key : {"keep", "bypass", "keep_only", "bypass_only"}) {
       auto list = t.optional(key);
       if (!list) continue;
@@ -224,6 +238,7 @@ struct Applier {
       }
     }
     parse_no_reuse(t, spatial, w, arch, l, spatial ? lc.no_multicast : lc.no_reuse);
+    unmodelled_keys(t);
   }
 
   // Timeloop's older constraint types no_multicast (read-only data), no_reduction
@@ -258,7 +273,8 @@ struct Applier {
                   "utilization", "no_reuse", "no_temporal_reuse", "no_multicast_no_reduction",
                   "datatypes", "min", "factors_only", "no_iteration_over_dataspaces",
                   "must_iterate_over_dataspaces", "maximize_dims", "maximize_dims_capacity",
-                  "keep_only", "bypass_only", "name"});
+                  "keep_only", "bypass_only", "name", "no_link_transfer", "rmw_first_update",
+                  "no_coalesce"});
     // Some constraint files name the level with `name:` instead of `target:`.
     auto target_at = t.optional_any({"target", "name"});
     if (!target_at) t.fail("missing required key 'target' (the level constrained)");
@@ -359,7 +375,7 @@ struct Applier {
       t->allow_keys({"factors", "permutation", "default_max_factor", "default_min_factor",
                      "no_reuse", "no_temporal_reuse", "factors_only", "maximize_dims",
                      "maximize_dims_capacity", "no_iteration_over_dataspaces",
-                     "must_iterate_over_dataspaces"});
+                     "must_iterate_over_dataspaces", "rmw_first_update"});
       factors_perm(*t, l, false);
     }
     if (auto s = c.optional("spatial")) {
@@ -367,11 +383,11 @@ struct Applier {
                      "default_min_factor", "min_utilization", "utilization", "no_reuse",
                      "no_multicast_no_reduction", "factors_only", "maximize_dims",
                      "maximize_dims_capacity", "no_iteration_over_dataspaces",
-                     "must_iterate_over_dataspaces"});
+                     "must_iterate_over_dataspaces", "no_link_transfer", "rmw_first_update"});
       factors_perm(*s, l, true);
     }
     if (auto d = c.optional("dataspace")) {
-      d->allow_keys({"keep", "bypass", "no_reuse", "keep_only", "bypass_only"});
+      d->allow_keys({"keep", "bypass", "no_reuse", "keep_only", "bypass_only", "no_coalesce"});
       reject_no_reuse(*d, "dataspace constraint");
       keep_bypass(*d, l);
     }
@@ -407,7 +423,8 @@ const std::vector<std::string>& mapper_keys() {
       "heartbeat", "victory_condition", "search_size", "algorithm", "sync_interval",
       "live_status", "diagnostics", "max_permutations_per_if_visit", "log_stats",
       "out_prefix", "log_interval", "log_oaves", "log_oaves_mappings", "log_suboptimal",
-      "log_all", "penalize_consecutive_bypass_fails", "emit_whoop_nest",
+      "log_all", "log_mappings_yaml", "log_mappings_verbose", "log_all_mappings",
+      "log_orojenesis_mappings", "penalize_consecutive_bypass_fails", "emit_whoop_nest",
       "max_temporal_loops_in_a_mapping", "filter_revisits", "seed", "time_budget_s"};
   return k;
 }
@@ -500,11 +517,18 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& given) {
     if (s.time_budget_s < 0) c->fail("expected seconds >= 0 (0: no limit)");
   }
   // Timeloop logging/tuning keys loopsim does not implement: accepted at their defaults only.
+  // Timeloop's extra logs and search tunings: accepted; asked for (true), a warning says
+  // loopsim does not write or use them.
   for (const char* k : {"log_oaves", "log_oaves_mappings", "log_suboptimal", "log_all",
-                        "penalize_consecutive_bypass_fails", "emit_whoop_nest",
-                        "filter_revisits"})
+                        "log_mappings_yaml", "log_mappings_verbose", "log_all_mappings",
+                        "log_orojenesis_mappings", "emit_whoop_nest"})
     if (auto c = m->optional(k); c && !c->is_null() && c->boolean())
-      c->fail(std::string("'") + k + ": true' is not supported by loopsim; remove it or set false");
+      c->warn(std::string("'") + k + ": true' asks Timeloop for an extra log; loopsim does not "
+              "write it");
+  for (const char* k : {"penalize_consecutive_bypass_fails", "filter_revisits"})
+    if (auto c = m->optional(k); c && !c->is_null() && c->boolean())
+      c->warn(std::string("'") + k + ": true' tunes Timeloop's search; loopsim's searches "
+              "do not use it");
   // Timeloop drops mappings with more non-trivial temporal loops than this; loopsim's
   // searches do not apply the limit (a warning: the best mapping may have more loops).
   if (auto c = m->optional("max_temporal_loops_in_a_mapping"); c && !c->is_null() &&

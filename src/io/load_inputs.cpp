@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <iostream>
 #include <map>
 
 #include "io_internal.hpp"
@@ -16,6 +18,31 @@ const std::vector<std::string>& top_level_keys() {
       "mapspace_constraints", "architecture_constraints", "constraints",
       "extra_mapping_constraints", "dumped_by_timeloop_front_end"};
   return k;
+}
+
+// Timeloop skips ERT entries that name no level ("Unused component ERT"): a warning, with
+// the closest level name; the entry is dropped.
+void drop_unknown_ert_entries(const ArchSpec& arch, EnergyInputs& energy, Diagnostics* diag) {
+  std::vector<std::string> names = arch.level_names();
+  names.push_back(arch.arithmetic.name);
+  auto known = [&](const ErtEntry& e) {
+    return std::find(names.begin(), names.end(), ert_component_name(e.name)) != names.end();
+  };
+  // An ERT of which no entry names a level is an error (EnergyTable::resolve), not ignored.
+  if (std::none_of(energy.ert.begin(), energy.ert.end(), known)) return;
+  std::vector<ErtEntry> kept;
+  for (auto& e : energy.ert) {
+    std::string n = ert_component_name(e.name);
+    if (known(e)) {
+      kept.push_back(std::move(e));
+      continue;
+    }
+    std::string msg = "ERT entry '" + e.name + "' names no component of the architecture" +
+                      did_you_mean(n, names) + "; ignored, as Timeloop does";
+    if (diag) diag->warn(e.loc.file, e.loc.line, e.loc.key_path, msg);
+    else std::cerr << format_warning(Warning{e.loc.file, e.loc.line, e.loc.key_path, msg}) << "\n";
+  }
+  energy.ert = std::move(kept);
 }
 
 }  // namespace
@@ -142,6 +169,7 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   if (ert) parse_ert(*ert, in.energy);
   if (auto a = get("ART")) parse_art(*a, in.energy);
   if (ert_summary) parse_ert_summary(*ert_summary, in.energy);
+  drop_unknown_ert_entries(in.arch, in.energy, diag);
   if (auto a = get("ART_summary")) parse_art_summary(*a, in.energy);
   if (in.energy.ert.empty() && legacy)
     throw ConfigError(merged.top.at("arch").key.file(), merged.top.at("arch").key.line(), "arch",

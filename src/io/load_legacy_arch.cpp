@@ -38,8 +38,7 @@ ArchTree parse_legacy_arch(const Cursor& a) {
     std::string cls = "SRAM";
     if (auto t = it->optional("technology"); t && t->str() == "DRAM") cls = "DRAM";
     if (auto c = it->optional("class")) cls = c->str();
-    if (!is_storage_class(cls))
-      it->required("class").fail("unknown storage class '" + cls + "'");
+    if (!is_storage_class(cls)) it->required("class").fail("unknown storage class '" + cls + "'");
     tree.add(-1, legacy_node(*it, cls, nullptr));
   }
   Cursor ar = a.required("arithmetic");

@@ -70,7 +70,8 @@ TEST(Leniency, FactorZeroIsTheWholeBoundAndWarns) {
   - {target: RF, type: temporal, factors: R=3 P=1, permutation: RP}
   - {target: PE, type: spatial, factors: R=1 P=1}
   - {target: DRAM, type: temporal, factors: R=1 P=0, permutation: RP}
-)", &diag);
+)",
+                                &diag);
   auto explicit16 = load_with_mapping("m16.yaml", R"(mapping:
   - {target: RF, type: temporal, factors: R=3 P=1, permutation: RP}
   - {target: PE, type: spatial, factors: R=1 P=1}
@@ -86,7 +87,9 @@ TEST(Leniency, FactorZeroIsTheWholeBoundAndWarns) {
   Diagnostics strict(true);
   EXPECT_THROW(load_with_mapping("m0s.yaml", R"(mapping:
   - {target: DRAM, type: temporal, factors: R=1 P=0, permutation: RP}
-)", &strict), ConfigError);
+)",
+                                 &strict),
+               ConfigError);
 }
 
 // Timeloop reads a permutation string one letter at a time and skips whitespace.
@@ -121,8 +124,8 @@ TEST(Leniency, AccessOnlyTableCostsItsLargestEnergyForEveryAction) {
 // timeloopfe's dummy table: 1 pJ per action, no leakage, 1 um^2; so the energy is the number
 // of accesses plus the number of MACs.
 TEST(Leniency, DummyTableGivesOnePicojoulePerAction) {
-  auto in = io::load_inputs({write_temp("p.yaml", kProblem), write_temp("a.yaml", kArch),
-                             write_temp("m.yaml", R"(mapping:
+  auto in = io::load_inputs(
+      {write_temp("p.yaml", kProblem), write_temp("a.yaml", kArch), write_temp("m.yaml", R"(mapping:
   - {target: RF, type: temporal, factors: R=3 P=4, permutation: RP}
   - {target: PE, type: spatial, factors: P=4}
   - {target: DRAM, type: temporal, factors: R=1 P=1, permutation: RP}
@@ -161,8 +164,8 @@ mapper:
   EXPECT_EQ(in.settings.timeout, 9);
   ASSERT_EQ(in.settings.metrics.size(), 1u);
   EXPECT_EQ(in.settings.metrics[0], Metric::Energy);
-  EXPECT_THROW(io::load_mapper_inputs({write_temp("p.yaml", kProblem),
-                                       write_temp("a.yaml", kArch), write_temp("e.yaml", kErt),
+  EXPECT_THROW(io::load_mapper_inputs({write_temp("p.yaml", kProblem), write_temp("a.yaml", kArch),
+                                       write_temp("e.yaml", kErt),
                                        write_temp("bad.yaml", "mapper: {num-thread: 3}\n")}),
                ConfigError);
 }
@@ -279,4 +282,57 @@ constraints:
   EXPECT_EQ(in.model.arch.storage[0].size_words, 64);
   int R = in.model.workload.dim_index("R");
   EXPECT_EQ(in.constraints.levels[0].temporal[static_cast<std::size_t>(R)].min, 3);
+}
+
+// `class: compute` with an Accelergy `subclass:`: the estimator uses the subclass, and the
+// component stays the compute unit.
+TEST(Leniency, ComputeClassWithSubclass) {
+  auto in = io::load_inputs({write_temp("p.yaml", kProblem), write_temp("a.yaml", R"(
+architecture:
+  version: 0.4
+  nodes:
+  - !Container {name: top, attributes: {technology: "40nm"}}
+  - !Component {name: DRAM, class: DRAM, attributes: {width: 8, datawidth: 8}}
+  - !Component {name: MAC, class: compute, subclass: intmac, attributes: {width: 8}}
+)")},
+                            false);
+  EXPECT_EQ(in.arch.arithmetic.name, "MAC");
+  EXPECT_EQ(in.arch.arithmetic.cls, "intmac");
+  EXPECT_EQ(in.energy.ert.size(), 2u);  // DRAM and MAC estimated
+}
+
+// A subcomponent attribute may name a sibling attribute written before it (Accelergy's
+// `mantissa: adder_width - exponent`): the compound's adder is the same as a 24-bit adder.
+TEST(Leniency, SubcomponentAttributeNamesASibling) {
+  auto energy_of_mac = [](const std::string& name, const std::string& mac_line,
+                          const std::string& classes) {
+    std::string arch = R"(architecture:
+  version: 0.4
+  nodes:
+  - !Container {name: top, attributes: {technology: "45nm"}}
+  - !Component {name: DRAM, class: DRAM, attributes: {width: 8, datawidth: 8}}
+)" + mac_line + "\n" + classes;
+    auto in = io::load_inputs({write_temp("p.yaml", kProblem), write_temp(name, arch)}, false);
+    for (const auto& e : in.energy.ert)
+      if (ert_component_name(e.name) == "MAC")
+        return e.actions.count("compute") ? e.actions.at("compute") : e.actions.at("add");
+    ADD_FAILURE() << "no MAC entry";
+    return 0.0;
+  };
+  double compound = energy_of_mac(
+      "c.yaml", "  - !Component {name: MAC, class: mymac, attributes: {adder_width: 32}}",
+      R"(compound_components:
+  version: 0.4
+  classes:
+  - name: mymac
+    attributes: {adder_width: 32}
+    subcomponents:
+    - {name: add, class: intadder, attributes: {exponent: 8, width: adder_width - exponent}}
+    actions:
+    - {name: compute, subcomponents: [{name: add, actions: [{name: add}]}]}
+)");
+  double plain = energy_of_mac(
+      "p24.yaml", "  - !Component {name: MAC, class: intadder, attributes: {width: 24}}", "");
+  EXPECT_GT(plain, 0.0);
+  EXPECT_DOUBLE_EQ(compound, plain);
 }

@@ -92,6 +92,7 @@ class ClosedFormAnalyzer::Impl {
         t.access_stats.clear();
         t.size = 0;
         t.link_transfers = 0;
+        t.samples = 1;
         t.replication_factor = spatial_elems_[l];
         t.fanout = fanout_[l];
         t.on_storage_boundary = boundary_[l];
@@ -106,6 +107,7 @@ class ClosedFormAnalyzer::Impl {
       for (int pv = 0; pv < nds_; ++pv) analyse_block(b, pv, result.tiles[pv][slot_[b.innermost]]);
     }
     computes(result.compute_accesses, result.compute_replication);
+    result.compute_samples = 1;
   }
 
   // The same numbers per storage level (one block of loops each), without the per-loop
@@ -134,6 +136,7 @@ class ClosedFormAnalyzer::Impl {
         c.size = tile_size(pv, last);
         c.access_stats.clear();
         c.link_transfers = 0;
+        c.samples = 1;
         analyse_block(b, pv, c);
         c.content_accesses = c.access_stats.total_accesses();
         c.replication_factor = spatial_elems_[last];
@@ -144,6 +147,7 @@ class ClosedFormAnalyzer::Impl {
       }
     }
     computes(out.compute_accesses, out.compute_replication);
+    out.compute_samples = 1;
     sensitive_ = nullptr;
     return true;
   }

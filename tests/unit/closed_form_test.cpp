@@ -124,7 +124,10 @@ StatKeys keys(const AccessStatMatrix& m) {
 
 void expect_same(const NestAnalysisResult& sim, const NestAnalysisResult& cf,
                  const std::string& where) {
-  ASSERT_EQ(sim.compute_accesses, cf.compute_accesses) << where;
+  // Operations per instance: the walk sums over the instances it samples.
+  ASSERT_EQ(sim.compute_accesses % sim.compute_samples, 0u) << where;
+  ASSERT_EQ(sim.compute_accesses / sim.compute_samples, cf.compute_accesses) << where;
+  ASSERT_EQ(cf.compute_samples, 1u) << where;
   ASSERT_EQ(sim.compute_replication, cf.compute_replication) << where;
   ASSERT_EQ(sim.tiles.size(), cf.tiles.size()) << where;
   for (std::size_t pv = 0; pv < sim.tiles.size(); ++pv) {
@@ -134,6 +137,8 @@ void expect_same(const NestAnalysisResult& sim, const NestAnalysisResult& cf,
       const LoopTile& b = cf.tiles[pv][i];
       std::string at = where + " data space " + std::to_string(pv) + " tile " + std::to_string(i);
       EXPECT_EQ(a.size, b.size) << at;
+      EXPECT_EQ(a.samples, 1u) << at;  // one simulated instance per loop when factors divide
+      EXPECT_EQ(b.samples, 1u) << at;
       EXPECT_EQ(a.link_transfers, b.link_transfers) << at;
       EXPECT_EQ(a.replication_factor, b.replication_factor) << at;
       EXPECT_EQ(a.fanout, b.fanout) << at;
@@ -151,7 +156,10 @@ void expect_same(const NestAnalysisResult& sim, const NestAnalysisResult& cf,
 // The per-level records of the closed form (run_levels) against gather_levels() of the
 // simulation.
 void expect_same_levels(const CollapsedNest& sim, const CollapsedNest& cf, const std::string& where) {
-  ASSERT_EQ(sim.compute_accesses, cf.compute_accesses) << where;
+  // Operations per instance: the walk sums over the instances it samples.
+  ASSERT_EQ(sim.compute_accesses % sim.compute_samples, 0u) << where;
+  ASSERT_EQ(sim.compute_accesses / sim.compute_samples, cf.compute_accesses) << where;
+  ASSERT_EQ(cf.compute_samples, 1u) << where;
   ASSERT_EQ(sim.compute_replication, cf.compute_replication) << where;
   ASSERT_EQ(sim.data.size(), cf.data.size()) << where;
   for (std::size_t pv = 0; pv < sim.data.size(); ++pv) {
@@ -162,6 +170,7 @@ void expect_same_levels(const CollapsedNest& sim, const CollapsedNest& cf, const
       std::string at = where + " data space " + std::to_string(pv) + " level " + std::to_string(l);
       EXPECT_EQ(a.size, b.size) << at;
       EXPECT_EQ(keys(a.access_stats), keys(b.access_stats)) << at;
+      EXPECT_EQ(a.samples, b.samples) << at;
       EXPECT_EQ(a.content_accesses, b.content_accesses) << at;
       EXPECT_EQ(a.link_transfers, b.link_transfers) << at;
       EXPECT_EQ(a.replication_factor, b.replication_factor) << at;

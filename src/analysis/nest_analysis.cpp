@@ -19,53 +19,18 @@
 #include "loopsim/analysis/point_set.hpp"
 #include "loopsim/analysis/residual.hpp"
 #include "loopsim/core/error.hpp"
+#include "spatial_reuse.hpp"
 
 namespace loopsim {
 
-std::uint64_t AccessStatMatrix::total_accesses() const {
-  std::uint64_t t = 0;
-  for (const auto& v : stats) t += v.accesses;
-  return t;
-}
-
-std::uint64_t AccessStatMatrix::weighted_accesses() const {
-  std::uint64_t t = 0;
-  for (const auto& v : stats) t += v.accesses * v.multicast;
-  return t;
-}
-
-AccessStat& AccessStatMatrix::at(std::uint64_t multicast, std::uint64_t scatter) {
-  auto it = stats.begin();
-  while (it != stats.end() &&
-         (it->multicast < multicast || (it->multicast == multicast && it->scatter < scatter)))
-    ++it;
-  if (it != stats.end() && it->multicast == multicast && it->scatter == scatter) return *it;
-  AccessStat fresh;
-  fresh.multicast = multicast;
-  fresh.scatter = scatter;
-  return *stats.insert(it, fresh);
-}
-
-void AccessStatMatrix::accumulate(const AccessStatMatrix& other) {
-  for (const auto& v : other.stats) {
-    auto& mine = at(v.multicast, v.scatter);
-    mine.accesses += v.accesses;
-    mine.hops += v.hops;
-  }
-}
-
-void AccessStatMatrix::divide(std::uint64_t divisor) {
-  for (auto& v : stats) {
-    v.accesses /= divisor;
-    v.hops /= static_cast<double>(divisor);
-  }
-}
-
 namespace {
+
+using detail::SpatialDeltas;
+using detail::SpatialReuse;
+using detail::Unaccounted;
 
 using Stamp = std::vector<std::uint64_t>;
 using Point = std::array<Coord, kMaxDims>;
-using SpatialDeltas = std::map<std::uint64_t, OperationSpace>;
 
 struct ElementState {
   std::array<std::uint64_t, kMaxDataSpaces> max_size{};
@@ -447,111 +412,6 @@ class Analyzer {
     spatial_id_ = orig_spatial_id;
   }
 
-  using Unaccounted = std::array<std::set<std::uint64_t>, kMaxDataSpaces>;
-
-  void reset_unaccounted(const SpatialDeltas& deltas, Unaccounted& u) const {
-    for (int pv = 0; pv < nds_; ++pv) {
-      u[pv].clear();
-      for (const auto& [idx, delta] : deltas) u[pv].insert(idx);
-    }
-  }
-
-  std::array<AccessStatMatrix, kMaxDataSpaces> multicast_accesses(int level,
-                                                                  const SpatialDeltas& deltas,
-                                                                  Unaccounted& unaccounted) {
-    struct Temp {
-      std::uint64_t accesses = 0, scatter = 0;
-      double hops = 0.0;
-    };
-    std::array<std::map<std::uint64_t, Temp>, kMaxDataSpaces> temp;
-    auto h_size = static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level]));
-    auto v_size = static_cast<std::uint64_t>(fanout_y_.at(arch_level_[level]));
-    const std::uint32_t no_multicast = modifier(no_multicast_, level);
-
-    for (auto it = deltas.begin(); it != deltas.end(); ++it) {
-      std::array<std::uint64_t, kMaxDataSpaces> matches{};
-      std::array<std::vector<std::uint64_t>, kMaxDataSpaces> match_set;
-      for (int pv = 0; pv < nds_; ++pv) {
-        auto u = unaccounted[pv].find(it->first);
-        if (u == unaccounted[pv].end()) continue;
-        unaccounted[pv].erase(u);
-        matches[pv] = 1;
-        match_set[pv].push_back(it->first);
-        if (no_multicast >> pv & 1u) continue;  // each instance is served on its own
-        for (auto other = std::next(it); other != deltas.end(); ++other) {
-          auto uo = unaccounted[pv].find(other->first);
-          if (uo == unaccounted[pv].end()) continue;
-          if (it->second.data_space(pv).same_box(other->second.data_space(pv))) {
-            unaccounted[pv].erase(uo);
-            matches[pv]++;
-            match_set[pv].push_back(other->first);
-          }
-        }
-      }
-      for (int pv = 0; pv < nds_; ++pv) {
-        if (matches[pv] == 0 || it->second.size(pv) <= 0) continue;
-        auto& t = temp[pv][matches[pv]];
-        t.accesses += static_cast<std::uint64_t>(it->second.size(pv)) * num_epochs_;
-        t.scatter++;
-        double hops = 0;
-        std::uint64_t h_max = 0;
-        for (auto id : match_set[pv]) h_max = std::max(h_max, id % h_size);
-        hops += static_cast<double>(h_max);
-        double v_center = static_cast<double>(v_size - 1) / 2;
-        for (auto id : match_set[pv])
-          hops += std::abs(static_cast<double>(id / h_size) - v_center);
-        t.hops += hops;
-      }
-    }
-    std::array<AccessStatMatrix, kMaxDataSpaces> out;
-    for (int pv = 0; pv < nds_; ++pv)
-      for (const auto& [mcast, t] : temp[pv]) {
-        AccessStat& a = out[pv].at(mcast, t.scatter);
-        a.accesses = t.accesses;
-        a.hops = t.hops;
-      }
-    return out;
-  }
-
-  void link_transfers(int level, const SpatialDeltas& deltas, Unaccounted& unaccounted,
-                      std::array<std::uint64_t, kMaxDataSpaces>& transfers, ElementState& st) {
-    auto h = static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level]));
-    auto v = static_cast<std::uint64_t>(fanout_y_.at(arch_level_[level]));
-    std::vector<std::array<bool, kMaxDataSpaces>> reuse(h * v);
-    const SpatialDeltas& prev = st.prev_spatial_deltas;
-    auto compare = [&](std::uint64_t cur_idx, std::uint64_t prev_idx) {
-      auto c = deltas.find(cur_idx);
-      if (c == deltas.end()) return;
-      auto p = prev.find(prev_idx);
-      if (p == prev.end()) return;
-      for (int pv = 0; pv < nds_; ++pv)
-        if (c->second.size(pv) != 0 &&
-            c->second.data_space(pv).same_box(p->second.data_space(pv)))
-          reuse.at(cur_idx)[pv] = true;
-    };
-    auto lin = [&](std::uint64_t hid, std::uint64_t vid) { return vid * h + hid; };
-    if (v > 1) {
-      for (std::uint64_t hid = 0; hid < h; ++hid)
-        for (std::uint64_t vid = 1; vid < v; ++vid) compare(lin(hid, vid), lin(hid, vid - 1));
-      for (std::uint64_t hid = 0; hid < h; ++hid)
-        for (std::uint64_t vid = 0; vid + 1 < v; ++vid) compare(lin(hid, vid), lin(hid, vid + 1));
-    }
-    if (h > 1) {
-      for (std::uint64_t vid = 0; vid < v; ++vid)
-        for (std::uint64_t hid = 1; hid < h; ++hid) compare(lin(hid, vid), lin(hid - 1, vid));
-      for (std::uint64_t vid = 0; vid < v; ++vid)
-        for (std::uint64_t hid = 0; hid + 1 < h; ++hid) compare(lin(hid, vid), lin(hid + 1, vid));
-    }
-    for (const auto& [idx, delta] : deltas) {
-      for (int pv = 0; pv < nds_; ++pv) {
-        if (!reuse.at(idx)[pv]) continue;
-        transfers[pv] += static_cast<std::uint64_t>(delta.size(pv)) * num_epochs_;
-        unaccounted[pv].erase(idx);
-      }
-    }
-    st.prev_spatial_deltas = deltas;
-  }
-
   void spatial_working_set(int level) {
     std::uint64_t n = spatial_fanouts_[level];
     spatial_id_ *= n;
@@ -565,15 +425,20 @@ class Analyzer {
       LOOPSIM_CHECK(idx < physical, "spatial index " << idx << " exceeds the fan-out " << physical);
 
     ElementState& st = loops_[level].live[key()];
+    SpatialReuse reuse{nds_,
+                       static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level])),
+                       static_cast<std::uint64_t>(fanout_y_.at(arch_level_[level])),
+                       modifier(no_multicast_, level), num_epochs_};
     Unaccounted unaccounted;
-    reset_unaccounted(deltas, unaccounted);
-    auto without = multicast_accesses(level, deltas, unaccounted);
+    detail::reset_unaccounted(nds_, deltas, unaccounted);
+    auto without = detail::multicast_accesses(reuse, deltas, unaccounted);
     auto chosen = without;
     // Link transfers between neighbouring instances (master spatial levels are linked).
-    reset_unaccounted(deltas, unaccounted);
+    detail::reset_unaccounted(nds_, deltas, unaccounted);
     std::array<std::uint64_t, kMaxDataSpaces> transfers{};
-    link_transfers(level, deltas, unaccounted, transfers, st);
-    auto with = multicast_accesses(level, deltas, unaccounted);
+    detail::link_transfers(reuse, deltas, st.prev_spatial_deltas, unaccounted, transfers);
+    st.prev_spatial_deltas = deltas;
+    auto with = detail::multicast_accesses(reuse, deltas, unaccounted);
     for (int pv = 0; pv < nds_; ++pv) {
       if (with[pv].total_accesses() < without[pv].total_accesses()) {
         st.link_transfers[pv] += transfers[pv];

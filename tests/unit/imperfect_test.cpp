@@ -23,8 +23,7 @@ namespace {
 
 enum { C, M, R, S, N, P, Q };
 
-Loop make_loop(int dim, std::int64_t end, std::int64_t residual,
-               Spacetime st = Spacetime::Time) {
+Loop make_loop(int dim, std::int64_t end, std::int64_t residual, Spacetime st = Spacetime::Time) {
   Loop l;
   l.dim = dim;
   l.end = end;
@@ -40,13 +39,12 @@ Loop make_loop(int dim, std::int64_t end, std::int64_t residual,
 TEST(Residual, UtilizedInstancesAverageTheSpatialResidualOverOuterIterations) {
   LoopNest nest;
   nest.loops = {make_loop(C, 4, 4), make_loop(Q, 14, 13, Spacetime::SpaceX),
-                make_loop(M, 12, 12, Spacetime::SpaceY), make_loop(N, 1, 1),
-                make_loop(Q, 2, 2)};
+                make_loop(M, 12, 12, Spacetime::SpaceY), make_loop(N, 1, 1), make_loop(Q, 2, 2)};
   nest.boundaries = {0, 4};
   auto u = utilized_spatial_elems(nest);
-  EXPECT_EQ(u[0].floor(), 162u);        // below both spatial loops: 13.5 x 12
+  EXPECT_EQ(u[0].floor(), 162u);            // below both spatial loops: 13.5 x 12
   EXPECT_EQ(u[0].num * 2, u[0].den * 324);  // exactly 162, not rounded
-  EXPECT_EQ(u[1].floor(), 12u);         // below the M loop only
+  EXPECT_EQ(u[1].floor(), 12u);             // below the M loop only
   EXPECT_EQ(u[4].floor(), 1u);
   // Cycles count the residual step as a full one: 4 x 1 x 2 temporal steps.
   EXPECT_EQ(max_temporal_iterations(nest), 8u);
@@ -64,8 +62,7 @@ TEST(Residual, UtilizedInstancesAverageTheSpatialResidualOverOuterIterations) {
 // C=30 as DRAM C2 x 16 PEs C16,14: (16 + 14) / 2 = 15 PEs in use (Timeloop: 15 of 16).
 TEST(Residual, SixteenAndFourteenAverageToFifteen) {
   LoopNest nest;
-  nest.loops = {make_loop(P, 16, 16), make_loop(C, 16, 14, Spacetime::SpaceX),
-                make_loop(C, 2, 2)};
+  nest.loops = {make_loop(P, 16, 16), make_loop(C, 16, 14, Spacetime::SpaceX), make_loop(C, 2, 2)};
   nest.boundaries = {0, 2};
   EXPECT_EQ(utilized_spatial_elems(nest)[0].floor(), 15u);
 }
@@ -76,8 +73,8 @@ TEST(Residual, WalkRunsExactlyTheResidualIterations) {
   Workload w = Workload::default_cnn_shape();
   w.bounds = {1, 30, 3, 1, 1, 30, 1};
   LoopNest nest;
-  nest.loops = {make_loop(P, 8, 6), make_loop(R, 3, 3), make_loop(M, 16, 14),
-                make_loop(P, 4, 4), make_loop(M, 2, 2)};
+  nest.loops = {make_loop(P, 8, 6), make_loop(R, 3, 3), make_loop(M, 16, 14), make_loop(P, 4, 4),
+                make_loop(M, 2, 2)};
   nest.boundaries = {1, 3, 4};
   NestAnalysisResult r = analyze_nest(w, nest, {1, 1, 1}, {1, 1, 1});
   ASSERT_GT(r.compute_samples, 0u);
@@ -144,8 +141,8 @@ PropertyCase random_case(std::mt19937& rng) {
       (d == M ? pc.y : pc.x) *= spatial;
     }
     if (g > 1) dram.temporal.push_back(make_loop(d, g, g));
-    text << w.dims[d] << "=" << w.bounds[d] << " (" << f << "," << r << " x" << spatial << " x"
-         << g << ") ";
+    text << w.dims[d] << "=" << w.bounds[d] << " (" << f << "," << r << " x" << spatial << " x" << g
+         << ") ";
   }
   std::shuffle(pe.temporal.begin(), pe.temporal.end(), rng);
   std::shuffle(dram.temporal.begin(), dram.temporal.end(), rng);

@@ -251,6 +251,51 @@ TEST(ClosedForm, DeclinesImperfectFactors) {
   EXPECT_FALSE(analyze_nest_closed_form(w, nest, {1, 1}, {1, 1}).has_value());
 }
 
+// Imperfect nests go to the walk (the closed form declines them). On a dimension whose only
+// residual is at its outermost loop, every iteration of that loop is a last global one, so
+// Timeloop runs its residual count each time: the walk of `X=e,r` outermost must give the
+// records of the closed form of the perfect nest with `X=r` there (with both engines, for
+// the per-loop and per-level results).
+TEST(ClosedForm, ImperfectNestsGoToTheWalkAndAnOutermostResidualIsItsCount) {
+  std::mt19937 rng(20261204);
+  int compared = 0;
+  for (int trial = 0; trial < 1500; ++trial) {
+    Workload w = random_workload(rng);
+    RandomNest r = random_nest(w, rng);
+    LoopNest imperfect = r.nest;
+    bool any = false;
+    for (int d = 0; d < w.num_dims(); ++d) {
+      for (int l = static_cast<int>(imperfect.loops.size()) - 1; l >= 0; --l) {
+        Loop& loop = imperfect.loops[l];
+        if (loop.dim != d) continue;
+        if (!loop.spatial() && loop.end > 1 && rng() % 2 == 0) {
+          loop.end += 1 + static_cast<std::int64_t>(rng() % 3);  // residual_end unchanged
+          any = true;
+        }
+        break;  // only the outermost loop of d
+      }
+    }
+    if (!any) continue;
+    const std::string where = "trial " + std::to_string(trial) + "\n" + r.text;
+    EXPECT_FALSE(analyze_nest_closed_form(w, imperfect, r.fx, r.fy).has_value()) << where;
+    ClosedFormAnalyzer analyzer(w);
+    CollapsedNest declined;
+    EXPECT_FALSE(analyzer.run_levels(imperfect, r.fx, r.fy, declined)) << where;
+    NestAnalysisResult walked = analyze_nest(w, imperfect, r.fx, r.fy);
+    auto cf = analyze_nest_closed_form(w, r.nest, r.fx, r.fy);
+    ASSERT_TRUE(cf.has_value()) << where;
+    expect_same(walked, *cf, where);
+    const int levels = static_cast<int>(r.nest.boundaries.size());
+    CollapsedNest walked_levels, cf_levels;
+    gather_levels(walked, levels, walked_levels);
+    ASSERT_TRUE(analyzer.run_levels(r.nest, r.fx, r.fy, cf_levels)) << where;
+    expect_same_levels(walked_levels, cf_levels, where);
+    if (::testing::Test::HasFailure()) return;
+    ++compared;
+  }
+  EXPECT_GT(compared, 300);
+}
+
 // Where the closed form says no order of a level's spatial loops can give a link transfer
 // (CollapsedNest::link_order_sensitive = 0; the mapper then evaluates one order), the walk
 // of the nest with that level's spatial loops shuffled gives the same records. Where it

@@ -41,13 +41,6 @@ void AccessStatMatrix::accumulate(const AccessStatMatrix& other) {
   }
 }
 
-void AccessStatMatrix::divide(std::uint64_t divisor) {
-  for (auto& v : stats) {
-    v.accesses /= divisor;
-    v.hops /= static_cast<double>(divisor);
-  }
-}
-
 namespace detail {
 
 void reset_unaccounted(int nds, const SpatialDeltas& deltas, Unaccounted& u) {

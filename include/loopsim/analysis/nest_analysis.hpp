@@ -29,7 +29,6 @@ struct AccessStatMatrix {
   [[nodiscard]] std::uint64_t total_accesses() const;
   [[nodiscard]] std::uint64_t weighted_accesses() const;  // sum of accesses * multicast
   void accumulate(const AccessStatMatrix& other);
-  void divide(std::uint64_t divisor);
   AccessStat& at(std::uint64_t multicast, std::uint64_t scatter);
   void clear() { stats.clear(); }
 };

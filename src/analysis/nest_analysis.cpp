@@ -17,54 +17,20 @@
 #include <set>
 
 #include "loopsim/analysis/point_set.hpp"
+#include "loopsim/analysis/residual.hpp"
 #include "loopsim/core/error.hpp"
+#include "spatial_reuse.hpp"
 
 namespace loopsim {
 
-std::uint64_t AccessStatMatrix::total_accesses() const {
-  std::uint64_t t = 0;
-  for (const auto& v : stats) t += v.accesses;
-  return t;
-}
-
-std::uint64_t AccessStatMatrix::weighted_accesses() const {
-  std::uint64_t t = 0;
-  for (const auto& v : stats) t += v.accesses * v.multicast;
-  return t;
-}
-
-AccessStat& AccessStatMatrix::at(std::uint64_t multicast, std::uint64_t scatter) {
-  auto it = stats.begin();
-  while (it != stats.end() &&
-         (it->multicast < multicast || (it->multicast == multicast && it->scatter < scatter)))
-    ++it;
-  if (it != stats.end() && it->multicast == multicast && it->scatter == scatter) return *it;
-  AccessStat fresh;
-  fresh.multicast = multicast;
-  fresh.scatter = scatter;
-  return *stats.insert(it, fresh);
-}
-
-void AccessStatMatrix::accumulate(const AccessStatMatrix& other) {
-  for (const auto& v : other.stats) {
-    auto& mine = at(v.multicast, v.scatter);
-    mine.accesses += v.accesses;
-    mine.hops += v.hops;
-  }
-}
-
-void AccessStatMatrix::divide(std::uint64_t divisor) {
-  for (auto& v : stats) {
-    v.accesses /= divisor;
-    v.hops /= static_cast<double>(divisor);
-  }
-}
-
 namespace {
+
+using detail::SpatialDeltas;
+using detail::SpatialReuse;
+using detail::Unaccounted;
 
 using Stamp = std::vector<std::uint64_t>;
 using Point = std::array<Coord, kMaxDims>;
-using SpatialDeltas = std::map<std::uint64_t, OperationSpace>;
 
 struct ElementState {
   std::array<std::uint64_t, kMaxDataSpaces> max_size{};
@@ -85,7 +51,8 @@ class Analyzer {
  public:
   Analyzer(const Workload& w, const LoopNest& nest, const std::vector<std::int64_t>& fx,
            const std::vector<std::int64_t>& fy)
-      : w_(w), nds_(w.num_data_spaces()), ndims_(w.num_dims()), fanout_x_(fx), fanout_y_(fy) {
+      : w_(w), nds_(w.num_data_spaces()), ndims_(w.num_dims()), fanout_x_(fx), fanout_y_(fy),
+        nest_(nest) {
     for (const auto& l : nest.loops) loops_.push_back(LoopState{l, {}});
     boundaries_ = nest.boundaries;
     no_temporal_reuse_ = nest.no_temporal_reuse;
@@ -100,9 +67,11 @@ class Analyzer {
     init_storage_boundaries();
     init_spatial_fanouts();
     init_dim_scales();
+    utilized_ = utilized_spatial_elems(nest_);
     indices_.assign(loops_.size(), 0);
-    for (const auto& l : loops_)
-      if (l.desc.end != l.desc.residual_end) imperfect_ = true;
+    imperfect_at_.fill(-1);
+    for (int l = levels() - 1; l >= 0; --l)
+      if (loops_[l].desc.end != loops_[l].desc.residual_end) imperfect_at_[loops_[l].desc.dim] = l;
     num_epochs_ = 1;
     compute_deltas(static_cast<int>(loops_.size()) - 1);
     collect(result);
@@ -206,15 +175,7 @@ class Analyzer {
     else
       temporal_working_set(level, st);
 
-    const Loop& d = loops_[level].desc;
-    const Point& mold = is_last_global_iteration(level + 1, d.dim) ? mold_high_residual_[level]
-                                                                   : mold_high_[level];
-    Point low{}, high{};
-    for (int dim = 0; dim < ndims_; ++dim) {
-      low[dim] = cur_transform_[dim];
-      high[dim] = cur_transform_[dim] + mold[dim];
-    }
-    OperationSpace point_set(w_, low, high);
+    OperationSpace point_set = working_set(level);
     if (storage_boundary_[level] || master_spatial_[level]) {
       for (int pv = 0; pv < nds_; ++pv)
         st.max_size[pv] =
@@ -223,6 +184,19 @@ class Analyzer {
     OperationSpace delta = delta_if_same_stride(point_set, st, modifier(no_temporal_reuse_, level));
     if (storage_boundary_[level]) space_stamp_.pop_back();
     return delta;
+  }
+
+  // The tile of loop `level` at the current transform; along each dimension on its last
+  // global iteration the tile has the residual extent (Timeloop's GetCurrentWorkingSet).
+  OperationSpace working_set(int level) const {
+    Point low{}, high{};
+    for (int dim = 0; dim < ndims_; ++dim) {
+      const Point& mold = is_last_global_iteration(level + 1, dim) ? mold_high_residual_[level]
+                                                                   : mold_high_[level];
+      low[dim] = cur_transform_[dim];
+      high[dim] = cur_transform_[dim] + mold[dim];
+    }
+    return OperationSpace(w_, low, high);
   }
 
   // The modifier bits (no_temporal_reuse_ or no_multicast_) of the storage level that owns
@@ -263,6 +237,15 @@ class Analyzer {
     return delta;
   }
 
+  // Whether a temporal loop runs its last iteration on its own (Timeloop 0fc43fb): on the
+  // last global iteration of its dimension, when a loop of that dimension below it has a
+  // residual; then a loop with a residual of its own also runs its second-last one.
+  bool runs_last_iteration(int level) const {
+    int dim = loops_[level].desc.dim;
+    return imperfect_at_[dim] >= 0 && imperfect_at_[dim] < level &&
+           is_last_global_iteration(level + 1, dim);
+  }
+
   void temporal_working_set(int level, ElementState& st) {
     const Loop& d = loops_[level].desc;
     std::int64_t end = is_last_global_iteration(level + 1, d.dim) ? d.residual_end : d.end;
@@ -270,7 +253,7 @@ class Analyzer {
 
     if (level == 0) {
       std::uint64_t body = num_iterations * num_epochs_;
-      if (spatial_id_ == 0) compute_accesses_ += body;
+      compute_counts_[key()] += body;
       for (int pv = 0; pv < nds_; ++pv) {
         auto& a = st.access_stats[pv].at(1, 1);
         a.accesses += body;
@@ -281,7 +264,8 @@ class Analyzer {
 
     std::vector<std::array<std::int64_t, kMaxDataSpaces>> sizes;
     std::vector<std::uint64_t> scales;
-    bool run_last = imperfect_;
+    const bool run_last = runs_last_iteration(level);
+    const bool run_second_last = run_last && d.end != d.residual_end;
     int dim = d.dim;
     Coord scale = vector_strides_[level][dim];
     Coord saved = cur_transform_[dim];
@@ -291,15 +275,18 @@ class Analyzer {
       sizes.push_back(s);
       scales.push_back(times);
     };
+    const std::uint64_t n = num_iterations;
 
     indices_[level] = 0;
-    if (num_iterations >= 1) {
+    if (n >= 1) {  // iteration #0
       record(compute_deltas(level - 1), 1);
       cur_transform_[dim] += scale;
       indices_[level] += 1;
     }
-    if ((run_last && num_iterations >= 3) || (!run_last && num_iterations >= 2)) {
-      std::uint64_t virtual_iterations = run_last ? num_iterations - 2 : num_iterations - 1;
+    if ((run_second_last && n >= 4) || (run_last && !run_second_last && n >= 3) ||
+        (!run_last && n >= 2)) {  // iterations #1.. standing for the middle ones
+      std::uint64_t virtual_iterations = run_last ? n - 2 : n - 1;
+      if (run_second_last) virtual_iterations -= 1;
       std::uint64_t saved_epochs = num_epochs_;
       num_epochs_ *= virtual_iterations;
       OperationSpace delta = compute_deltas(level - 1);
@@ -308,9 +295,18 @@ class Analyzer {
       cur_transform_[dim] += scale * static_cast<Coord>(virtual_iterations);
       indices_[level] += static_cast<std::int64_t>(virtual_iterations);
     }
-    if (run_last && num_iterations >= 2) {
+    if (run_second_last && n >= 3) {  // the second-last iteration
       OperationSpace delta = compute_deltas(level - 1);
-      if (num_iterations >= 3) {
+      if (n >= 4)
+        scales.back()++;
+      else
+        record(delta, 1);
+      cur_transform_[dim] += scale;
+      indices_[level] += 1;
+    }
+    if (run_last && n >= 2) {  // the last iteration
+      OperationSpace delta = compute_deltas(level - 1);
+      if (!run_second_last && n >= 3) {
         scales.back()++;
       } else {
         record(delta, 1);
@@ -341,18 +337,24 @@ class Analyzer {
     return p;
   }
 
-  void fill_spatial_deltas(int level, SpatialDeltas& deltas, std::uint64_t base_index) {
+  // Timeloop 0fc43fb's FillSpatialDeltas: the first instance of each run of spatial
+  // instances over a temporal loop is simulated; each other one gets the delta of the
+  // instance `stride` before it, translated by one step of loop `extrapolation_level` (a
+  // stride of 0: nothing simulated yet on this path).
+  void fill_spatial_deltas(int level, SpatialDeltas& deltas, std::uint64_t base_index,
+                           std::uint64_t stride, int extrapolation_level) {
     const Loop& d = loops_[level].desc;
     std::int64_t end = is_last_global_iteration(level + 1, d.dim) ? d.residual_end : d.end;
     base_index *= static_cast<std::uint64_t>(end);
 
     if (level == 0) {
-      if (base_index == 0 && spatial_id_ == 0) compute_accesses_ += num_epochs_;
       for (indices_[0] = 0; indices_[0] < end; ++indices_[0]) {
         auto idx = base_index + static_cast<std::uint64_t>(indices_[0]);
         OperationSpace os(w_);
         os.add_point(w_, index_to_point());
         deltas[idx] = os;
+        space_stamp_.back() = idx;
+        compute_counts_[space_stamp_] += num_epochs_;
       }
       return;
     }
@@ -364,38 +366,45 @@ class Analyzer {
 
     if (loops_[level - 1].desc.spatial()) {
       for (indices_[level] = 0; indices_[level] < end; ++indices_[level]) {
+        bool first = indices_[level] == 0;
         fill_spatial_deltas(level - 1, deltas,
-                            base_index + static_cast<std::uint64_t>(indices_[level]));
+                            base_index + static_cast<std::uint64_t>(indices_[level]),
+                            first ? stride * static_cast<std::uint64_t>(end) : 1,
+                            first ? extrapolation_level : level);
         cur_transform_[dim] += scale;
       }
     } else {
-      const std::int64_t to_run = 3;
-      std::int64_t run = 0;
-      OperationSpace* second_last = nullptr;
-      OperationSpace* last = nullptr;
-      for (indices_[level] = 0; indices_[level] < end && run < to_run; ++indices_[level], ++run) {
-        auto idx = base_index + static_cast<std::uint64_t>(indices_[level]);
-        spatial_id_ = orig_spatial_id + idx;
-        space_stamp_.back() = idx;
-        OperationSpace delta = compute_deltas(level - 1);
-        deltas[idx] = delta;
+      indices_[level] = 0;
+      if (stride == 0) {
+        spatial_id_ = orig_spatial_id + base_index;
+        space_stamp_.back() = base_index;
+        deltas[base_index] = compute_deltas(level - 1);
         cur_transform_[dim] += scale;
-        second_last = last;
-        last = &deltas[idx];
+        indices_[level] = 1;
+        stride = 1;
+        extrapolation_level = level;
+      } else {
+        stride *= static_cast<std::uint64_t>(end);
       }
-      if (run < end) {
-        LOOPSIM_CHECK(second_last && last, "spatial extrapolation needs two samples");
+      if (indices_[level] < end) {
         std::array<std::array<Coord, kMaxRanks>, kMaxDataSpaces> shift{};
+        int xl = extrapolation_level;
+        int xdim = loops_[xl].desc.dim;
+        OperationSpace here = working_set(xl);
+        Coord saved_x = cur_transform_[xdim];
+        cur_transform_[xdim] += vector_strides_[xl][xdim];
+        OperationSpace next = working_set(xl);
+        cur_transform_[xdim] = saved_x;
         for (int pv = 0; pv < nds_; ++pv)
-          shift[pv] = second_last->data_space(pv).translation_to(last->data_space(pv));
-        const OperationSpace* prev = last;
+          shift[pv] = here.data_space(pv).translation_to(next.data_space(pv));
         for (; indices_[level] < end; ++indices_[level]) {
-          auto idx = base_index + static_cast<std::uint64_t>(indices_[level]);
-          spatial_id_ = orig_spatial_id + idx;
-          OperationSpace next = *prev;
-          for (int pv = 0; pv < nds_; ++pv) next.data_space(pv).translate(shift[pv]);
-          deltas[idx] = next;
-          prev = &deltas[idx];
+          auto dst = base_index + static_cast<std::uint64_t>(indices_[level]);
+          auto src = deltas.find(dst - stride);
+          LOOPSIM_CHECK(dst >= stride && src != deltas.end(),
+                        "spatial extrapolation without a source instance");
+          OperationSpace moved = src->second;
+          for (int pv = 0; pv < nds_; ++pv) moved.data_space(pv).translate(shift[pv]);
+          deltas[dst] = std::move(moved);
         }
       }
     }
@@ -403,116 +412,11 @@ class Analyzer {
     spatial_id_ = orig_spatial_id;
   }
 
-  using Unaccounted = std::array<std::set<std::uint64_t>, kMaxDataSpaces>;
-
-  void reset_unaccounted(const SpatialDeltas& deltas, Unaccounted& u) const {
-    for (int pv = 0; pv < nds_; ++pv) {
-      u[pv].clear();
-      for (const auto& [idx, delta] : deltas) u[pv].insert(idx);
-    }
-  }
-
-  std::array<AccessStatMatrix, kMaxDataSpaces> multicast_accesses(int level,
-                                                                  const SpatialDeltas& deltas,
-                                                                  Unaccounted& unaccounted) {
-    struct Temp {
-      std::uint64_t accesses = 0, scatter = 0;
-      double hops = 0.0;
-    };
-    std::array<std::map<std::uint64_t, Temp>, kMaxDataSpaces> temp;
-    auto h_size = static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level]));
-    auto v_size = static_cast<std::uint64_t>(fanout_y_.at(arch_level_[level]));
-    const std::uint32_t no_multicast = modifier(no_multicast_, level);
-
-    for (auto it = deltas.begin(); it != deltas.end(); ++it) {
-      std::array<std::uint64_t, kMaxDataSpaces> matches{};
-      std::array<std::vector<std::uint64_t>, kMaxDataSpaces> match_set;
-      for (int pv = 0; pv < nds_; ++pv) {
-        auto u = unaccounted[pv].find(it->first);
-        if (u == unaccounted[pv].end()) continue;
-        unaccounted[pv].erase(u);
-        matches[pv] = 1;
-        match_set[pv].push_back(it->first);
-        if (no_multicast >> pv & 1u) continue;  // each instance is served on its own
-        for (auto other = std::next(it); other != deltas.end(); ++other) {
-          auto uo = unaccounted[pv].find(other->first);
-          if (uo == unaccounted[pv].end()) continue;
-          if (it->second.data_space(pv).same_box(other->second.data_space(pv))) {
-            unaccounted[pv].erase(uo);
-            matches[pv]++;
-            match_set[pv].push_back(other->first);
-          }
-        }
-      }
-      for (int pv = 0; pv < nds_; ++pv) {
-        if (matches[pv] == 0 || it->second.size(pv) <= 0) continue;
-        auto& t = temp[pv][matches[pv]];
-        t.accesses += static_cast<std::uint64_t>(it->second.size(pv)) * num_epochs_;
-        t.scatter++;
-        double hops = 0;
-        std::uint64_t h_max = 0;
-        for (auto id : match_set[pv]) h_max = std::max(h_max, id % h_size);
-        hops += static_cast<double>(h_max);
-        double v_center = static_cast<double>(v_size - 1) / 2;
-        for (auto id : match_set[pv])
-          hops += std::abs(static_cast<double>(id / h_size) - v_center);
-        t.hops += hops;
-      }
-    }
-    std::array<AccessStatMatrix, kMaxDataSpaces> out;
-    for (int pv = 0; pv < nds_; ++pv)
-      for (const auto& [mcast, t] : temp[pv]) {
-        AccessStat& a = out[pv].at(mcast, t.scatter);
-        a.accesses = t.accesses;
-        a.hops = t.hops;
-      }
-    return out;
-  }
-
-  void link_transfers(int level, const SpatialDeltas& deltas, Unaccounted& unaccounted,
-                      std::array<std::uint64_t, kMaxDataSpaces>& transfers, ElementState& st) {
-    auto h = static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level]));
-    auto v = static_cast<std::uint64_t>(fanout_y_.at(arch_level_[level]));
-    std::vector<std::array<bool, kMaxDataSpaces>> reuse(h * v);
-    const SpatialDeltas& prev = st.prev_spatial_deltas;
-    auto compare = [&](std::uint64_t cur_idx, std::uint64_t prev_idx) {
-      auto c = deltas.find(cur_idx);
-      if (c == deltas.end()) return;
-      auto p = prev.find(prev_idx);
-      if (p == prev.end()) return;
-      for (int pv = 0; pv < nds_; ++pv)
-        if (c->second.size(pv) != 0 &&
-            c->second.data_space(pv).same_box(p->second.data_space(pv)))
-          reuse.at(cur_idx)[pv] = true;
-    };
-    auto lin = [&](std::uint64_t hid, std::uint64_t vid) { return vid * h + hid; };
-    if (v > 1) {
-      for (std::uint64_t hid = 0; hid < h; ++hid)
-        for (std::uint64_t vid = 1; vid < v; ++vid) compare(lin(hid, vid), lin(hid, vid - 1));
-      for (std::uint64_t hid = 0; hid < h; ++hid)
-        for (std::uint64_t vid = 0; vid + 1 < v; ++vid) compare(lin(hid, vid), lin(hid, vid + 1));
-    }
-    if (h > 1) {
-      for (std::uint64_t vid = 0; vid < v; ++vid)
-        for (std::uint64_t hid = 1; hid < h; ++hid) compare(lin(hid, vid), lin(hid - 1, vid));
-      for (std::uint64_t vid = 0; vid < v; ++vid)
-        for (std::uint64_t hid = 0; hid + 1 < h; ++hid) compare(lin(hid, vid), lin(hid + 1, vid));
-    }
-    for (const auto& [idx, delta] : deltas) {
-      for (int pv = 0; pv < nds_; ++pv) {
-        if (!reuse.at(idx)[pv]) continue;
-        transfers[pv] += static_cast<std::uint64_t>(delta.size(pv)) * num_epochs_;
-        unaccounted[pv].erase(idx);
-      }
-    }
-    st.prev_spatial_deltas = deltas;
-  }
-
   void spatial_working_set(int level) {
     std::uint64_t n = spatial_fanouts_[level];
     spatial_id_ *= n;
     SpatialDeltas deltas;
-    fill_spatial_deltas(level, deltas, 0);
+    fill_spatial_deltas(level, deltas, 0, 0, level);
     spatial_id_ /= n;
 
     std::uint64_t physical = static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level]) *
@@ -521,15 +425,20 @@ class Analyzer {
       LOOPSIM_CHECK(idx < physical, "spatial index " << idx << " exceeds the fan-out " << physical);
 
     ElementState& st = loops_[level].live[key()];
+    SpatialReuse reuse{nds_,
+                       static_cast<std::uint64_t>(fanout_x_.at(arch_level_[level])),
+                       static_cast<std::uint64_t>(fanout_y_.at(arch_level_[level])),
+                       modifier(no_multicast_, level), num_epochs_};
     Unaccounted unaccounted;
-    reset_unaccounted(deltas, unaccounted);
-    auto without = multicast_accesses(level, deltas, unaccounted);
+    detail::reset_unaccounted(nds_, deltas, unaccounted);
+    auto without = detail::multicast_accesses(reuse, deltas, unaccounted);
     auto chosen = without;
     // Link transfers between neighbouring instances (master spatial levels are linked).
-    reset_unaccounted(deltas, unaccounted);
+    detail::reset_unaccounted(nds_, deltas, unaccounted);
     std::array<std::uint64_t, kMaxDataSpaces> transfers{};
-    link_transfers(level, deltas, unaccounted, transfers, st);
-    auto with = multicast_accesses(level, deltas, unaccounted);
+    detail::link_transfers(reuse, deltas, st.prev_spatial_deltas, unaccounted, transfers);
+    st.prev_spatial_deltas = deltas;
+    auto with = detail::multicast_accesses(reuse, deltas, unaccounted);
     for (int pv = 0; pv < nds_; ++pv) {
       if (with[pv].total_accesses() < without[pv].total_accesses()) {
         st.link_transfers[pv] += transfers[pv];
@@ -558,10 +467,13 @@ class Analyzer {
           size += state.max_size[pv];
           links += state.link_transfers[pv];
         }
-        tile.access_stats.divide(n);
+        // Accesses and link transfers stay sums over the n sampled instances (Timeloop
+        // averages them in double; tiling divides once, exactly).
+        for (auto& a : tile.access_stats.stats) a.hops /= static_cast<double>(n);
+        tile.samples = n;
         tile.size = size / n;
-        tile.link_transfers = links / n;
-        tile.replication_factor = num_spatial_elems_[level];
+        tile.link_transfers = links;
+        tile.replication_factor = utilized_[level].floor();
         tile.fanout = spatial_fanouts_[level];
         tile.on_storage_boundary = storage_boundary_[level];
         tile.master_spatial = master_spatial_[level];
@@ -570,8 +482,12 @@ class Analyzer {
         result.tiles[pv].push_back(std::move(tile));
       }
       if (!compute_done) {
-        result.compute_replication = num_spatial_elems_[level] * spatial_fanouts_[level];
-        result.compute_accesses = compute_accesses_;
+        Ratio replication = utilized_[level];
+        replication.num *= static_cast<Int128>(spatial_fanouts_[level]);
+        result.compute_replication = replication.floor();
+        result.compute_accesses = 0;
+        for (const auto& [stamp, count] : compute_counts_) result.compute_accesses += count;
+        result.compute_samples = std::max<std::uint64_t>(1, compute_counts_.size());
         compute_done = true;
       }
     }
@@ -592,8 +508,12 @@ class Analyzer {
   std::uint64_t num_epochs_ = 1;
   std::uint64_t spatial_id_ = 0;
   Stamp space_stamp_;
-  bool imperfect_ = false;
-  std::uint64_t compute_accesses_ = 0;
+  // Per dimension, the innermost loop with a residual (-1: none).
+  std::array<int, kMaxDims> imperfect_at_{};
+  std::vector<Ratio> utilized_;  // per loop: spatial instances in use above it (residual.hpp)
+  const LoopNest& nest_;
+  // Operations per simulated arithmetic instance (Timeloop's compute_info_ by space stamp).
+  std::map<Stamp, std::uint64_t> compute_counts_;
 };
 
 }  // namespace

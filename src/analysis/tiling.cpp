@@ -1,6 +1,6 @@
 #include "loopsim/analysis/tiling.hpp"
 
-#include <cmath>
+#include <algorithm>
 
 #include "loopsim/core/error.hpp"
 
@@ -23,13 +23,17 @@ void compute_parent_access_share(std::vector<DataMovement>& nest) {
   int n = static_cast<int>(nest.size());
   for (int cur = 0; cur < n; ++cur) {
     if (nest[cur].size == 0) continue;
-    nest[cur].parent_access_share = 0;
+    nest[cur].parent_access_share = Ratio();
     int outer = cur + 1;
     while (outer < n && nest[outer].size == 0) ++outer;
     if (outer == n) continue;
+    // Average accesses times multicast, shared among the outer level's fan-out.
+    Int128 weighted = 0;
     for (const auto& stat : nest[outer].access_stats.stats)
-      nest[cur].parent_access_share +=
-          static_cast<double>((stat.accesses * stat.multicast) / nest[outer].fanout);
+      weighted += static_cast<Int128>(stat.accesses) * static_cast<Int128>(stat.multicast);
+    nest[cur].parent_access_share =
+        Ratio(weighted, static_cast<Int128>(nest[outer].samples) *
+                            static_cast<Int128>(std::max<std::uint64_t>(1, nest[outer].fanout)));
   }
 }
 
@@ -37,7 +41,8 @@ void clear_buffer_stats(DataMovement& t) {
   t.size = 0;
   t.partition_size = 0;
   t.content_accesses = 0;
-  t.parent_access_share = 0;
+  t.content = Ratio();
+  t.parent_access_share = Ratio();
 }
 
 // A bypassed level's children access the next kept level directly.
@@ -51,13 +56,22 @@ void mask_tiles(std::vector<DataMovement>& nest, const std::vector<bool>& keep) 
       clear_buffer_stats(nest[cur]);
       break;
     }
-    double all_children = static_cast<double>(nest[cur].content_accesses) *
-                          static_cast<double>(nest[outer].fanout);
-    double factor = all_children / static_cast<double>(nest[outer].access_stats.weighted_accesses());
-    for (auto& stat : nest[outer].access_stats.stats) {
-      if (stat.accesses == 0) continue;
-      stat.accesses = static_cast<std::uint64_t>(static_cast<double>(stat.accesses) * factor);
-      nest[outer].link_transfers = 0;
+    // Each outer access is scaled by (all children's accesses) / (weighted outer
+    // accesses), as averages (the sums carry their own sample counts); the outer level's
+    // content accesses become the exact scaled average.
+    const auto outer_weighted = static_cast<Int128>(nest[outer].access_stats.weighted_accesses());
+    if (outer_weighted != 0) {
+      Ratio factor = nest[cur].content *
+                     Ratio(static_cast<Int128>(nest[outer].fanout) *
+                               static_cast<Int128>(nest[outer].samples),
+                           outer_weighted);
+      for (auto& stat : nest[outer].access_stats.stats) {
+        if (stat.accesses == 0) continue;
+        Ratio scaled = Ratio::whole(stat.accesses) * factor;
+        stat.accesses = scaled.floor();
+        nest[outer].link_transfers = 0;
+      }
+      nest[outer].content = nest[outer].content * factor;
     }
     nest[outer].content_accesses = nest[outer].access_stats.total_accesses();
     clear_buffer_stats(nest[cur]);
@@ -76,7 +90,7 @@ void process_outer_masked_levels(std::vector<DataMovement>& nest, const std::vec
       t.replication_factor = 0;
       t.fanout = 0;
     } else {
-      nest[cur].parent_access_share = 0;
+      nest[cur].parent_access_share = Ratio();
       break;
     }
   }
@@ -88,8 +102,10 @@ void compute_peer_accesses(std::vector<DataMovement>& nest) {
     LOOPSIM_CHECK(nest[cur - 1].size > 0, "link transfers into a bypassed level");
     std::uint64_t spatial = nest[cur - 1].replication_factor;
     LOOPSIM_CHECK(spatial > 1, "link transfers without spatial instances");
-    nest[cur - 1].peer_accesses += nest[cur].link_transfers / spatial;
-    nest[cur - 1].peer_fills += nest[cur].link_transfers / spatial;
+    Ratio per_instance(static_cast<Int128>(nest[cur].link_transfers),
+                       static_cast<Int128>(nest[cur].samples) * static_cast<Int128>(spatial));
+    nest[cur - 1].peer_accesses += per_instance;
+    nest[cur - 1].peer_fills += per_instance;
   }
 }
 
@@ -101,25 +117,23 @@ void compute_read_update_reduction(std::vector<DataMovement>& nest, bool read_wr
       t.reads = t.updates = t.fills = t.temporal_reductions = 0;
       continue;
     }
-    auto content = static_cast<double>(t.content_accesses);
-    auto peer = static_cast<double>(t.peer_accesses);
-    auto partition = static_cast<double>(t.partition_size);
+    const Ratio& content = t.content;
+    const Ratio partition = Ratio::whole(t.partition_size);
     if (read_write) {
       // First touch of each output is a write; later touches are read-modify-writes.
-      t.updates = static_cast<std::uint64_t>(std::llround(content));
-      double reads = content + peer - partition;
-      t.reads = reads > 0 ? static_cast<std::uint64_t>(std::llround(reads)) : 0;
+      t.updates = content.round();
+      t.reads = (content + t.peer_accesses - partition).round();
       t.temporal_reductions = t.reads;
       bool outermost = true;
       for (int l = cur + 1; l < n; ++l)
         if (nest[l].size > 0) outermost = false;
-      double fills = t.parent_access_share + static_cast<double>(t.peer_fills) -
-                     (outermost ? 0.0 : partition);
-      t.fills = fills > 0 ? static_cast<std::uint64_t>(std::llround(fills)) : 0;
+      Ratio fills = t.parent_access_share + t.peer_fills;
+      if (!outermost) fills -= partition;
+      t.fills = fills.round();
     } else {
-      t.reads = static_cast<std::uint64_t>(std::llround(content + peer));
+      t.reads = (content + t.peer_accesses).round();
       t.updates = 0;
-      t.fills = static_cast<std::uint64_t>(t.parent_access_share) + t.peer_fills;
+      t.fills = (t.parent_access_share + t.peer_fills).floor();
       t.temporal_reductions = 0;
     }
   }
@@ -130,6 +144,7 @@ void compute_read_update_reduction(std::vector<DataMovement>& nest, bool read_wr
 void gather_levels(const NestAnalysisResult& analysis, int num_storage_levels,
                    CollapsedNest& out) {
   out.compute_accesses = analysis.compute_accesses;
+  out.compute_samples = analysis.compute_samples;
   out.compute_replication = analysis.compute_replication;
   const auto nds = analysis.tiles.size();
   out.data.resize(nds);
@@ -153,6 +168,7 @@ void gather_levels(const NestAnalysisResult& analysis, int num_storage_levels,
       c.access_stats = innermost.access_stats;
       c.content_accesses = innermost.access_stats.total_accesses();
       c.link_transfers = innermost.link_transfers;
+      c.samples = innermost.samples;
       c.replication_factor = outermost.replication_factor;
       c.fanout = innermost.fanout;
       if (level > 0) {
@@ -174,6 +190,8 @@ void finish_levels(const Workload& workload, const Mapping& mapping, CollapsedNe
     std::vector<bool>& mask = out.mask_scratch;
     mask.resize(static_cast<std::size_t>(num_storage_levels));
     for (int l = 0; l < num_storage_levels; ++l) mask[l] = mapping.levels[l].keep[pv];
+    for (auto& t : nest)
+      t.content = Ratio(static_cast<Int128>(t.content_accesses), static_cast<Int128>(t.samples));
     compute_partition_sizes(nest);
     compute_parent_access_share(nest);
     mask_tiles(nest, mask);

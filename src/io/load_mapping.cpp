@@ -71,10 +71,15 @@ std::map<int, Factor> parse_factors(const Cursor& c, const Workload& w) {
     if (i + 1 < n && text[i] == ',' && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
       ++i;
       f.residual = read_int();
-      if (f.residual > f.end || f.residual == 0)
-        c.fail("imperfect factor " + name + "=" + std::to_string(f.end) + "," +
-               std::to_string(f.residual) + ": the last step must be between 1 and " +
-               std::to_string(f.end));
+      // Timeloop takes any residual and checks only the product rule below; a last step
+      // larger than the others loads (with Timeloop's meaning) but looks like a mistake.
+      if (f.residual == 0)
+        c.fail("imperfect factor " + name + "=" + std::to_string(f.end) +
+               ",0: the last step must be at least 1");
+      if (f.residual > f.end)
+        c.warn("imperfect factor " + name + "=" + std::to_string(f.end) + "," +
+               std::to_string(f.residual) + ": the last step is larger than the others (" +
+               std::to_string(f.end) + ")");
     }
     if (f.end <= 0) c.fail("factor of " + name + " must be positive");
     if (out.count(d)) c.fail("dimension " + name + " has two factors");

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "loopsim/analysis/residual.hpp"
 #include "loopsim/core/error.hpp"
 
 namespace loopsim {
@@ -105,6 +106,12 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
   const int nds = workload.num_data_spaces();
 
   build_loop_nest(mapping, workload, nest_);
+  const bool residual = has_residual(nest_);
+  if (residual) {
+    if (auto why = residual_problem(nest_, workload))
+      return reject(Rejection{-1, "", RejectReason::Mapping, *why});
+    utilized_ = utilized_spatial_elems(nest_);
+  }
   if (engine_ == Engine::Walk || !closed_form_.run_levels(nest_, fanout_x_, fanout_y_, tiles_, track_link_order_)) {
     analysis_ = analyze_nest(workload, nest_, fanout_x_, fanout_y_);
     gather_levels(analysis_, nlev, tiles_);
@@ -116,13 +123,21 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
 
   Evaluation& ev = ev_;
   ev.levels.resize(static_cast<std::size_t>(nlev));
-  const std::uint64_t compute_cycles = tiles.compute_accesses;
+  // Operations per arithmetic instance (an average over the simulated instances) and in
+  // all; with imperfect factors Timeloop counts every residual step as a full one.
+  const std::uint64_t computes =
+      static_cast<std::uint64_t>(static_cast<Int128>(tiles.compute_accesses) *
+                                 static_cast<Int128>(tiles.compute_replication) /
+                                 static_cast<Int128>(tiles.compute_samples));
+  const std::uint64_t compute_cycles =
+      residual ? max_temporal_iterations(nest) : tiles.compute_accesses / tiles.compute_samples;
 
   // Spatial expansion above each level: product of spatial factors of outer levels.
   auto& above_x = above_x_;
   auto& above_y = above_y_;
   above_x.assign(static_cast<std::size_t>(nlev), 1);
   above_y.assign(static_cast<std::size_t>(nlev), 1);
+  utilized_per_level_.assign(static_cast<std::size_t>(nlev), 0);
   for (int l = nlev - 2; l >= 0; --l) {
     above_x[l] = above_x[l + 1] * product_spatial(mapping.levels[l + 1], Spacetime::SpaceX);
     above_y[l] = above_y[l + 1] * product_spatial(mapping.levels[l + 1], Spacetime::SpaceY);
@@ -137,7 +152,12 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
     const DataMovement& first = tiles.data[0][l];
     st.loops.assign(nest.loops.begin() + first.first_loop,
                     nest.loops.begin() + std::max(first.first_loop, first.last_loop + 1));
-    std::uint64_t utilized_instances = above_x[l] * above_y[l];
+    // With an imperfect spatial factor above, the instances in use averaged over the outer
+    // iterations, rounded down (Timeloop's utilized instances).
+    std::uint64_t utilized_instances =
+        residual ? utilized_[static_cast<std::size_t>(nest.boundaries[l])].floor()
+                 : above_x[l] * above_y[l];
+    utilized_per_level_[l] = utilized_instances;
     if (above_x[l] > static_cast<std::uint64_t>(spec.mesh_x) ||
         above_y[l] > static_cast<std::uint64_t>(spec.mesh_y))
       return reject(Rejection{l, spec.name, RejectReason::Instances,
@@ -229,7 +249,7 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
                      "mapped " + std::to_string(cs.utilized_instances) +
                          " arithmetic instances, the architecture has " +
                          std::to_string(arch.arithmetic.instances)});
-  cs.computes = tiles.compute_accesses * tiles.compute_replication;
+  cs.computes = computes;
   cs.cycles = compute_cycles;
   cs.energy_pj = static_cast<double>(cs.computes) * energy.compute().compute_pj;
   cs.area_um2 = energy.compute().area_um2 * static_cast<double>(arch.arithmetic.instances);
@@ -243,7 +263,7 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
   for (int l = 0; l < nlev; ++l) {
     StorageStats& st = ev.levels[l];
     // Leakage: only the utilized instances leak (the others are power-gated).
-    st.leakage_pj = energy.storage(l).leak_pj * static_cast<double>(above_x[l] * above_y[l]) *
+    st.leakage_pj = energy.storage(l).leak_pj * static_cast<double>(utilized_per_level_[l]) *
                     static_cast<double>(ev.cycles);
     st.energy_pj = st.leakage_pj;
     for (const auto& d : st.data_spaces) st.energy_pj += d.energy_total_pj;

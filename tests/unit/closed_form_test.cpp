@@ -124,7 +124,10 @@ StatKeys keys(const AccessStatMatrix& m) {
 
 void expect_same(const NestAnalysisResult& sim, const NestAnalysisResult& cf,
                  const std::string& where) {
-  ASSERT_EQ(sim.compute_accesses, cf.compute_accesses) << where;
+  // Operations per instance: the walk sums over the instances it samples.
+  ASSERT_EQ(sim.compute_accesses % sim.compute_samples, 0u) << where;
+  ASSERT_EQ(sim.compute_accesses / sim.compute_samples, cf.compute_accesses) << where;
+  ASSERT_EQ(cf.compute_samples, 1u) << where;
   ASSERT_EQ(sim.compute_replication, cf.compute_replication) << where;
   ASSERT_EQ(sim.tiles.size(), cf.tiles.size()) << where;
   for (std::size_t pv = 0; pv < sim.tiles.size(); ++pv) {
@@ -134,6 +137,8 @@ void expect_same(const NestAnalysisResult& sim, const NestAnalysisResult& cf,
       const LoopTile& b = cf.tiles[pv][i];
       std::string at = where + " data space " + std::to_string(pv) + " tile " + std::to_string(i);
       EXPECT_EQ(a.size, b.size) << at;
+      EXPECT_EQ(a.samples, 1u) << at;  // one simulated instance per loop when factors divide
+      EXPECT_EQ(b.samples, 1u) << at;
       EXPECT_EQ(a.link_transfers, b.link_transfers) << at;
       EXPECT_EQ(a.replication_factor, b.replication_factor) << at;
       EXPECT_EQ(a.fanout, b.fanout) << at;
@@ -151,7 +156,10 @@ void expect_same(const NestAnalysisResult& sim, const NestAnalysisResult& cf,
 // The per-level records of the closed form (run_levels) against gather_levels() of the
 // simulation.
 void expect_same_levels(const CollapsedNest& sim, const CollapsedNest& cf, const std::string& where) {
-  ASSERT_EQ(sim.compute_accesses, cf.compute_accesses) << where;
+  // Operations per instance: the walk sums over the instances it samples.
+  ASSERT_EQ(sim.compute_accesses % sim.compute_samples, 0u) << where;
+  ASSERT_EQ(sim.compute_accesses / sim.compute_samples, cf.compute_accesses) << where;
+  ASSERT_EQ(cf.compute_samples, 1u) << where;
   ASSERT_EQ(sim.compute_replication, cf.compute_replication) << where;
   ASSERT_EQ(sim.data.size(), cf.data.size()) << where;
   for (std::size_t pv = 0; pv < sim.data.size(); ++pv) {
@@ -162,6 +170,7 @@ void expect_same_levels(const CollapsedNest& sim, const CollapsedNest& cf, const
       std::string at = where + " data space " + std::to_string(pv) + " level " + std::to_string(l);
       EXPECT_EQ(a.size, b.size) << at;
       EXPECT_EQ(keys(a.access_stats), keys(b.access_stats)) << at;
+      EXPECT_EQ(a.samples, b.samples) << at;
       EXPECT_EQ(a.content_accesses, b.content_accesses) << at;
       EXPECT_EQ(a.link_transfers, b.link_transfers) << at;
       EXPECT_EQ(a.replication_factor, b.replication_factor) << at;
@@ -240,6 +249,51 @@ TEST(ClosedForm, DeclinesImperfectFactors) {
   nest.loops = {p, outer};
   nest.boundaries = {0, 1};
   EXPECT_FALSE(analyze_nest_closed_form(w, nest, {1, 1}, {1, 1}).has_value());
+}
+
+// Imperfect nests go to the walk (the closed form declines them). On a dimension whose only
+// residual is at its outermost loop, every iteration of that loop is a last global one, so
+// Timeloop runs its residual count each time: the walk of `X=e,r` outermost must give the
+// records of the closed form of the perfect nest with `X=r` there (with both engines, for
+// the per-loop and per-level results).
+TEST(ClosedForm, ImperfectNestsGoToTheWalkAndAnOutermostResidualIsItsCount) {
+  std::mt19937 rng(20261204);
+  int compared = 0;
+  for (int trial = 0; trial < 1500; ++trial) {
+    Workload w = random_workload(rng);
+    RandomNest r = random_nest(w, rng);
+    LoopNest imperfect = r.nest;
+    bool any = false;
+    for (int d = 0; d < w.num_dims(); ++d) {
+      for (int l = static_cast<int>(imperfect.loops.size()) - 1; l >= 0; --l) {
+        Loop& loop = imperfect.loops[l];
+        if (loop.dim != d) continue;
+        if (!loop.spatial() && loop.end > 1 && rng() % 2 == 0) {
+          loop.end += 1 + static_cast<std::int64_t>(rng() % 3);  // residual_end unchanged
+          any = true;
+        }
+        break;  // only the outermost loop of d
+      }
+    }
+    if (!any) continue;
+    const std::string where = "trial " + std::to_string(trial) + "\n" + r.text;
+    EXPECT_FALSE(analyze_nest_closed_form(w, imperfect, r.fx, r.fy).has_value()) << where;
+    ClosedFormAnalyzer analyzer(w);
+    CollapsedNest declined;
+    EXPECT_FALSE(analyzer.run_levels(imperfect, r.fx, r.fy, declined)) << where;
+    NestAnalysisResult walked = analyze_nest(w, imperfect, r.fx, r.fy);
+    auto cf = analyze_nest_closed_form(w, r.nest, r.fx, r.fy);
+    ASSERT_TRUE(cf.has_value()) << where;
+    expect_same(walked, *cf, where);
+    const int levels = static_cast<int>(r.nest.boundaries.size());
+    CollapsedNest walked_levels, cf_levels;
+    gather_levels(walked, levels, walked_levels);
+    ASSERT_TRUE(analyzer.run_levels(r.nest, r.fx, r.fy, cf_levels)) << where;
+    expect_same_levels(walked_levels, cf_levels, where);
+    if (::testing::Test::HasFailure()) return;
+    ++compared;
+  }
+  EXPECT_GT(compared, 300);
 }
 
 // Where the closed form says no order of a level's spatial loops can give a link transfer

@@ -706,9 +706,9 @@ TEST(MapperSpatialOrder, LinkTransfersDependOnTheOrderWithinAnAxis) {
     const std::size_t rf = 0, glb = 2, inputs = 1;
     EXPECT_EQ(pk.levels[glb].data_spaces[inputs].reads, 3u);
     EXPECT_EQ(kp.levels[glb].data_spaces[inputs].reads, 4u);
-    EXPECT_EQ(pk.levels[rf].data_spaces[inputs].fills, 1u);
+    EXPECT_EQ(pk.levels[rf].data_spaces[inputs].fills, 2u);
     EXPECT_EQ(kp.levels[rf].data_spaces[inputs].fills, 2u);
-    EXPECT_NEAR(pk.energy_pj, 847.8, 1e-9);
+    EXPECT_NEAR(pk.energy_pj, 852.2, 1e-9);
     EXPECT_NEAR(kp.energy_pj, 856.2, 1e-9);
   }
 }
@@ -764,7 +764,7 @@ TEST(MapperSpatialOrder, EveryAlgorithmSearchesTheOrderWithinAnAxis) {
     auto r = search_mappings(in.model.workload, in.model.arch, table, in.constraints, s, nullptr,
                              {});
     ASSERT_TRUE(r.best) << to_string(a);
-    EXPECT_NEAR(r.eval->energy_pj, 847.8, 1e-9) << to_string(a);
+    EXPECT_NEAR(r.eval->energy_pj, 852.2, 1e-9) << to_string(a);
     const auto& sp = r.best->levels[1].spatial;
     ASSERT_EQ(sp.size(), 2u) << to_string(a);
     EXPECT_EQ(sp[0].dim, in.model.workload.dim_index("P")) << to_string(a);
@@ -780,7 +780,7 @@ TEST(MapperSpatialOrder, PermutationConstraintFixesTheListedDims) {
   auto table = EnergyTable::resolve(in.model.arch, in.model.energy);
   // Listed dims are innermost on their axis in the listed order; the rest are permuted.
   for (const auto& [perm, energy] : std::vector<std::pair<std::string, double>>{
-           {"[K, P]", 856.2}, {"[P, K]", 847.8}, {"[K]", 856.2}, {"[P]", 847.8}}) {
+           {"[K, P]", 856.2}, {"[P, K]", 852.2}, {"[K]", 856.2}, {"[P]", 852.2}}) {
     auto c = load_link(link_constraints(", permutation: " + perm), "order_perm.yaml");
     MapperSettings s = c.settings;
     s.algorithm = Algorithm::Optimal;
@@ -815,7 +815,7 @@ TEST(MapperSpatialOrder, MapYamlCarriesTheOrder) {
     ASSERT_TRUE(std::holds_alternative<Evaluation>(e));
     EXPECT_EQ(std::get<Evaluation>(e).cycles, r.eval->cycles);
     EXPECT_DOUBLE_EQ(std::get<Evaluation>(e).energy_pj, r.eval->energy_pj);
-    EXPECT_DOUBLE_EQ(std::get<Evaluation>(e).energy_pj, 847.8);
+    EXPECT_DOUBLE_EQ(std::get<Evaluation>(e).energy_pj, 852.2);
   }
 }
 
@@ -968,5 +968,5 @@ TEST(MapperSpatialOrder, DataflowArrayListsLeaveTheOrderFree) {
   ASSERT_EQ(sp.size(), 2u);
   EXPECT_EQ(sp[0].dim, w.dim_index("P"));  // P innermost: the link transfers of the README
   EXPECT_EQ(sp[1].dim, w.dim_index("K"));
-  EXPECT_NEAR(r.eval->energy_pj, 847.8, 1e-9);
+  EXPECT_NEAR(r.eval->energy_pj, 852.2, 1e-9);
 }

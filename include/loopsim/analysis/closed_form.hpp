@@ -1,4 +1,4 @@
-// Closed-form nest analysis (closed_form.cpp): the same numbers as the walk of
+// Closed-form nest analysis (src/analysis/closed_form*.cpp): the same numbers as the walk of
 // nest_analysis.hpp for nests whose loops all divide their dimension evenly, computed
 // without simulation (equations in docs/cost-model.md §4a).
 #pragma once

@@ -29,7 +29,6 @@ struct AccessStatMatrix {
   [[nodiscard]] std::uint64_t total_accesses() const;
   [[nodiscard]] std::uint64_t weighted_accesses() const;  // sum of accesses * multicast
   void accumulate(const AccessStatMatrix& other);
-  void divide(std::uint64_t divisor);
   AccessStat& at(std::uint64_t multicast, std::uint64_t scatter);
   void clear() { stats.clear(); }
 };
@@ -39,7 +38,12 @@ struct LoopTile {
   std::uint64_t size = 0;  // max working set of this loop's tile
   AccessStatMatrix access_stats;
   std::uint64_t link_transfers = 0;
-  std::uint64_t replication_factor = 1;  // spatial instances above this loop
+  // access_stats' accesses and link_transfers are sums over this many sampled instances
+  // (the walk's live states; 1 in the closed form): their average is sum / samples.
+  std::uint64_t samples = 1;
+  // Spatial instances above this loop (averaged over the outer iterations, rounded down,
+  // when a spatial factor is imperfect).
+  std::uint64_t replication_factor = 1;
   std::uint64_t fanout = 1;              // spatial fan-out of this loop (master spatial)
   bool on_storage_boundary = false;
   bool master_spatial = false;
@@ -49,8 +53,11 @@ struct LoopTile {
 
 struct NestAnalysisResult {
   std::vector<std::vector<LoopTile>> tiles;  // [data space][analysed loop], innermost first
-  std::uint64_t compute_accesses = 0;        // operations per arithmetic instance
-  std::uint64_t compute_replication = 1;     // arithmetic instances used
+  // Operations per arithmetic instance: compute_accesses / compute_samples (a sum over the
+  // sampled instances; the closed form gives samples 1).
+  std::uint64_t compute_accesses = 0;
+  std::uint64_t compute_samples = 1;
+  std::uint64_t compute_replication = 1;  // arithmetic instances used
   // Per storage level: fan-out sizes of the architecture (used for hop counts and links).
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "loopsim/analysis/nest_analysis.hpp"
+#include "loopsim/core/ratio.hpp"
 
 namespace loopsim {
 
@@ -14,13 +15,17 @@ struct DataMovement {
   std::uint64_t size = 0;            // utilized capacity (working set), 0 when bypassed
   std::uint64_t partition_size = 0;  // share of the tensor held across this level's partition
   AccessStatMatrix access_stats;     // accesses by the inner level, by multicast/scatter
+  // access_stats, content_accesses and link_transfers are sums over `samples` instances;
+  // the per-instance figure is sum / samples (docs/cost-model.md, "Imperfect factors").
   std::uint64_t content_accesses = 0;
   std::uint64_t link_transfers = 0;
+  std::uint64_t samples = 1;
   std::uint64_t replication_factor = 0;  // instances holding a copy (spatial above)
   std::uint64_t fanout = 0;
   std::uint64_t partition_fraction_denominator = 0;
-  double parent_access_share = 0;
-  std::uint64_t peer_accesses = 0, peer_fills = 0;
+  Ratio content;  // content_accesses / samples, exact (bypass rescales it: finish_levels)
+  Ratio parent_access_share;
+  Ratio peer_accesses, peer_fills;
   std::uint64_t reads = 0, fills = 0, updates = 0, temporal_reductions = 0;
   // Loops of this level: [first_loop, last_loop] of the nest (empty when first > last).
   int first_loop = 0, last_loop = -1;
@@ -28,15 +33,15 @@ struct DataMovement {
   // Zeroes what finish_levels() derives (and the denominator the next level sets).
   void reset_derived() {
     partition_size = partition_fraction_denominator = 0;
-    parent_access_share = 0;
-    peer_accesses = peer_fills = 0;
+    content = parent_access_share = peer_accesses = peer_fills = Ratio();
     reads = fills = updates = temporal_reductions = 0;
   }
 };
 
 struct CollapsedNest {
   std::vector<std::vector<DataMovement>> data;  // [data space][storage level]
-  std::uint64_t compute_accesses = 0;
+  std::uint64_t compute_accesses = 0;  // sum over compute_samples arithmetic instances
+  std::uint64_t compute_samples = 1;
   std::uint64_t compute_replication = 1;
   // Per storage level: 1 when another order of its spatial loops within an axis (so other
   // instances as grid neighbours) may change the numbers, through link transfers. The closed

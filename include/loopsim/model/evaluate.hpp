@@ -122,6 +122,8 @@ class Evaluator {
   NestAnalysisResult analysis_;
   CollapsedNest tiles_;
   std::vector<std::uint64_t> above_x_, above_y_;
+  std::vector<std::uint64_t> utilized_per_level_;  // storage instances in use, per level
+  std::vector<Ratio> utilized_;                     // per loop, when factors are imperfect
   Evaluation ev_;
   Rejection rejection_;
 };

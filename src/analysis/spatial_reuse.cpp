@@ -1,0 +1,146 @@
+// Spatial reuse of one fan-out (Timeloop's multicast and link-transfer analysis): which
+// spatial instances receive the same delta (one read multicast to them) and which take
+// their delta from a grid neighbour that held it in the previous step; and the
+// AccessStatMatrix that records accesses by (multicast, scatter).
+#include "spatial_reuse.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace loopsim {
+
+std::uint64_t AccessStatMatrix::total_accesses() const {
+  std::uint64_t t = 0;
+  for (const auto& v : stats) t += v.accesses;
+  return t;
+}
+
+std::uint64_t AccessStatMatrix::weighted_accesses() const {
+  std::uint64_t t = 0;
+  for (const auto& v : stats) t += v.accesses * v.multicast;
+  return t;
+}
+
+AccessStat& AccessStatMatrix::at(std::uint64_t multicast, std::uint64_t scatter) {
+  auto it = stats.begin();
+  while (it != stats.end() &&
+         (it->multicast < multicast || (it->multicast == multicast && it->scatter < scatter)))
+    ++it;
+  if (it != stats.end() && it->multicast == multicast && it->scatter == scatter) return *it;
+  AccessStat fresh;
+  fresh.multicast = multicast;
+  fresh.scatter = scatter;
+  return *stats.insert(it, fresh);
+}
+
+void AccessStatMatrix::accumulate(const AccessStatMatrix& other) {
+  for (const auto& v : other.stats) {
+    auto& mine = at(v.multicast, v.scatter);
+    mine.accesses += v.accesses;
+    mine.hops += v.hops;
+  }
+}
+
+namespace detail {
+
+void reset_unaccounted(int nds, const SpatialDeltas& deltas, Unaccounted& u) {
+  for (int pv = 0; pv < nds; ++pv) {
+    u[pv].clear();
+    for (const auto& [idx, delta] : deltas) u[pv].insert(idx);
+  }
+}
+
+std::array<AccessStatMatrix, kMaxDataSpaces> multicast_accesses(const SpatialReuse& r,
+                                                                const SpatialDeltas& deltas,
+                                                                Unaccounted& unaccounted) {
+  struct Temp {
+    std::uint64_t accesses = 0, scatter = 0;
+    double hops = 0.0;
+  };
+  std::array<std::map<std::uint64_t, Temp>, kMaxDataSpaces> temp;
+  const std::uint64_t h_size = r.h, v_size = r.v;
+  const std::uint32_t no_multicast = r.no_multicast;
+
+  for (auto it = deltas.begin(); it != deltas.end(); ++it) {
+    std::array<std::uint64_t, kMaxDataSpaces> matches{};
+    std::array<std::vector<std::uint64_t>, kMaxDataSpaces> match_set;
+    for (int pv = 0; pv < r.nds; ++pv) {
+      auto u = unaccounted[pv].find(it->first);
+      if (u == unaccounted[pv].end()) continue;
+      unaccounted[pv].erase(u);
+      matches[pv] = 1;
+      match_set[pv].push_back(it->first);
+      if (no_multicast >> pv & 1u) continue;  // each instance is served on its own
+      for (auto other = std::next(it); other != deltas.end(); ++other) {
+        auto uo = unaccounted[pv].find(other->first);
+        if (uo == unaccounted[pv].end()) continue;
+        if (it->second.data_space(pv).same_box(other->second.data_space(pv))) {
+          unaccounted[pv].erase(uo);
+          matches[pv]++;
+          match_set[pv].push_back(other->first);
+        }
+      }
+    }
+    for (int pv = 0; pv < r.nds; ++pv) {
+      if (matches[pv] == 0 || it->second.size(pv) <= 0) continue;
+      auto& t = temp[pv][matches[pv]];
+      t.accesses += static_cast<std::uint64_t>(it->second.size(pv)) * r.epochs;
+      t.scatter++;
+      double hops = 0;
+      std::uint64_t h_max = 0;
+      for (auto id : match_set[pv]) h_max = std::max(h_max, id % h_size);
+      hops += static_cast<double>(h_max);
+      double v_center = static_cast<double>(v_size - 1) / 2;
+      for (auto id : match_set[pv]) hops += std::abs(static_cast<double>(id / h_size) - v_center);
+      t.hops += hops;
+    }
+  }
+  std::array<AccessStatMatrix, kMaxDataSpaces> out;
+  for (int pv = 0; pv < r.nds; ++pv)
+    for (const auto& [mcast, t] : temp[pv]) {
+      AccessStat& a = out[pv].at(mcast, t.scatter);
+      a.accesses = t.accesses;
+      a.hops = t.hops;
+    }
+  return out;
+}
+
+void link_transfers(const SpatialReuse& r, const SpatialDeltas& deltas, const SpatialDeltas& prev,
+                    Unaccounted& unaccounted,
+                    std::array<std::uint64_t, kMaxDataSpaces>& transfers) {
+  const std::uint64_t h = r.h, v = r.v;
+  std::vector<std::array<bool, kMaxDataSpaces>> reuse(h * v);
+  auto compare = [&](std::uint64_t cur_idx, std::uint64_t prev_idx) {
+    auto c = deltas.find(cur_idx);
+    if (c == deltas.end()) return;
+    auto p = prev.find(prev_idx);
+    if (p == prev.end()) return;
+    for (int pv = 0; pv < r.nds; ++pv)
+      if (c->second.size(pv) != 0 && c->second.data_space(pv).same_box(p->second.data_space(pv)))
+        reuse.at(cur_idx)[pv] = true;
+  };
+  auto lin = [&](std::uint64_t hid, std::uint64_t vid) { return vid * h + hid; };
+  if (v > 1) {
+    for (std::uint64_t hid = 0; hid < h; ++hid)
+      for (std::uint64_t vid = 1; vid < v; ++vid) compare(lin(hid, vid), lin(hid, vid - 1));
+    for (std::uint64_t hid = 0; hid < h; ++hid)
+      for (std::uint64_t vid = 0; vid + 1 < v; ++vid) compare(lin(hid, vid), lin(hid, vid + 1));
+  }
+  if (h > 1) {
+    for (std::uint64_t vid = 0; vid < v; ++vid)
+      for (std::uint64_t hid = 1; hid < h; ++hid) compare(lin(hid, vid), lin(hid - 1, vid));
+    for (std::uint64_t vid = 0; vid < v; ++vid)
+      for (std::uint64_t hid = 0; hid + 1 < h; ++hid) compare(lin(hid, vid), lin(hid + 1, vid));
+  }
+  for (const auto& [idx, delta] : deltas) {
+    for (int pv = 0; pv < r.nds; ++pv) {
+      if (!reuse.at(idx)[pv]) continue;
+      transfers[pv] += static_cast<std::uint64_t>(delta.size(pv)) * r.epochs;
+      unaccounted[pv].erase(idx);
+    }
+  }
+}
+
+}  // namespace detail
+
+}  // namespace loopsim

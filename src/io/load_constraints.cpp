@@ -20,8 +20,10 @@ namespace loopsim::io {
 namespace {
 
 // factors: "R=1 P<=4 K>=2", "R=1,P=1", [N=1, C=1], or the old "R1 P1".
+SourceLoc loc_of(const Cursor& c) { return SourceLoc{c.file(), c.line(), c.path()}; }
+
 void parse_factor_constraints(const Cursor& c, const Workload& w, std::vector<FactorRange>& out,
-                              std::vector<bool>& mentioned) {
+                              std::vector<bool>& mentioned, std::vector<SourceLoc>& at) {
   std::string text;
   if (c.is_seq()) {
     for (const auto& item : c.items()) text += item.str() + " ";
@@ -63,6 +65,7 @@ void parse_factor_constraints(const Cursor& c, const Workload& w, std::vector<Fa
     if (mentioned[static_cast<std::size_t>(d)])
       c.fail("dimension " + name + " is constrained twice in '" + text + "'");
     mentioned[static_cast<std::size_t>(d)] = true;
+    at[static_cast<std::size_t>(d)] = loc_of(c);
     auto& r = out[static_cast<std::size_t>(d)];
     if (op == "=") { r.min = std::max(r.min, v); r.max = std::min(r.max, v); }
     else if (op == "<=") r.max = std::min(r.max, v);
@@ -106,6 +109,7 @@ struct Applier {
           list->fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
                      "' is a container's spatial fan-out and cannot keep data");
         k = rule;
+        lc.keep_at[static_cast<std::size_t>(i)] = loc_of(*list);
       }
     }
   }
@@ -113,8 +117,9 @@ struct Applier {
   void factors_perm(const Cursor& t, int l, bool spatial) {
     auto& lc = out.levels[static_cast<std::size_t>(l)];
     auto& ranges = spatial ? lc.spatial : lc.temporal;
+    auto& at = spatial ? lc.spatial_at : lc.temporal_at;
     std::vector<bool> mentioned(static_cast<std::size_t>(w.num_dims()), false);
-    if (auto f = t.optional("factors")) parse_factor_constraints(*f, w, ranges, mentioned);
+    if (auto f = t.optional("factors")) parse_factor_constraints(*f, w, ranges, mentioned, at);
     for (const char* key : {"default_max_factor", "default_min_factor"}) {
       auto v = t.optional(key);
       if (!v) continue;
@@ -122,6 +127,7 @@ struct Applier {
       for (int d = 0; d < w.num_dims(); ++d) {
         if (mentioned[static_cast<std::size_t>(d)]) continue;
         auto& r = ranges[static_cast<std::size_t>(d)];
+        at[static_cast<std::size_t>(d)] = loc_of(*v);
         if (std::string(key) == "default_max_factor") r.max = std::min(r.max, x);
         else r.min = std::max(r.min, x);
       }
@@ -143,6 +149,7 @@ struct Applier {
       if (auto u = t.optional(key)) {
         if (!spatial) u->fail(std::string("'") + key + "' applies to spatial constraints only");
         lc.min_spatial_utilization = std::max(lc.min_spatial_utilization, fraction(*u));
+        lc.utilization_at = loc_of(*u);
       }
     }
     parse_no_reuse(t, spatial, w, arch, l, spatial ? lc.no_multicast : lc.no_reuse);
@@ -208,6 +215,7 @@ struct Applier {
       if (!m) t.fail("a utilization constraint needs 'min' (a fraction of the fan-out)");
       auto& lc = out.levels[static_cast<std::size_t>(l)];
       lc.min_spatial_utilization = std::max(lc.min_spatial_utilization, fraction(*m));
+      lc.utilization_at = loc_of(*m);
     } else {
       type.fail("unknown constraint type '" + ty + "'" + did_you_mean(ty, types) +
                 "; expected one of: " + join(types));
@@ -303,7 +311,7 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& m) {
                  "out_prefix", "log_interval", "log_oaves", "log_oaves_mappings",
                  "log_suboptimal", "penalize_consecutive_bypass_fails", "emit_whoop_nest",
                  "max_temporal_loops_in_a_mapping", "filter_revisits", "seed",
-                 "time_budget_s"});
+                 "time_budget_s", "max_evaluations"});
   static const std::vector<std::string> metric_names = {"energy", "delay", "edp",
                                                         "last_level_accesses"};
   for (const char* k : {"optimization_metric", "optimization_metrics"}) {
@@ -329,6 +337,7 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& m) {
   if (auto c = m->optional("timeout")) s.timeout = count_or_none(*c);
   if (auto c = m->optional("victory_condition")) s.victory_condition = count_or_none(*c);
   if (auto c = m->optional("search_size")) s.search_size = count_or_none(*c);
+  if (auto c = m->optional("max_evaluations")) s.max_evaluations = count_or_none(*c);
   if (auto c = m->optional("sync_interval")) s.sync_interval = count_or_none(*c);
   if (auto c = m->optional("max_permutations_per_if_visit"); c && !c->is_null())
     s.max_permutations_per_if_visit = c->positive_integer();

@@ -36,7 +36,8 @@ double factorial(std::size_t k) {
 
 }  // namespace
 
-MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c)
+MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c,
+                   const std::function<bool()>& abort)
     : w_(w), arch_(arch), c_(c), nlev_(arch.num_storage_levels()), ndim_(w.num_dims()) {
   LOOPSIM_CHECK(static_cast<int>(c.levels.size()) == nlev_, "constraints for " << c.levels.size()
                                                                             << " levels");
@@ -85,6 +86,12 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
   facts_.resize(static_cast<std::size_t>(ndim_));
   double total = 1;
   for (int d = 0; d < ndim_; ++d) {
+    if (abort && abort()) {
+      aborted_ = true;
+      for (auto& f : facts_) f.clear();
+      size_ = 0;
+      return;
+    }
     std::vector<FactorRange> range(slots_.size());
     for (std::size_t s = 0; s < slots_.size(); ++s) {
       const auto& sl = slots_[s];
@@ -181,6 +188,7 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
 }
 
 std::string MapSpace::empty_reason() const {
+  if (aborted_) return "stopped while the mapspace was being built";
   for (int d = 0; d < ndim_; ++d)
     if (facts_[static_cast<std::size_t>(d)].empty())
       return "the factor constraints leave no way to split dimension " +

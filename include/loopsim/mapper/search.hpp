@@ -30,7 +30,11 @@ struct MapPoint {
 
 class MapSpace {
  public:
-  MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c);
+  // `abort` (may be empty) is polled while the space is built; when it returns true the
+  // space is left empty and aborted() is true.
+  MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c,
+           const std::function<bool()>& abort = {});
+  [[nodiscard]] bool aborted() const { return aborted_; }
 
   // A slot is where a dimension's factor goes: the temporal loop of a level, or its
   // spatial X or Y loop.
@@ -98,6 +102,7 @@ class MapSpace {
   std::vector<std::vector<std::vector<std::int64_t>>> facts_;
   std::vector<std::vector<std::vector<bool>>> keeps_;
   double size_ = 0;
+  bool aborted_ = false;
 };
 
 struct SearchStats {
@@ -113,6 +118,11 @@ struct SearchStats {
   bool interrupted = false;
   std::string algorithm;
   double space_size = 0;
+  // A lower bound on the first metric over the whole space (compulsory traffic, all PEs
+  // busy; the optimum itself when proven) and the relative gap (best - bound) / best of the
+  // best found; -1 when there is no bound (last_level_accesses) or nothing was found.
+  double lower_bound = -1;
+  double gap = -1;
   std::string empty_reason;  // set when the constraints leave no mapping at all
 };
 

@@ -123,8 +123,7 @@ int run_map(const MapOptions& o) {
   if (auto bad = find_infeasibility(in.model.workload, in.model.arch, in.constraints))
     throw ConfigError(bad->where.file, bad->where.line, bad->where.key_path, bad->message);
   EnergyTable table = EnergyTable::resolve(in.model.arch, in.model.energy);
-  if (o.time_budget < 0 && o.max_evaluations < 0 && s.time_budget_s <= 0 && s.timeout <= 0 &&
-      s.victory_condition <= 0 && s.search_size <= 0 && s.max_evaluations <= 0) {
+  if (o.time_budget < 0 && o.max_evaluations < 0 && !s.stopping_rule_given) {
     s.time_budget_s = kDefaultBudgetS;
     if (!o.common.quiet)
       std::cerr << "loopsim map: no stopping rule given: " << to_string(s.algorithm)

@@ -334,6 +334,9 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& m) {
     if (v < 0 || v > 1024) c->fail("expected a number of threads between 0 and 1024");
     s.threads = static_cast<int>(v);
   }
+  for (const char* k : {"timeout", "victory_condition", "search_size", "time_budget_s",
+                        "max_evaluations"})
+    if (auto c = m->optional(k); c && !c->is_null()) s.stopping_rule_given = true;
   if (auto c = m->optional("timeout")) s.timeout = count_or_none(*c);
   if (auto c = m->optional("victory_condition")) s.victory_condition = count_or_none(*c);
   if (auto c = m->optional("search_size")) s.search_size = count_or_none(*c);

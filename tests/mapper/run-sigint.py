@@ -76,5 +76,18 @@ for alg, sig in cases:
         check(name, ok, f"exit {rc} {took:.2f} s after the signal; progress line names the "
               f"metric and 'none yet': {progress}; files written: {len(written)}")
 
+# No stopping rule at all: the default budget is announced at the start (and in --help).
+with tempfile.TemporaryDirectory() as out:
+    p = subprocess.Popen([loopsim, "map", *rejected, "--algorithm", "optimal", "-o", out],
+                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    rc = p.wait(timeout=10)
+    err = p.stderr.read()
+    check("default-budget", rc == 130 and "no stopping rule given" in err and "60 s" in err,
+          f"exit {rc}; announced: {'no stopping rule given' in err}")
+h = subprocess.run([loopsim, "map", "--help"], capture_output=True, text=True)
+check("help-budget", "optimum is proven or after 60 s" in h.stdout, "--help names the default budget")
+
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

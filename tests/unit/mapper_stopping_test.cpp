@@ -183,3 +183,13 @@ TEST(MapperStopping, NothingValidIsNotProven) {
   EXPECT_FALSE(run.r.stats.interrupted);
   EXPECT_GT(run.r.stats.constraint_rejected, 0u);
 }
+
+// A stopping rule given in the files, even 0 (Timeloop: no limit, search to the end), turns
+// off loopsim's default budget; a mapper section without one leaves it on.
+TEST(MapperStopping, StoppingRuleGivenInTheFiles) {
+  EXPECT_TRUE(golden("mapper: {victory_condition: 0, timeout: 0}\n").settings.stopping_rule_given);
+  EXPECT_TRUE(golden("mapper: {search_size: 100}\n").settings.stopping_rule_given);
+  EXPECT_EQ(golden("mapper: {max_evaluations: 7}\n").settings.max_evaluations, 7);
+  EXPECT_FALSE(golden("mapper: {algorithm: random}\n").settings.stopping_rule_given);
+  EXPECT_FALSE(golden().settings.stopping_rule_given);
+}

@@ -73,6 +73,10 @@ struct MapperSettings {
   std::int64_t max_permutations_per_if_visit = 16;
   std::uint64_t seed = 1;
   double time_budget_s = 0;           // 0: no limit
+  // Whether the files give a stopping rule (timeout, victory_condition, search_size,
+  // time_budget_s or max_evaluations, even 0 = no limit, as Timeloop reads them); without
+  // one, `loopsim map` applies its default budget.
+  bool stopping_rule_given = false;
   bool live_status = true;            // progress line on stderr
   bool diagnostics = false;           // print the rejection table even when a mapping is found
   std::int64_t sync_interval = 0;     // accepted; threads share the best at the end

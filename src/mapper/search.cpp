@@ -147,18 +147,19 @@ class Searcher {
            const std::function<void(const Progress&)>& progress)
       : w_(w), arch_(arch), energy_(energy), s_(s), stop_(stop), start_(Clock::now()),
         space_(w, arch, c, [this] { return stop_requested(); }), progress_(progress) {
-    // Energy no mapping can go below: every MAC, and every element of a read-only tensor
-    // read once from the outermost level (tensors whose projections have no coefficients,
-    // so that every element is touched).
+    // Energy no mapping can go below: every MAC, every element of a read-only tensor read
+    // once from the outermost level, and every element of a read-write tensor written
+    // (updated) there once (tensors whose projections have no coefficients, so that every
+    // element is touched; the outermost level keeps every tensor).
     energy_lb_ = static_cast<double>(w.operations()) * energy.compute().compute_pj;
     int top = arch.num_storage_levels() - 1;
     for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
-      if (w.is_read_write(ds)) continue;
       bool plain = true;
       for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
         for (const auto& t : rank) plain = plain && t.coeff < 0;
       if (!plain) continue;
-      double per_word = energy.storage(top).read_pj /
+      const auto& top_energy = energy.storage(top);
+      double per_word = (w.is_read_write(ds) ? top_energy.update_pj : top_energy.read_pj) /
                         std::max(1, arch.storage[static_cast<std::size_t>(top)].block_size);
       energy_lb_ += 0.999 * static_cast<double>(w.tensor_size(ds)) * per_word;
     }

@@ -215,7 +215,27 @@ bool MapSpace::spatial_ok(const std::vector<int>& fact) const {
     double util = static_cast<double>(x * y) / static_cast<double>(fx * fy);
     if (util + 1e-12 < c_.levels[static_cast<std::size_t>(l)].min_spatial_utilization) return false;
     if (!free_fit(fact, l)) return false;
+    if (!unsplit_prefix_ok(fact, l)) return false;
   }
+  return true;
+}
+
+// Timeloop without a `split` on a level with both axes: the spatial permutation is the
+// listed dims (non-trivial ones, in order) followed by the others in any order, and the
+// split is searched, X taking a prefix of it. So along the listed dims the axes go X...X
+// then Y...Y, and an unlisted dim may be on X only when every listed one is.
+bool MapSpace::unsplit_prefix_ok(const std::vector<int>& fact, int level) const {
+  const auto& lc = c_.levels[static_cast<std::size_t>(level)];
+  const auto& ss = spatial_slot_[static_cast<std::size_t>(level)];
+  if (lc.split || lc.spatial_perm.empty() || ss[0] < 0 || ss[1] < 0) return true;
+  bool seen_y = false;
+  for (int d : lc.spatial_perm) {
+    if (factor(fact, d, ss[1]) > 1) seen_y = true;
+    else if (factor(fact, d, ss[0]) > 1 && seen_y) return false;
+  }
+  if (!seen_y) return true;
+  for (int d = 0; d < ndim_; ++d)
+    if (free_spatial_loop(fact, level, d, ss[0])) return false;
   return true;
 }
 

@@ -94,6 +94,8 @@ class MapSpace {
   // Per level with a split: how many dims the spatial permutation does not list may go on X
   // and on Y (-1: no split).
   std::vector<std::array<std::int64_t, 2>> free_caps_;
+  // Timeloop's axis assignment with a spatial permutation and no split (X takes a prefix).
+  [[nodiscard]] bool unsplit_prefix_ok(const std::vector<int>& fact, int level) const;
   // Whether the unlisted non-trivial spatial dims of a level fit its free_caps_.
   [[nodiscard]] bool free_fit(const std::vector<int>& fact, int level) const;
   // Whether dim d has a non-trivial loop at spatial slot ss of the level that the level's

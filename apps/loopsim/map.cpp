@@ -11,16 +11,35 @@
 #include "loopsim/core/text.hpp"
 #include "loopsim/io/emit.hpp"
 #include "loopsim/io/load.hpp"
+#include "loopsim/mapper/feasibility.hpp"
 
 namespace loopsim::cli {
 
 namespace {
 
 std::atomic<bool> g_stop{false};
-// First Ctrl-C: stop the search and write the best found; a second one ends the process.
-extern "C" void on_sigint(int) {
+// First Ctrl-C (SIGINT), SIGTERM or SIGHUP: stop the search and write the best found; a
+// second one ends the process.
+extern "C" void on_stop_signal(int sig) {
   g_stop.store(true);
-  std::signal(SIGINT, SIG_DFL);
+  std::signal(sig, SIG_DFL);
+}
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+// Exit code of an interrupted run (as a shell reports a process ended by Ctrl-C).
+constexpr int kInterruptedExit = 130;
+// The budget of a run given no stopping rule at all (no --time-budget, --max-evaluations,
+// nor the files' timeout, victory_condition, search_size or time_budget_s): `auto` stops
+// when the optimum is proven or after this many seconds.
+constexpr double kDefaultBudgetS = 60;
+
+const char* metric_label(Metric m) {
+  switch (m) {
+    case Metric::Energy: return "energy";
+    case Metric::Delay: return "delay";
+    case Metric::Edp: return "EDP";
+    case Metric::LastLevelAccesses: return "last-level accesses";
+  }
+  return "?";
 }
 
 struct MapOptions {
@@ -29,6 +48,7 @@ struct MapOptions {
   std::string algorithm;
   int threads = -1;
   double time_budget = -1;
+  std::int64_t max_evaluations = -1;
   std::int64_t seed = -1;
   std::string dataflow;
   bool dummy_table = false;
@@ -55,6 +75,10 @@ void print_search_table(std::ostream& os, const SearchStats& st) {
      << " evaluated, " << st.valid << " valid, " << st.seconds << " s"
      << (st.proven_optimal ? ", proven optimal" : "") << (st.interrupted ? ", interrupted" : "")
      << "\n";
+  if (!st.proven_optimal && st.gap >= 0)
+    os << "Not proven optimal: the first metric is at least " << st.lower_bound
+       << " (compulsory traffic, every PE busy); gap " << significant(100 * st.gap, 3)
+       << "% of the best found\n";
   os << "Rejected mappings by reason:\n";
   const char* names[] = {"capacity", "fan-out", "instances", "min-utilization", "mapping"};
   for (std::size_t i = 0; i < st.rejected.size(); ++i) {
@@ -89,19 +113,46 @@ int run_map(const MapOptions& o) {
     s.timeout = 0;
     s.search_size = 0;
   }
+  if (o.max_evaluations >= 0) {
+    // A work bound: reproducible on any thread count (docs/mapper.md, Stopping).
+    s.max_evaluations = o.max_evaluations;
+    if (o.time_budget < 0) s.time_budget_s = 0;
+  }
   if (o.seed >= 0) s.seed = static_cast<std::uint64_t>(o.seed);
   if (!o.dataflow.empty())
     io::apply_dataflow_file(dataflow_path(o.dataflow), in.model.workload, in.model.arch,
                             in.constraints);
+  // A space with no valid mapping is reported before searching, naming the constraints.
+  if (auto bad = find_infeasibility(in.model.workload, in.model.arch, in.constraints))
+    throw ConfigError(bad->where.file, bad->where.line, bad->where.key_path, bad->message);
   EnergyTable table = EnergyTable::resolve(in.model.arch, in.model.energy);
-  std::signal(SIGINT, on_sigint);
+  if (o.time_budget < 0 && o.max_evaluations < 0 && !s.stopping_rule_given) {
+    s.time_budget_s = kDefaultBudgetS;
+    if (!o.common.quiet)
+      std::cerr << "loopsim map: no stopping rule given: " << to_string(s.algorithm)
+                << " searches until the optimum is proven or for " << kDefaultBudgetS
+                << " s (--time-budget S, --max-evaluations N or the mapper's search_size, "
+                   "victory_condition, timeout to choose)\n";
+  }
+  for (int sig : kStopSignals) std::signal(sig, on_stop_signal);
   bool show = s.live_status && !o.common.quiet;
+  // "best EDP 1.23e+09" (the first metric; the others, which only break ties, in brackets).
+  std::string metric_name = metric_label(s.metrics.front());
+  if (s.metrics.size() > 1) {
+    metric_name += " [then";
+    for (std::size_t i = 1; i < s.metrics.size(); ++i)
+      metric_name += std::string(i > 1 ? ", " : " ") + metric_label(s.metrics[i]);
+    metric_name += "]";
+  }
   auto progress = [&](const Progress& p) {
     if (!show) return;
     double rate = p.seconds > 0 ? static_cast<double>(p.evaluated) / p.seconds : 0;
-    std::fprintf(stderr, "\rloopsim map: %llu tried, %llu valid, best %.6g, %.0f/s, %.1f s",
+    char best[64] = "none yet";
+    if (p.valid > 0) std::snprintf(best, sizeof best, "%.6g", p.best_metric);
+    std::fprintf(stderr, "\rloopsim map: %llu tried, %llu valid, best %s %s, %.0f/s, %.1f s",
                  static_cast<unsigned long long>(p.evaluated),
-                 static_cast<unsigned long long>(p.valid), p.best_metric, rate, p.seconds);
+                 static_cast<unsigned long long>(p.valid), metric_name.c_str(), best, rate,
+                 p.seconds);
     if (p.fraction_done > 0 && p.fraction_done < 1)
       std::fprintf(stderr, ", ETA %.0f s", p.seconds * (1 - p.fraction_done) / p.fraction_done);
     std::fprintf(stderr, "   ");
@@ -109,14 +160,15 @@ int run_map(const MapOptions& o) {
   };
   SearchResult r = search_mappings(in.model.workload, in.model.arch, table, in.constraints, s,
                                    &g_stop, progress);
-  std::signal(SIGINT, SIG_DFL);
+  for (int sig : kStopSignals) std::signal(sig, SIG_DFL);
   if (show) std::fprintf(stderr, "\n");
   const auto& st = r.stats;
   if (!r.best) {
     std::cerr << "loopsim map: no valid mapping found"
+              << (st.interrupted ? " before the search was interrupted" : "")
               << (st.empty_reason.empty() ? "" : ": " + st.empty_reason) << ".\n";
     print_search_table(std::cerr, st);
-    return 3;
+    return st.interrupted ? kInterruptedExit : 3;
   }
   if (!o.common.quiet || s.diagnostics || s.log_stats) print_search_table(std::cerr, st);
   io::EmitContext ctx{in.model.workload, in.model.arch, table, *r.best, *r.eval, &diag.warnings()};
@@ -129,7 +181,10 @@ int run_map(const MapOptions& o) {
              [&](std::ostream& os) { io::write_mapper_stats_json(os, ctx, st); });
   write_file(dir / (prefix + ".map.yaml"), [&](std::ostream& os) { io::write_map_yaml(os, ctx); });
   if (!o.common.quiet) io::write_summary(std::cout, ctx);
-  return 0;
+  if (st.interrupted)
+    std::cerr << "loopsim map: interrupted: the best mapping found so far was written (not "
+                 "proven optimal)\n";
+  return st.interrupted ? kInterruptedExit : 0;
 }
 
 }  // namespace
@@ -148,7 +203,14 @@ Subcommand add_map(CLI::App& app) {
                   "hybrid (overrides mapper.algorithm)");
   sub->add_option("--threads", o->threads, "Threads (overrides mapper.num_threads; 0: all)")
       ->check(CLI::Range(0, 1024));
-  sub->add_option("--time-budget", o->time_budget, "Seconds (0: no limit)")
+  sub->add_option("--time-budget", o->time_budget,
+                  "Seconds (0: no limit); replaces the files' victory_condition, timeout and "
+                  "search_size. With no stopping rule at all, the search stops when the "
+                  "optimum is proven or after 60 s")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--max-evaluations", o->max_evaluations,
+                  "Stop after N candidate mappings in all (evaluated or ruled out before "
+                  "evaluation): the same answer for a seed on any thread count (0: no limit)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--seed", o->seed, "Random seed")->check(CLI::NonNegativeNumber);
   sub->add_option("--dataflow", o->dataflow,

@@ -21,8 +21,10 @@ namespace loopsim::io {
 namespace {
 
 // factors: "R=1 P<=4 K>=2", "R=1,P=1", [N=1, C=1], or the old "R1 P1".
+SourceLoc loc_of(const Cursor& c) { return SourceLoc{c.file(), c.line(), c.path()}; }
+
 void parse_factor_constraints(const Cursor& c, const Workload& w, std::vector<FactorRange>& out,
-                              std::vector<bool>& mentioned) {
+                              std::vector<bool>& mentioned, std::vector<SourceLoc>& at) {
   std::string text;
   if (c.is_seq()) {
     for (const auto& item : c.items()) text += item.str() + " ";
@@ -79,6 +81,7 @@ void parse_factor_constraints(const Cursor& c, const Workload& w, std::vector<Fa
       skip();
       continue;
     }
+    at[static_cast<std::size_t>(d)] = loc_of(c);
     auto& r = out[static_cast<std::size_t>(d)];
     if (op == "=") { r.min = std::max(r.min, v); r.max = std::min(r.max, v); }
     else if (op == "<=") r.max = std::min(r.max, v);
@@ -195,6 +198,7 @@ struct Applier {
           list->fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
                      "' is a container's spatial fan-out and cannot keep data");
         k = rule;
+        lc.keep_at[static_cast<std::size_t>(i)] = loc_of(*list);
       }
     }
   }
@@ -202,8 +206,9 @@ struct Applier {
   void factors_perm(const Cursor& t, int l, bool spatial) {
     auto& lc = out.levels[static_cast<std::size_t>(l)];
     auto& ranges = spatial ? lc.spatial : lc.temporal;
+    auto& at = spatial ? lc.spatial_at : lc.temporal_at;
     std::vector<bool> mentioned(static_cast<std::size_t>(w.num_dims()), false);
-    if (auto f = t.optional("factors")) parse_factor_constraints(*f, w, ranges, mentioned);
+    if (auto f = t.optional("factors")) parse_factor_constraints(*f, w, ranges, mentioned, at);
     iteration_macros(t, ranges, mentioned);
     for (const char* key : {"default_max_factor", "default_min_factor"}) {
       auto v = t.optional(key);
@@ -212,6 +217,7 @@ struct Applier {
       for (int d = 0; d < w.num_dims(); ++d) {
         if (mentioned[static_cast<std::size_t>(d)]) continue;
         auto& r = ranges[static_cast<std::size_t>(d)];
+        at[static_cast<std::size_t>(d)] = loc_of(*v);
         if (std::string(key) == "default_max_factor") r.max = std::min(r.max, x);
         else r.min = std::max(r.min, x);
       }
@@ -235,6 +241,7 @@ struct Applier {
       if (auto u = t.optional(key)) {
         if (!spatial) u->fail(std::string("'") + key + "' applies to spatial constraints only");
         lc.min_spatial_utilization = std::max(lc.min_spatial_utilization, fraction(*u));
+        lc.utilization_at = loc_of(*u);
       }
     }
     parse_no_reuse(t, spatial, w, arch, l, spatial ? lc.no_multicast : lc.no_reuse);
@@ -308,6 +315,7 @@ struct Applier {
       if (!m) t.fail("a utilization constraint needs 'min' (a fraction of the fan-out)");
       auto& lc = out.levels[static_cast<std::size_t>(l)];
       lc.min_spatial_utilization = std::max(lc.min_spatial_utilization, fraction(*m));
+      lc.utilization_at = loc_of(*m);
     } else {
       type.fail("unknown constraint type '" + ty + "'" + did_you_mean(ty, types) +
                 "; expected one of: " + join(types));
@@ -425,7 +433,8 @@ const std::vector<std::string>& mapper_keys() {
       "out_prefix", "log_interval", "log_oaves", "log_oaves_mappings", "log_suboptimal",
       "log_all", "log_mappings_yaml", "log_mappings_verbose", "log_all_mappings",
       "log_orojenesis_mappings", "penalize_consecutive_bypass_fails", "emit_whoop_nest",
-      "max_temporal_loops_in_a_mapping", "filter_revisits", "seed", "time_budget_s"};
+      "max_temporal_loops_in_a_mapping", "filter_revisits", "seed", "time_budget_s",
+      "max_evaluations"};
   return k;
 }
 
@@ -482,10 +491,14 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& given) {
     if (v < 0 || v > 1024) c->fail("expected a number of threads between 0 and 1024");
     s.threads = static_cast<int>(v);
   }
+  for (const char* k : {"timeout", "heartbeat", "victory_condition", "search_size",
+                        "time_budget_s", "max_evaluations"})
+    if (auto c = m->optional(k); c && !c->is_null()) s.stopping_rule_given = true;
   // heartbeat: Timeloop's older name of timeout.
   if (auto c = m->optional_any({"timeout", "heartbeat"})) s.timeout = count_or_none(*c);
   if (auto c = m->optional("victory_condition")) s.victory_condition = count_or_none(*c);
   if (auto c = m->optional("search_size")) s.search_size = count_or_none(*c);
+  if (auto c = m->optional("max_evaluations")) s.max_evaluations = count_or_none(*c);
   if (auto c = m->optional("sync_interval")) s.sync_interval = count_or_none(*c);
   if (auto c = m->optional("max_permutations_per_if_visit"); c && !c->is_null())
     s.max_permutations_per_if_visit = c->positive_integer();

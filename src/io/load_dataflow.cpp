@@ -19,6 +19,12 @@ namespace {
 
 std::vector<int> dim_list(const Cursor& c, const Workload& w) { return parse_permutation(c, w); }
 
+// Where a preset constraint comes from, with the role it was placed by (for the
+// infeasibility report).
+SourceLoc role_loc(const Cursor& c, const std::string& role) {
+  return SourceLoc{c.file(), c.line(), c.path() + " (dataflow role " + role + ")"};
+}
+
 }  // namespace
 
 void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
@@ -61,7 +67,10 @@ void apply_dataflow_file(const std::string& path, const Workload& w, const ArchS
                "; data spaces are: " + join(names));
       }
       int l = pe_store(t, ds);
+      const std::string role = "pe_store(" + t.str() + ") = " +
+                               arch.storage[static_cast<std::size_t>(l)].name;
       lc(l).keep[static_cast<std::size_t>(ds)] = KeepRule::Keep;
+      lc(l).keep_at[static_cast<std::size_t>(ds)] = role_loc(t, role);
       std::vector<bool> relevant(static_cast<std::size_t>(w.num_dims()), false);
       for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
         for (const auto& term : rank) relevant[static_cast<std::size_t>(term.dim)] = true;
@@ -73,13 +82,18 @@ void apply_dataflow_file(const std::string& path, const Workload& w, const ArchS
           for (int d : dim_list(*loops, w)) allowed[static_cast<std::size_t>(d)] = true;
         }
         for (int d = 0; d < w.num_dims(); ++d)
-          if (!allowed[static_cast<std::size_t>(d)]) lc(l).temporal[static_cast<std::size_t>(d)].max = 1;
+          if (!allowed[static_cast<std::size_t>(d)]) {
+            lc(l).temporal[static_cast<std::size_t>(d)].max = 1;
+            lc(l).temporal_at[static_cast<std::size_t>(d)] = role_loc(*loops, role + " loops");
+          }
       }
       if (auto full = e.optional("full")) {
         for (int d : dim_list(*full, w))
           for (int up = l + 1; up < nlev; ++up) {
             lc(up).temporal[static_cast<std::size_t>(d)].max = 1;
             lc(up).spatial[static_cast<std::size_t>(d)].max = 1;
+            lc(up).temporal_at[static_cast<std::size_t>(d)] = role_loc(*full, role + " full");
+            lc(up).spatial_at[static_cast<std::size_t>(d)] = role_loc(*full, role + " full");
           }
       }
     }
@@ -110,13 +124,18 @@ void apply_dataflow_file(const std::string& path, const Workload& w, const ArchS
       const auto& axis = both ? std::vector<int>{} : (arch.fanout_x(l) > 1 ? xs : ys);
       for (int d = 0; d < w.num_dims(); ++d) {
         bool ok = both ? (in(xs, d) || in(ys, d)) : in(axis, d);
-        if (!ok) c.spatial[static_cast<std::size_t>(d)].max = 1;
+        if (!ok) {
+          c.spatial[static_cast<std::size_t>(d)].max = 1;
+          c.spatial_at[static_cast<std::size_t>(d)] =
+              role_loc(*a, "array = " + arch.storage[static_cast<std::size_t>(l)].name);
+        }
       }
     }
   }
   if (auto nlr = df.optional("no_local_reuse"); nlr && nlr->boolean()) {
     for (int l = 0; l < array; ++l) {
       for (auto& r : lc(l).temporal) r.max = 1;
+      for (auto& at : lc(l).temporal_at) at = role_loc(*nlr, "PE-local level");
       for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
         auto& k = lc(l).keep[static_cast<std::size_t>(ds)];
         if (k == KeepRule::Keep)

@@ -116,6 +116,9 @@ void write_mapper_stats_json(std::ostream& out, const EmitContext& c, const Sear
                  {"proven_optimal", s.proven_optimal},
                  {"interrupted", s.interrupted},
                  {"space_size", s.space_size},
+                 {"lower_bound", s.lower_bound >= 0 ? nlohmann::json(s.lower_bound)
+                                                    : nlohmann::json(nullptr)},
+                 {"gap", s.gap >= 0 ? nlohmann::json(s.gap) : nlohmann::json(nullptr)},
                  {"rejections", rej}};
   out << j.dump(2) << "\n";
 }

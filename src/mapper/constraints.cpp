@@ -10,6 +10,9 @@ Constraints Constraints::unconstrained(const Workload& w, const ArchSpec& arch) 
     l.spatial.assign(static_cast<std::size_t>(w.num_dims()), FactorRange{});
     l.spatial_axis.assign(static_cast<std::size_t>(w.num_dims()), -1);
     l.keep.assign(static_cast<std::size_t>(w.num_data_spaces()), KeepRule::Free);
+    l.temporal_at.assign(static_cast<std::size_t>(w.num_dims()), SourceLoc{});
+    l.spatial_at.assign(static_cast<std::size_t>(w.num_dims()), SourceLoc{});
+    l.keep_at.assign(static_cast<std::size_t>(w.num_data_spaces()), SourceLoc{});
     l.no_reuse.assign(static_cast<std::size_t>(w.num_data_spaces()), false);
     l.no_multicast.assign(static_cast<std::size_t>(w.num_data_spaces()), false);
   }

@@ -36,7 +36,8 @@ double factorial(std::size_t k) {
 
 }  // namespace
 
-MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c)
+MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c,
+                   const std::function<bool()>& abort)
     : w_(w), arch_(arch), c_(c), nlev_(arch.num_storage_levels()), ndim_(w.num_dims()) {
   LOOPSIM_CHECK(static_cast<int>(c.levels.size()) == nlev_, "constraints for " << c.levels.size()
                                                                             << " levels");
@@ -85,6 +86,12 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
   facts_.resize(static_cast<std::size_t>(ndim_));
   double total = 1;
   for (int d = 0; d < ndim_; ++d) {
+    if (abort && abort()) {
+      aborted_ = true;
+      for (auto& f : facts_) f.clear();
+      size_ = 0;
+      return;
+    }
     std::vector<FactorRange> range(slots_.size());
     for (std::size_t s = 0; s < slots_.size(); ++s) {
       const auto& sl = slots_[s];
@@ -181,6 +188,7 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
 }
 
 std::string MapSpace::empty_reason() const {
+  if (aborted_) return "stopped while the mapspace was being built";
   for (int d = 0; d < ndim_; ++d)
     if (facts_[static_cast<std::size_t>(d)].empty())
       return "the factor constraints leave no way to split dimension " +
@@ -207,7 +215,27 @@ bool MapSpace::spatial_ok(const std::vector<int>& fact) const {
     double util = static_cast<double>(x * y) / static_cast<double>(fx * fy);
     if (util + 1e-12 < c_.levels[static_cast<std::size_t>(l)].min_spatial_utilization) return false;
     if (!free_fit(fact, l)) return false;
+    if (!unsplit_prefix_ok(fact, l)) return false;
   }
+  return true;
+}
+
+// Timeloop without a `split` on a level with both axes: the spatial permutation is the
+// listed dims (non-trivial ones, in order) followed by the others in any order, and the
+// split is searched, X taking a prefix of it. So along the listed dims the axes go X...X
+// then Y...Y, and an unlisted dim may be on X only when every listed one is.
+bool MapSpace::unsplit_prefix_ok(const std::vector<int>& fact, int level) const {
+  const auto& lc = c_.levels[static_cast<std::size_t>(level)];
+  const auto& ss = spatial_slot_[static_cast<std::size_t>(level)];
+  if (lc.split || lc.spatial_perm.empty() || ss[0] < 0 || ss[1] < 0) return true;
+  bool seen_y = false;
+  for (int d : lc.spatial_perm) {
+    if (factor(fact, d, ss[1]) > 1) seen_y = true;
+    else if (factor(fact, d, ss[0]) > 1 && seen_y) return false;
+  }
+  if (!seen_y) return true;
+  for (int d = 0; d < ndim_; ++d)
+    if (free_spatial_loop(fact, level, d, ss[0])) return false;
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <mutex>
 #include <numeric>
 
@@ -81,15 +82,27 @@ struct Shared {
 
 // Per-thread worker state.
 struct Worker {
+  Worker(const MapSpace& sp, const MapperSettings& st, Evaluator& e, Shared& shared)
+      : space(sp), s(st), ev(e), sh(shared) {}
   const MapSpace& space;
   const MapperSettings& s;
-  Evaluator ev;
+  Evaluator& ev;  // the running thread's
   Shared& sh;
   SearchStats stats;
   Best best;
   Mapping scratch;
   std::int64_t consecutive_invalid = 0, since_improvement = 0;
   std::vector<double> last_metric;  // of the last valid candidate
+  // Work-bounded enumeration: the current unit's start counts and best first metric (its
+  // own pruning bound, so that a unit's result does not depend on the others).
+  std::uint64_t unit_work0 = 0, unit_valid0 = 0;
+  std::optional<double> unit_best;
+  bool budget_cut = false;  // the current unit (or stream) ran out of its work budget
+
+  // Candidates considered: evaluated or ruled out before evaluation.
+  [[nodiscard]] std::uint64_t work() const {
+    return stats.evaluated + stats.constraint_rejected + stats.capacity_prechecked;
+  }
 
   // Returns the rejection reason (or nullopt when valid).
   std::optional<RejectReason> try_point(const MapPoint& p, const std::vector<std::int64_t>& order) {
@@ -107,6 +120,7 @@ struct Worker {
     sh.valid.fetch_add(1, std::memory_order_relaxed);
     const Evaluation& e = ev.result();
     last_metric = metric_values(e, s.metrics);
+    if (!unit_best || last_metric.front() < *unit_best) unit_best = last_metric.front();
     int cmp = best.eval ? compare_metrics(last_metric, best.metric) : -1;
     if (cmp < 0 || (cmp == 0 && order < best.order)) {
       best.metric = last_metric;
@@ -131,68 +145,89 @@ class Searcher {
   Searcher(const Workload& w, const ArchSpec& arch, const EnergyTable& energy,
            const Constraints& c, const MapperSettings& s, const std::atomic<bool>* stop,
            const std::function<void(const Progress&)>& progress)
-      : w_(w), arch_(arch), energy_(energy), space_(w, arch, c), s_(s), stop_(stop),
-        progress_(progress) {
-    // Energy no mapping can go below: every MAC, and every element of a read-only tensor
-    // read once from the outermost level (tensors whose projections have no coefficients,
-    // so that every element is touched).
+      : w_(w), arch_(arch), energy_(energy), s_(s), stop_(stop), start_(Clock::now()),
+        space_(w, arch, c, [this] { return stop_requested(); }), progress_(progress) {
+    // Energy no mapping can go below: every MAC, every element of a read-only tensor read
+    // once from the outermost level, and every element of a read-write tensor written
+    // (updated) there once (tensors whose projections have no coefficients, so that every
+    // element is touched; the outermost level keeps every tensor).
     energy_lb_ = static_cast<double>(w.operations()) * energy.compute().compute_pj;
     int top = arch.num_storage_levels() - 1;
     for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
-      if (w.is_read_write(ds)) continue;
       bool plain = true;
       for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
         for (const auto& t : rank) plain = plain && t.coeff < 0;
       if (!plain) continue;
-      double per_word = energy.storage(top).read_pj /
+      const auto& top_energy = energy.storage(top);
+      double per_word = (w.is_read_write(ds) ? top_energy.update_pj : top_energy.read_pj) /
                         std::max(1, arch.storage[static_cast<std::size_t>(top)].block_size);
       energy_lb_ += 0.999 * static_cast<double>(w.tensor_size(ds)) * per_word;
     }
   }
 
   SearchResult run() {
-    start_ = Clock::now();
     Algorithm a = s_.algorithm;
     if (a == Algorithm::Auto)
       a = space_.size() <= 2e7 ? Algorithm::Optimal : Algorithm::Anneal;
     int threads = s_.threads > 0 ? s_.threads : omp_get_max_threads();
+    const bool enumerating =
+        a == Algorithm::Optimal || a == Algorithm::Exhaustive || a == Algorithm::LinearPruned;
+    enumerating_ = enumerating;
+    // Bounded by work and not by time: the result must not depend on the thread count, so
+    // the sampling searches run kStreams seeded streams (whatever the threads) and the
+    // enumerating ones give each work unit its own budget and pruning bound.
+    work_bounded_ = s_.time_budget_s <= 0 &&
+                    (s_.max_evaluations > 0 || s_.search_size > 0 ||
+                     (!enumerating && (s_.victory_condition > 0 || s_.timeout > 0)));
     std::vector<Worker*> workers(static_cast<std::size_t>(threads), nullptr);
+    std::vector<std::unique_ptr<Worker>> streams;  // work-bounded sampling: one per stream
     bool complete = false;
     std::vector<std::vector<int>> units;  // enumerating: first two dims' factorizations
-    if (a == Algorithm::Optimal || a == Algorithm::Exhaustive || a == Algorithm::LinearPruned)
-      units = make_units();
+    if (enumerating) units = make_units();
+    chains_ = work_bounded_ ? (enumerating ? std::max<std::size_t>(units.size(), 1) : kStreams)
+                            : static_cast<std::size_t>(threads);
+    if (!enumerating && work_bounded_) streams.resize(kStreams);
     std::atomic<std::size_t> next_unit{0};
     std::atomic<std::size_t> units_done{0};
     std::atomic<bool> aborted{false};
 #pragma omp parallel num_threads(threads)
     {
       int t = omp_get_thread_num();
-      Worker wk{space_, s_, Evaluator(w_, arch_, energy_), sh_, {}, {}, {}, 0, 0, {}};
+      Evaluator ev(w_, arch_, energy_);
+      Worker wk(space_, s_, ev, sh_);
       // The enumerating searches skip spatial orders that cannot change the numbers.
-      wk.ev.track_link_order(a == Algorithm::Optimal || a == Algorithm::Exhaustive ||
-                             a == Algorithm::LinearPruned);
+      ev.track_link_order(enumerating);
 #pragma omp critical(loopsim_mapper_register)
       workers[static_cast<std::size_t>(t)] = &wk;
-      std::mt19937_64 rng(splitmix(s_.seed * 1000003ULL + static_cast<std::uint64_t>(t)));
-      if (!units.empty() || a == Algorithm::Optimal || a == Algorithm::Exhaustive ||
-          a == Algorithm::LinearPruned) {
+      if (enumerating) {
         bool prune = a == Algorithm::Optimal;
         for (;;) {
           std::size_t u = next_unit.fetch_add(1);
           if (u >= units.size()) break;
-          if (!enumerate_unit(wk, units[u], prune, t)) {
+          if (!enumerate_unit(wk, units[u], prune)) {
             aborted = true;
-            break;
+            if (!wk.budget_cut) break;  // stopped: signal or time
+            continue;                    // this unit's budget ran out: the next one
           }
           units_done.fetch_add(1);
         }
+      } else if (work_bounded_) {
+        for (;;) {
+          std::size_t k = next_unit.fetch_add(1);
+          if (k >= kStreams || stop_requested()) break;
+          streams[k] = std::make_unique<Worker>(space_, s_, ev, sh_);
+          std::mt19937_64 rng(splitmix(s_.seed * 1000003ULL + k));
+          sample(*streams[k], rng, a, static_cast<int>(k));
+        }
       } else {
+        std::mt19937_64 rng(splitmix(s_.seed * 1000003ULL + static_cast<std::uint64_t>(t)));
         sample(wk, rng, a, t);
       }
 #pragma omp barrier
 #pragma omp master
       {
         complete = !aborted && units_done.load() == units.size() && !units.empty();
+        for (const auto& st : streams) workers.push_back(st.get());
         merge(workers);
       }
 #pragma omp barrier
@@ -200,9 +235,12 @@ class Searcher {
     result_.stats.algorithm = to_string(a);
     result_.stats.threads = threads;
     result_.stats.seconds = elapsed();
-    result_.stats.proven_optimal = complete;
-    result_.stats.interrupted = stop_ && stop_->load();
+    // Proven only when the whole space was covered and something valid was found (an empty
+    // space proves nothing is valid, not an optimum).
+    result_.stats.proven_optimal = complete && result_.best.has_value();
+    result_.stats.interrupted = !complete && stop_ && stop_->load();
     result_.stats.space_size = space_.size();
+    report_bound();
     result_.stats.empty_reason = space_.empty_reason();
     return std::move(result_);
   }
@@ -212,13 +250,38 @@ class Searcher {
     return std::chrono::duration<double>(Clock::now() - start_).count();
   }
 
-  bool should_stop(const Worker& /*wk*/, int t) {
+  // A stop signal or the time budget (also polled while the mapspace is built).
+  bool stop_requested() const {
+    if (stop_ && stop_->load(std::memory_order_relaxed)) return true;
+    return s_.time_budget_s > 0 && elapsed() >= s_.time_budget_s;
+  }
+
+  // Per chain (a thread, a stream or a work unit) share of a total count: Timeloop divides
+  // search_size among its threads the same way.
+  [[nodiscard]] std::uint64_t per_chain(std::int64_t total) const {
+    auto n = static_cast<std::uint64_t>(chains_);
+    return (static_cast<std::uint64_t>(total) + n - 1) / n;
+  }
+
+  // The work budget of the enumerating searches, per unit (work-bounded runs only).
+  bool unit_budget_hit(Worker& wk) const {
+    if (!work_bounded_ || !enumerating_) return false;
+    bool hit = (s_.max_evaluations > 0 && wk.work() - wk.unit_work0 >= per_chain(s_.max_evaluations)) ||
+               (s_.search_size > 0 && wk.stats.valid - wk.unit_valid0 >= per_chain(s_.search_size));
+    if (hit) wk.budget_cut = true;
+    return hit;
+  }
+
+  // Polled between candidates: a signal, the time budget, the work budget of a unit; thread
+  // 0 also reports progress about twice a second.
+  bool should_stop(Worker& wk, int /*chain*/) {
     if (stop_ && stop_->load(std::memory_order_relaxed)) return true;
     if (sh_.done.load(std::memory_order_relaxed)) return true;
+    if (unit_budget_hit(wk)) return true;
     {
       double now = elapsed();
       if (s_.time_budget_s > 0 && now >= s_.time_budget_s) return true;
-      if (t == 0 && progress_ && now - last_progress_ >= 0.5) {
+      if (omp_get_thread_num() == 0 && progress_ && now - last_progress_ >= 0.5) {
         last_progress_ = now;
         Progress p;
         p.evaluated = sh_.evaluated.load();
@@ -255,8 +318,13 @@ class Searcher {
   }
 
   // Depth-first over the remaining dims' factorizations, then keep masks, then loop orders.
-  bool enumerate_unit(Worker& wk, const std::vector<int>& prefix, bool prune, int t) {
+  bool enumerate_unit(Worker& wk, const std::vector<int>& prefix, bool prune) {
+    const int t = omp_get_thread_num();
     units_started_.fetch_add(1);
+    wk.unit_work0 = wk.work();
+    wk.unit_valid0 = wk.stats.valid;
+    wk.unit_best.reset();
+    wk.budget_cut = false;
     MapPoint p;
     p.factorization.assign(static_cast<std::size_t>(space_.num_dims()), 0);
     for (std::size_t i = 0; i < prefix.size(); ++i) p.factorization[i] = prefix[i];
@@ -274,15 +342,47 @@ class Searcher {
       }
       return true;
     }
+    // Polled before the checks: a space where every tiling is cut must stop promptly too.
+    if (should_stop(wk, t)) return false;
     if (!space_.spatial_ok(p.factorization)) {
       ++wk.stats.constraint_rejected;
       return true;
     }
-    if (prune && lower_bound_exceeds(p)) {
+    if (prune && lower_bound_exceeds(wk, p)) {
       ++wk.stats.constraint_rejected;
       return true;
     }
     return keeps(wk, p, 0, prune, t);
+  }
+
+  // A lower bound on the first metric of every mapping in the space, and the relative gap of
+  // the best found to it (0 when proven). Cycles >= operations / the most PEs the spatial
+  // slots can use (the product of the fan-outs, at most the product of the bounds); energy
+  // >= energy_lb_ (the MACs and compulsory reads); EDP their product.
+  void report_bound() {
+    auto& st = result_.stats;
+    if (st.proven_optimal && result_.eval) {
+      st.lower_bound = metric_values(*result_.eval, s_.metrics).front();
+      st.gap = 0;
+      return;
+    }
+    double pes = 1;
+    for (int l = 0; l < arch_.num_storage_levels(); ++l)
+      pes *= static_cast<double>(arch_.fanout(l));
+    double ops = static_cast<double>(w_.operations());
+    double cycles = std::ceil(ops / std::min(pes, ops));
+    double lb = -1;
+    switch (s_.metrics.front()) {
+      case Metric::Delay: lb = cycles; break;
+      case Metric::Energy: lb = energy_lb_; break;
+      case Metric::Edp: lb = energy_lb_ * 1e-12 * cycles; break;
+      case Metric::LastLevelAccesses: lb = -1; break;
+    }
+    st.lower_bound = lb;
+    if (lb > 0 && result_.eval) {
+      double best = metric_values(*result_.eval, s_.metrics).front();
+      st.gap = std::max(0.0, (best - lb) / best);
+    }
   }
 
   // Lower bound of the first metric of any mapping with this factorization: cycles >=
@@ -302,9 +402,12 @@ class Searcher {
 
   // Against the best found by any thread (enumerating searches: the optimum is unchanged,
   // only strictly worse tilings are cut).
-  bool lower_bound_exceeds(const MapPoint& p) {
+  // Work-bounded runs: against the unit's own best, so that the unit's result does not depend
+  // on the others (the thread count).
+  bool lower_bound_exceeds(const Worker& wk, const MapPoint& p) {
     double lb = lower_bound(p);
     if (lb < 0) return false;
+    if (work_bounded_) return wk.unit_best && bound_exceeds(lb, *wk.unit_best);
     std::lock_guard<std::mutex> lock(sh_.m);
     return !sh_.best_metric.empty() && bound_exceeds(lb, sh_.best_metric.front());
   }
@@ -328,6 +431,7 @@ class Searcher {
       }
       return true;
     }
+    if (should_stop(wk, t)) return false;
     if (!space_.keeps_ok(p.keep)) return true;
     if (!space_.fits(p)) {
       ++wk.stats.capacity_prechecked;
@@ -433,9 +537,11 @@ class Searcher {
     return false;
   }
 
+  // The count-based stops of the sampling searches, per chain (thread, or stream when the
+  // run is bounded by work).
   bool limits_hit(const Worker& wk) const {
-    if (s_.search_size > 0 && static_cast<std::int64_t>(wk.stats.valid) >= s_.search_size)
-      return true;
+    if (s_.search_size > 0 && wk.stats.valid >= per_chain(s_.search_size)) return true;
+    if (s_.max_evaluations > 0 && wk.work() >= per_chain(s_.max_evaluations)) return true;
     if (s_.timeout > 0 && wk.consecutive_invalid >= s_.timeout) return true;
     if (s_.victory_condition > 0 && wk.best.eval && wk.since_improvement >= s_.victory_condition)
       return true;
@@ -495,7 +601,10 @@ class Searcher {
     // the best lower bound on the first metric; then the best of those by evaluation.
     while (cur_metric.empty() && !should_stop(wk, t) && !limits_hit(wk)) {
       std::vector<std::pair<double, MapPoint>> pool;
-      for (int tries = 0; tries < 20000 && !should_stop(wk, t); ++tries) {
+      // Draws count as work: a work-bounded run stops drawing at its budget once the pool
+      // has a candidate, and still evaluates the pool (a few candidates over the budget).
+      for (int tries = 0; tries < 20000 && !should_stop(wk, t) && !(limits_hit(wk) && !pool.empty());
+           ++tries) {
         MapPoint p;
         random_point(rng, p);
         if (!space_.spatial_ok(p.factorization) || !space_.keeps_ok(p.keep)) {
@@ -513,7 +622,7 @@ class Searcher {
                        [](const auto& x, const auto& y) { return x.first < y.first; });
       if (pool.size() > 16) pool.resize(16);
       for (auto& [lb, p] : pool) {
-        if (should_stop(wk, t) || limits_hit(wk)) break;
+        if (should_stop(wk, t)) break;
         if (wk.try_point(p, order())) continue;
         if (cur_metric.empty() || compare_metrics(wk.last_metric, cur_metric) < 0) {
           cur = p;
@@ -632,18 +741,23 @@ class Searcher {
   const Workload& w_;
   const ArchSpec& arch_;
   const EnergyTable& energy_;
-  MapSpace space_;
   const MapperSettings& s_;
   const std::atomic<bool>* stop_;
+  Clock::time_point start_;
+  MapSpace space_;
   std::function<void(const Progress&)> progress_;
   Shared sh_;
-  Clock::time_point start_;
   double last_progress_ = 0;
   std::size_t units_total_ = 0;
   bool units_total_zero_ = true;
   std::atomic<std::size_t> units_started_{0};
   SearchResult result_;
   double energy_lb_ = 0;
+  // Streams of a work-bounded sampling search (independent of the thread count).
+  static constexpr std::size_t kStreams = 8;
+  bool work_bounded_ = false;
+  bool enumerating_ = false;
+  std::size_t chains_ = 1;  // threads, streams or work units that share the count limits
 };
 
 }  // namespace

@@ -37,6 +37,11 @@ struct LevelConstraints {
   std::vector<bool> no_reuse;         // temporal: the tile is not kept across outer iterations
   std::vector<bool> no_multicast;     // spatial: no multicast or spatial reduction
   std::vector<SourceLoc> where;       // where each constraint on this level was written
+  // Where the factor constraint of each dimension (temporal, spatial), the keep/bypass rule
+  // of each data space and the utilization were written (line 0: nowhere), for the
+  // infeasibility report (find_infeasibility).
+  std::vector<SourceLoc> temporal_at, spatial_at, keep_at;
+  SourceLoc utilization_at;
 };
 
 struct Constraints {
@@ -59,11 +64,19 @@ struct MapperSettings {
   int threads = 0;                    // 0: all hardware threads
   std::int64_t timeout = 0;           // consecutive invalid mappings per thread; 0: no limit
   std::int64_t victory_condition = 0; // consecutive valid non-improving; 0: no limit
-  std::int64_t search_size = 0;       // valid mappings per thread; 0: no limit
+  std::int64_t search_size = 0;       // valid mappings in all (as Timeloop: divided among
+                                      // the search chains); 0: no limit
+  // Candidate mappings considered in all (evaluated, or ruled out before evaluation); 0: no
+  // limit. With search_size, bounds a search by work: same answer on any thread count.
+  std::int64_t max_evaluations = 0;
   Algorithm algorithm = Algorithm::Auto;
   std::int64_t max_permutations_per_if_visit = 16;
   std::uint64_t seed = 1;
   double time_budget_s = 0;           // 0: no limit
+  // Whether the files give a stopping rule (timeout, victory_condition, search_size,
+  // time_budget_s or max_evaluations, even 0 = no limit, as Timeloop reads them); without
+  // one, `loopsim map` applies its default budget.
+  bool stopping_rule_given = false;
   bool live_status = true;            // progress line on stderr
   bool diagnostics = false;           // print the rejection table even when a mapping is found
   std::int64_t sync_interval = 0;     // accepted; threads share the best at the end

@@ -30,7 +30,11 @@ struct MapPoint {
 
 class MapSpace {
  public:
-  MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c);
+  // `abort` (may be empty) is polled while the space is built; when it returns true the
+  // space is left empty and aborted() is true.
+  MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c,
+           const std::function<bool()>& abort = {});
+  [[nodiscard]] bool aborted() const { return aborted_; }
 
   // A slot is where a dimension's factor goes: the temporal loop of a level, or its
   // spatial X or Y loop.
@@ -90,6 +94,8 @@ class MapSpace {
   // Per level with a split: how many dims the spatial permutation does not list may go on X
   // and on Y (-1: no split).
   std::vector<std::array<std::int64_t, 2>> free_caps_;
+  // Timeloop's axis assignment with a spatial permutation and no split (X takes a prefix).
+  [[nodiscard]] bool unsplit_prefix_ok(const std::vector<int>& fact, int level) const;
   // Whether the unlisted non-trivial spatial dims of a level fit its free_caps_.
   [[nodiscard]] bool free_fit(const std::vector<int>& fact, int level) const;
   // Whether dim d has a non-trivial loop at spatial slot ss of the level that the level's
@@ -98,6 +104,7 @@ class MapSpace {
   std::vector<std::vector<std::vector<std::int64_t>>> facts_;
   std::vector<std::vector<std::vector<bool>>> keeps_;
   double size_ = 0;
+  bool aborted_ = false;
 };
 
 struct SearchStats {
@@ -113,6 +120,11 @@ struct SearchStats {
   bool interrupted = false;
   std::string algorithm;
   double space_size = 0;
+  // A lower bound on the first metric over the whole space (compulsory traffic, all PEs
+  // busy; the optimum itself when proven) and the relative gap (best - bound) / best of the
+  // best found; -1 when there is no bound (last_level_accesses) or nothing was found.
+  double lower_bound = -1;
+  double gap = -1;
   std::string empty_reason;  // set when the constraints leave no mapping at all
 };
 

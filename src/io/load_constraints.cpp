@@ -149,7 +149,7 @@ struct Applier {
   // 1), no_iteration_over_dataspaces (the dimensions of these data spaces 1),
   // must_iterate_over_dataspaces (every dimension not in these data spaces 1).
   void iteration_macros(const Cursor& t, std::vector<FactorRange>& ranges,
-                        std::vector<bool>& mentioned) {
+                        std::vector<bool>& mentioned, std::vector<SourceLoc>& locs) {
     auto force_one = [&](const Cursor& at, int d, const std::string& key) {
       auto& r = ranges[static_cast<std::size_t>(d)];
       if (r.min > 1)
@@ -158,9 +158,10 @@ struct Applier {
       r.min = 1;
       r.max = 1;
       mentioned[static_cast<std::size_t>(d)] = true;
+      locs[static_cast<std::size_t>(d)] = loc_of(at);
     };
     if (auto f = t.optional("factors_only")) {
-      parse_factor_constraints(*f, w, ranges, mentioned);
+      parse_factor_constraints(*f, w, ranges, mentioned, locs);
       for (int d = 0; d < w.num_dims(); ++d)
         if (!mentioned[static_cast<std::size_t>(d)]) force_one(*f, d, "factors_only");
     }
@@ -209,7 +210,7 @@ struct Applier {
     auto& at = spatial ? lc.spatial_at : lc.temporal_at;
     std::vector<bool> mentioned(static_cast<std::size_t>(w.num_dims()), false);
     if (auto f = t.optional("factors")) parse_factor_constraints(*f, w, ranges, mentioned, at);
-    iteration_macros(t, ranges, mentioned);
+    iteration_macros(t, ranges, mentioned, at);
     for (const char* key : {"default_max_factor", "default_min_factor"}) {
       auto v = t.optional(key);
       if (!v) continue;

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "loopsim/core/error.hpp"
+#include "loopsim/io/emit.hpp"
 
 
 namespace loopsim::cli {
@@ -14,9 +15,7 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
 }
 
 void write_file(const fs::path& p, const std::function<void(std::ostream&)>& f) {
-  std::ofstream out(p);
-  if (!out) throw ConfigError(p.string(), 0, "-o", "cannot write this file");
-  f(out);
+  io::write_file_atomic(p.string(), f);
 }
 
 fs::path output_dir(const std::string& dir) {

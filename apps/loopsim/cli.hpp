@@ -31,7 +31,8 @@ struct CommonOptions {
 };
 void add_common_options(CLI::App* sub, CommonOptions& o);
 
-// Writes a whole output file; an error names the file.
+// Writes a whole output file (a temporary file renamed into place: complete or absent);
+// an error names the file and the OS error (exit 2).
 void write_file(const std::filesystem::path& p, const std::function<void(std::ostream&)>& f);
 // Creates the output directory (-o).
 std::filesystem::path output_dir(const std::string& dir);

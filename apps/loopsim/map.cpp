@@ -1,6 +1,7 @@
 // `loopsim map`: search the mapspace for the best mapping (like timeloop-mapper).
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "cli.hpp"
 #include "loopsim/core/error.hpp"
+#include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
 #include "loopsim/io/emit.hpp"
 #include "loopsim/io/load.hpp"
@@ -146,7 +148,14 @@ Subcommand add_map(CLI::App& app) {
   sub->add_option("--threads", o->threads, "Threads (overrides mapper.num_threads; 0: all)")
       ->check(CLI::Range(0, 1024));
   sub->add_option("--time-budget", o->time_budget, "Seconds (0: no limit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& s) -> std::string {
+            auto v = parse_number(s);
+            if (!v || !std::isfinite(*v) || *v < 0)
+              return "expected a number of seconds >= 0 (0: no limit), got '" + s + "'";
+            return "";
+          },
+          "SECONDS"));
   sub->add_option("--seed", o->seed, "Random seed")->check(CLI::NonNegativeNumber);
   sub->add_option("--dataflow", o->dataflow,
                   "Dataflow preset: weight-stationary, output-stationary, row-stationary, "

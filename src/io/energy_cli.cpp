@@ -8,6 +8,7 @@
 #include "io_internal.hpp"
 #include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
+#include "loopsim/io/emit.hpp"
 #include "loopsim/io/energy.hpp"
 
 namespace fs = std::filesystem;
@@ -53,9 +54,7 @@ estimate::Query make_query(const std::string& cls, const Attributes& attrs,
 }
 
 void write_yaml(const fs::path& p, const std::string& text) {
-  std::ofstream out(p);
-  if (!out) throw ConfigError(p.string(), 0, "-o", "cannot write this file");
-  out << text;
+  write_file_atomic(p.string(), [&](std::ostream& out) { out << text; });
 }
 
 // Accelergy lists storage actions in this order; other actions follow alphabetically.

@@ -33,6 +33,15 @@ MergedInputs merge_input_files(const std::vector<std::string>& files,
 estimate::ComponentLibrary load_component_library(const MergedInputs& merged);
 
 Workload parse_problem(const Cursor& problem);
+// Where the workload's numbers are written, for the limit checks' messages.
+struct WorkloadPlaces {
+  Cursor instance;                             // the instance: map
+  std::vector<std::optional<Cursor>> bounds;        // per dimension, when written
+  std::vector<std::optional<Cursor>> coefficients;  // per coefficient, when written
+};
+// Errors when a data space's coordinates cannot fit 32 bits, or an access count could reach
+// 2^62 (docs/formats.md, Limits).
+void check_workload_limits(const Workload& w, const WorkloadPlaces& at);
 ArchTree parse_architecture(const Cursor& architecture);
 Variables parse_variables(const std::optional<Cursor>& variables);
 Mapping parse_mapping(const Cursor& mapping, const Workload& workload, const ArchSpec& arch);

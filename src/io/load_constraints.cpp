@@ -383,4 +383,21 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnosti
   return out;
 }
 
+void warn_on_constraint_errors(const std::vector<std::string>& files, const ModelInputs& in,
+                               Diagnostics& diag) {
+  Diagnostics again(false);  // the loading's warnings are already in `diag`
+  MergedInputs merged = merge_input_files(files, &again);
+  auto arch = merged.get("architecture");
+  if (!arch) return;
+  try {
+    std::vector<NodeConstraint> nodes;
+    (void)parse_architecture(*arch, &nodes);
+    (void)parse_constraints(merged, nodes, in.workload, in.arch);
+    (void)parse_mapper_settings(merged.get("mapper"));
+  } catch (const ConfigError& e) {
+    diag.warn(e.file(), e.line(), e.key_path(),
+              e.message() + " (loopsim map rejects this; model does not use constraints)");
+  }
+}
+
 }  // namespace loopsim::io

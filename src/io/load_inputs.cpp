@@ -1,3 +1,4 @@
+#include <iostream>
 #include <map>
 
 #include "io_internal.hpp"
@@ -32,7 +33,13 @@ MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostic
   auto& top = merged.top;
   for (const auto& f : files) {
     Cursor root(load_yaml_file(f), f, "", diag);
-    if (root.is_null()) continue;
+    if (root.is_null()) {
+      // Timeloop merges an empty file as nothing; a file given by mistake, most likely.
+      Warning w{f, 1, "", "the file is empty: nothing is read from it"};
+      if (diag) diag->warn(w.file, w.line, w.key_path, w.message);
+      else std::cerr << format_warning(w) << "\n";
+      continue;
+    }
     if (!root.is_map())
       root.fail("expected a YAML map at the top level (problem:, architecture:, ...)");
     auto values = root.entries();  // checks for plain and unique keys

@@ -1,12 +1,20 @@
 #include "yaml_cursor.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
-#include <fstream>
+#include <cstring>
 #include <iostream>
 #include <iterator>
+#include <charconv>
 #include <tuple>
+#include <unordered_map>
 
 #include "loopsim/core/expr.hpp"
+#include "loopsim/core/limits.hpp"
 #include "loopsim/core/text.hpp"
 
 namespace loopsim::io {
@@ -87,18 +95,19 @@ std::optional<Cursor> Cursor::optional_any(std::initializer_list<const char*> ke
 }
 
 // Keys must be plain names and appear once per map (yaml-cpp keeps duplicates silently).
+// A hash set keeps this linear in the size of the map.
 static void check_keys(const YAML::Node& map, const std::string& file, const std::string& path) {
-  std::vector<std::pair<std::string, int>> seen;
+  std::unordered_map<std::string, int> seen;
+  seen.reserve(map.size());
   for (auto it = map.begin(); it != map.end(); ++it) {
     Cursor at(it->first, file, path);
     if (!it->first.IsScalar()) at.fail("keys must be plain names, not lists or maps");
-    std::string key = it->first.Scalar();
-    for (const auto& [k, line] : seen)
-      if (k == key)
-        Cursor(it->first, file, child_path(path, key))
-            .fail("key '" + key + "' is given twice in the same map (first at line " +
-                  std::to_string(line) + "); expected each key once");
-    seen.emplace_back(key, at.line());
+    const std::string& key = it->first.Scalar();
+    auto [first, inserted] = seen.emplace(key, at.line());
+    if (!inserted)
+      Cursor(it->first, file, child_path(path, key))
+          .fail("key '" + key + "' is given twice in the same map (first at line " +
+                std::to_string(first->second) + "); expected each key once");
   }
 }
 
@@ -138,6 +147,20 @@ std::vector<std::pair<std::string, Cursor>> Cursor::entries() const {
 
 std::string Cursor::str() const {
   if (!node_.IsScalar()) fail("expected a single value (text or number)");
+  // A YAML tag on a value (`!!seq 64`, `!foo 64`) has no meaning in these files: only the
+  // standard scalar tags are read, as the plain value.
+  std::string t = node_.Tag();
+  if (!t.empty() && t != "?" && t != "!") {
+    static const char* const kScalarTags[] = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int",
+                                              "tag:yaml.org,2002:float"};
+    bool ok = false;
+    for (const char* k : kScalarTags) ok |= (t == k);
+    if (!ok) {
+      std::string shown = t.rfind("tag:yaml.org,2002:", 0) == 0 ? "!!" + t.substr(18) : t;
+      fail("the YAML tag '" + shown + "' on the value '" + node_.Scalar() +
+           "' is not supported; expected a plain value (remove the tag)");
+    }
+  }
   return node_.Scalar();
 }
 
@@ -147,18 +170,51 @@ double Cursor::number() const {
   std::string s = str();
   auto v = parse_number(s);
   if (!v) fail("expected a number, got '" + s + "'");
+  if (!std::isfinite(*v))
+    fail("the number '" + s + "' is out of range; numbers must be finite (at most 1.8e308)");
   return *v;
 }
 
+// Whole numbers are read exactly when written as digits; up to 2^53 either way.
 std::int64_t Cursor::integer() const {
+  std::string s = str();
+  std::size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  std::string digits = b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  if (!digits.empty() && digits[0] == '+') digits.erase(0, 1);
+  bool plain = !digits.empty() &&
+               digits.find_first_not_of("0123456789", digits[0] == '-' ? 1 : 0) ==
+                   std::string::npos &&
+               digits != "-";
+  auto too_large = [&]() {
+    fail("the whole number '" + s + "' is too large: loopsim reads whole numbers up to " +
+         limits::describe(limits::kMaxInteger) + " (docs/formats.md, Limits)");
+  };
+  if (plain) {
+    std::int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc() || ptr != digits.data() + digits.size() || v > limits::kMaxInteger ||
+        v < -limits::kMaxInteger)
+      too_large();
+    return v;
+  }
   double v = number();
-  if (std::floor(v) != v || std::fabs(v) > 9e15) fail("expected a whole number, got '" + str() + "'");
+  if (std::floor(v) != v) fail("expected a whole number, got '" + s + "'");
+  if (std::fabs(v) > static_cast<double>(limits::kMaxInteger)) too_large();
   return static_cast<std::int64_t>(v);
 }
 
 std::int64_t Cursor::positive_integer() const {
   std::int64_t v = integer();
   if (v <= 0) fail("expected a positive whole number, got '" + str() + "'");
+  return v;
+}
+
+std::int64_t Cursor::integer_in(std::int64_t lo, std::int64_t hi, const std::string& what) const {
+  std::int64_t v = integer();
+  if (lo == 1 && v < 1) fail("expected a positive whole number, got '" + str() + "'");
+  if (v < lo || v > hi)
+    fail(what + " must be between " + std::to_string(lo) + " and " + limits::describe(hi) +
+         ", got " + str() + " (docs/formats.md, Limits)");
   return v;
 }
 
@@ -240,12 +296,100 @@ static std::string syntax_hint(const std::string& text, int& line, const std::st
   return "";
 }
 
+// The whole text of an input file. Only regular files are read (a FIFO without a writer
+// would block, /dev/zero never ends); the size is limited; every failure names the file.
+static std::string read_input_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw ConfigError(path, 0, "", std::string("cannot open file: ") + std::strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    throw ConfigError(path, 0, "", "is a directory; expected a YAML file");
+  if (!S_ISREG(st.st_mode))
+    throw ConfigError(path, 0, "",
+                      "not a regular file (a FIFO, socket or device); expected a YAML file");
+  auto too_large = [&](std::int64_t bytes) {
+    return ConfigError(path, 0, "",
+                       "the file is larger than loopsim reads (" + std::to_string(bytes) +
+                           " bytes or more; the limit is " +
+                           std::to_string(limits::kMaxFileBytes >> 20) +
+                           " MiB, docs/formats.md, Limits)");
+  };
+  if (st.st_size > limits::kMaxFileBytes) throw too_large(st.st_size);
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    throw ConfigError(path, 0, "", std::string("cannot open file: ") + std::strerror(errno));
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      throw ConfigError(path, 0, "", std::string("cannot read file: ") + std::strerror(err));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+    if (static_cast<std::int64_t>(text.size()) > limits::kMaxFileBytes) {
+      ::close(fd);
+      throw too_large(static_cast<std::int64_t>(text.size()));
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+// The line where lists and maps first nest deeper than the limit, or 0. Counts block
+// nesting by indentation and '- ' items, and flow nesting by brackets outside quotes and
+// comments; a conservative over-count only matters near the limit, far above real files.
+static int too_deep_line(const std::string& text) {
+  int line = 1, flow = 0;
+  std::vector<std::size_t> indents;  // open block levels by indentation
+  std::size_t i = 0, n = text.size();
+  while (i < n) {
+    std::size_t eol = text.find('\n', i);
+    if (eol == std::string::npos) eol = n;
+    std::size_t col = i;
+    while (col < eol && text[col] == ' ') ++col;
+    if (flow == 0 && col < eol && text[col] != '#') {
+      std::size_t ind = col - i;
+      while (!indents.empty() && indents.back() > ind) indents.pop_back();
+      if (indents.empty() || indents.back() < ind) indents.push_back(ind);
+      std::size_t k = col, dashes = 0;
+      while (k + 1 < eol && text[k] == '-' && text[k + 1] == ' ') {
+        ++dashes;
+        k += 2;
+        while (k < eol && text[k] == ' ') ++k;
+      }
+      if (static_cast<int>(indents.size() + dashes) > limits::kMaxNesting) return line;
+    }
+    char quote = 0;
+    for (std::size_t k = col; k < eol; ++k) {
+      char c = text[k];
+      if (quote) {
+        if (c == quote) quote = 0;
+        continue;
+      }
+      if (c == '"' || c == '\'') quote = c;
+      else if (c == '#' && (k == i || text[k - 1] == ' ')) break;
+      else if (c == '[' || c == '{') {
+        if (static_cast<int>(indents.size()) + ++flow > limits::kMaxNesting) return line;
+      } else if ((c == ']' || c == '}') && flow > 0) --flow;
+    }
+    i = eol + 1;
+    ++line;
+  }
+  return 0;
+}
+
 YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw ConfigError(path, 0, "", "cannot open file");
-  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::string text = read_input_file(path);
   if (int bad = first_bad_utf8_line(text))
     throw ConfigError(path, bad, "", "not valid UTF-8 text; expected a UTF-8 YAML file");
+  if (int deep = too_deep_line(text))
+    throw ConfigError(path, deep, "",
+                      "lists and maps are nested too deeply (more than " +
+                          std::to_string(limits::kMaxNesting) + " levels)");
   try {
     return YAML::Load(text);
   } catch (const YAML::ParserException& e) {

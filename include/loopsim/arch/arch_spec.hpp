@@ -65,6 +65,7 @@ struct StorageLevel {
   int cluster_size = 1;  // vectors per cluster
   std::optional<std::int64_t> size_words;            // depth * block_size
   std::optional<std::int64_t> effective_size_words;  // size / multiple_buffering
+  SourceLoc size_loc;  // where the size (depth, entries or sizeKB) is written
   std::int64_t instances = 1;
   std::int64_t mesh_x = 1, mesh_y = 1;
   std::optional<double> read_bandwidth, write_bandwidth, shared_bandwidth;  // words/cycle

@@ -44,6 +44,10 @@ struct MapperInputs {
 };
 MapperInputs load_mapper_inputs(const std::vector<std::string>& files,
                                 Diagnostics* diag = nullptr);
+// `loopsim model` does not use constraints or `mapper:` settings (as timeloop-model), but
+// checks them as `map` would: an error there becomes a warning (file:line of the error).
+void warn_on_constraint_errors(const std::vector<std::string>& files, const ModelInputs& in,
+                               Diagnostics& diag);
 // Applies a dataflow preset (mappings/dataflows/*.yaml; docs/mapper.md) to the constraints.
 void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
                          Constraints& constraints);

@@ -71,17 +71,16 @@ bool is_compute_class(const std::string& cls) {
 }
 
 const AttrValue* Attributes::find(const std::string& key) const {
-  for (const auto& [k, v] : items)
-    if (k == key) return &v;
-  return nullptr;
+  auto it = index_.find(key);
+  return it == index_.end() ? nullptr : &items[it->second].second;
 }
 
 void Attributes::set(const std::string& key, AttrValue value) {
-  for (auto& [k, v] : items)
-    if (k == key) {
-      v = std::move(value);
-      return;
-    }
+  auto [it, inserted] = index_.emplace(key, items.size());
+  if (!inserted) {
+    items[it->second].second = std::move(value);
+    return;
+  }
   items.emplace_back(key, std::move(value));
 }
 

@@ -114,6 +114,7 @@ std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
     estimate::Query q = make_query(cls, attrs, vars, at, arch.global_cycle_seconds);
     q.class_loc = cls_at;
     c.estimate = library.estimate(q);
+    c.loc = cls_at;
     out.push_back(std::move(c));
   };
   // Levels whose energy the architecture gives itself (`vector-access-energy`, `energy`)
@@ -135,6 +136,9 @@ EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components)
     e.name = c.name;
     e.actions = c.estimate.actions;
     e.source = "loopsim estimate (" + c.estimate.estimator + ")";
+    // Messages about an estimated entry point at the class's definition (a compound class
+    // in a components file) or else at the component in the architecture.
+    e.loc = c.estimate.defined_at.file.empty() ? c.loc : c.estimate.defined_at;
     in.ert.push_back(std::move(e));
     ArtEntry a;
     a.name = c.name;

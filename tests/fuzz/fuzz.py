@@ -60,6 +60,11 @@ def seed_cases(src, shared):
                  os.path.join(maps, m)]
         if all(os.path.isfile(f) for f in files):
             cases.append(("example-" + base, "model", files))
+            # Without the ERT/ART: energies from loopsim's estimator and the compound classes.
+            comps = os.path.join(src, "arch-specs", "components", "smartbuffers.yaml")
+            if os.path.isfile(comps):
+                cases.append(("estimate-" + base, "model",
+                              [files[0], comps, files[3], files[4]]))
             if arch.startswith("simple"):
                 cases.append(("map-" + base, "map", files[:4]))
     if shared and os.path.isdir(shared):

@@ -20,7 +20,6 @@ struct ModelOptions {
 int run_model(const ModelOptions& o) {
   Diagnostics diag(o.common.strict);
   io::ModelInputs in = io::load_inputs(o.files, /*need_mapping=*/true, &diag);
-  io::warn_on_constraint_errors(o.files, in, diag);
   print_warnings(diag);
   EnergyTable table = EnergyTable::resolve(in.arch, in.energy);
   EvalResult r = evaluate(in.workload, in.arch, table, *in.mapping,

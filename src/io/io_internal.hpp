@@ -80,6 +80,10 @@ ArchTree parse_architecture(const Cursor& architecture, std::vector<NodeConstrai
 Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
                               const Workload& w, const ArchSpec& arch);
 MapperSettings parse_mapper_settings(const std::optional<Cursor>& mapper);
+// `loopsim model` does not use constraints or `mapper:` settings (as timeloop-model), but
+// checks them as `map` would: an error there becomes a warning at the error's file:line.
+void warn_on_constraint_errors(const MergedInputs& merged, const ModelInputs& in,
+                               Diagnostics* diag);
 
 // Splits "PE[0..167]" into ("PE", 168); no range gives (name, 1).
 std::pair<std::string, std::int64_t> split_name_range(const Cursor& where, const std::string& name);

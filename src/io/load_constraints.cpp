@@ -11,6 +11,8 @@
 //  - `mapper:` settings (Timeloop's keys and loopsim's seed, time_budget_s).
 #include <cctype>
 
+#include <iostream>
+
 #include "io_internal.hpp"
 #include "loopsim/core/text.hpp"
 #include "loopsim/mapper/constraints.hpp"
@@ -383,10 +385,8 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnosti
   return out;
 }
 
-void warn_on_constraint_errors(const std::vector<std::string>& files, const ModelInputs& in,
-                               Diagnostics& diag) {
-  Diagnostics again(false);  // the loading's warnings are already in `diag`
-  MergedInputs merged = merge_input_files(files, &again);
+void warn_on_constraint_errors(const MergedInputs& merged, const ModelInputs& in,
+                               Diagnostics* diag) {
   auto arch = merged.get("architecture");
   if (!arch) return;
   try {
@@ -395,8 +395,9 @@ void warn_on_constraint_errors(const std::vector<std::string>& files, const Mode
     (void)parse_constraints(merged, nodes, in.workload, in.arch);
     (void)parse_mapper_settings(merged.get("mapper"));
   } catch (const ConfigError& e) {
-    diag.warn(e.file(), e.line(), e.key_path(),
-              e.message() + " (loopsim map rejects this; model does not use constraints)");
+    std::string msg = e.message() + " (loopsim map rejects this; model does not use constraints)";
+    if (diag) diag->warn(e.file(), e.line(), e.key_path(), msg);
+    else std::cerr << format_warning(Warning{e.file(), e.line(), e.key_path(), msg}) << "\n";
   }
 }
 

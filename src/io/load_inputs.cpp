@@ -146,6 +146,7 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
     if (auto c = get(k); c && !c->is_map() && !c->is_seq())
       c->fail(std::string("expected a map or a list under '") + k + "'");
   }
+  if (need_mapping) warn_on_constraint_errors(merged, in, diag);
   return in;
 }
 

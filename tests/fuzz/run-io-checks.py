@@ -96,11 +96,16 @@ def main():
             f.write("variables:\n")
             for i in range(60000):
                 f.write("  v%d: %d\n" % (i, i))
+        # CPU time (user + system) of the run, which other work on the machine does not
+        # inflate; the whole `loopsim model` process, parsing included.
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         rc, err, dt = run([ls, "model"] + inputs + [var, "-o", out, "-q"], work)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         limit = 1.0 * o.time_factor
-        expect(rc == 0 and dt < limit,
-               "a 60,000-key variables map loads in %.2f s (limit %.1f s, exit %d)" %
-               (dt, limit, rc))
+        expect(rc == 0 and cpu < limit,
+               "a 60,000-key variables map loads in %.2f s of CPU time (%.2f s wall; limit "
+               "%.1f s, exit %d)" % (cpu, dt, limit, rc))
         with open(var, "a") as f:
             f.write("  v123: 5\n")
         rc, err, _ = run([ls, "model"] + inputs + [var, "-o", out, "-q"], work)

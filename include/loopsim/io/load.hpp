@@ -32,6 +32,8 @@ struct ModelInputs {
 // `purpose` is "model" or "map" (what the keys are for, in messages).
 // `diag` collects warnings (inputs Timeloop accepts that look like a mistake); without one
 // they are printed on stderr.
+// With a mapping needed (`loopsim model`), errors in the constraints and `mapper:` settings,
+// which model does not use, are warnings (`loopsim map` rejects them).
 ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping,
                         Diagnostics* diag = nullptr);
 
@@ -44,10 +46,6 @@ struct MapperInputs {
 };
 MapperInputs load_mapper_inputs(const std::vector<std::string>& files,
                                 Diagnostics* diag = nullptr);
-// `loopsim model` does not use constraints or `mapper:` settings (as timeloop-model), but
-// checks them as `map` would: an error there becomes a warning (file:line of the error).
-void warn_on_constraint_errors(const std::vector<std::string>& files, const ModelInputs& in,
-                               Diagnostics& diag);
 // Applies a dataflow preset (mappings/dataflows/*.yaml; docs/mapper.md) to the constraints.
 void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
                          Constraints& constraints);

@@ -243,7 +243,8 @@ StorageLevel make_storage(const HierarchyNode& n, const Attributes& merged, cons
         attr_error(*w, "width " + std::to_string(width) +
                            " is not a multiple of cluster_size * datawidth");
       lv.block_size = static_cast<int>(
-          small_count(w, width / lv.cluster_size / lv.word_bits, "block size (width / (cluster_size * datawidth))"));
+          small_count(w, width / lv.cluster_size / lv.word_bits,
+                      "block size (width / (cluster_size * datawidth))"));
     } else if (block_given) {
       if (width % unit != 0)
         attr_error(*w, "width " + std::to_string(width) + " is not a multiple of block_size (" +

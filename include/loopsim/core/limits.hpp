@@ -51,7 +51,8 @@ inline constexpr int kMaxNesting = 200;
 // "2^53 = 9007199254740992" for the messages.
 [[nodiscard]] inline std::string describe(std::int64_t limit) {
   for (int k = 1; k < 63; ++k)
-    if ((std::int64_t{1} << k) == limit) return "2^" + std::to_string(k) + " = " + std::to_string(limit);
+    if ((std::int64_t{1} << k) == limit)
+      return "2^" + std::to_string(k) + " = " + std::to_string(limit);
   if (limit == std::numeric_limits<std::int32_t>::max())
     return "2^31-1 = " + std::to_string(limit);
   return std::to_string(limit);

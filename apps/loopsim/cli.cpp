@@ -5,6 +5,7 @@
 
 #include "loopsim/core/error.hpp"
 #include "loopsim/frontend/frontend.hpp"
+#include "loopsim/io/emit.hpp"
 
 namespace loopsim::cli {
 
@@ -34,9 +35,7 @@ bool render_only(const CommonOptions& o, const std::vector<std::string>& files) 
 }
 
 void write_file(const fs::path& p, const std::function<void(std::ostream&)>& f) {
-  std::ofstream out(p);
-  if (!out) throw ConfigError(p.string(), 0, "-o", "cannot write this file");
-  f(out);
+  io::write_file_atomic(p.string(), f);
 }
 
 fs::path output_dir(const std::string& dir) {

@@ -38,7 +38,8 @@ void add_common_options(CLI::App* sub, CommonOptions& o);
 // --render-only: prints the resolved YAML of `files` on stdout; returns true when it did.
 bool render_only(const CommonOptions& o, const std::vector<std::string>& files);
 
-// Writes a whole output file; an error names the file.
+// Writes a whole output file (a temporary file renamed into place: complete or absent);
+// an error names the file and the OS error (exit 2).
 void write_file(const std::filesystem::path& p, const std::function<void(std::ostream&)>& f);
 // Creates the output directory (-o).
 std::filesystem::path output_dir(const std::string& dir);

@@ -1,6 +1,7 @@
 // `loopsim map`: search the mapspace for the best mapping (like timeloop-mapper).
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "cli.hpp"
 #include "loopsim/core/error.hpp"
+#include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
 #include "loopsim/io/emit.hpp"
 #include "loopsim/io/load.hpp"
@@ -207,7 +209,14 @@ Subcommand add_map(CLI::App& app) {
                   "Seconds (0: no limit); replaces the files' victory_condition, timeout and "
                   "search_size. With no stopping rule at all, the search stops when the "
                   "optimum is proven or after 60 s")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& s) -> std::string {
+            auto v = parse_number(s);
+            if (!v || !std::isfinite(*v) || *v < 0)
+              return "expected a number of seconds >= 0 (0: no limit), got '" + s + "'";
+            return "";
+          },
+          "SECONDS"));
   sub->add_option("--max-evaluations", o->max_evaluations,
                   "Stop after N candidate mappings in all (evaluated or ruled out before "
                   "evaluation): the same answer for a seed on any thread count (0: no limit)")

@@ -13,6 +13,7 @@
 #include "loopsim/arch/arch_spec.hpp"
 #include "loopsim/core/error.hpp"
 #include "loopsim/core/expr.hpp"
+#include "loopsim/core/limits.hpp"
 #include "loopsim/core/text.hpp"
 
 namespace loopsim {
@@ -70,17 +71,16 @@ bool is_compute_class(const std::string& cls) {
 }
 
 const AttrValue* Attributes::find(const std::string& key) const {
-  for (const auto& [k, v] : items)
-    if (k == key) return &v;
-  return nullptr;
+  auto it = index_.find(key);
+  return it == index_.end() ? nullptr : &items[it->second].second;
 }
 
 void Attributes::set(const std::string& key, AttrValue value) {
-  for (auto& [k, v] : items)
-    if (k == key) {
-      v = std::move(value);
-      return;
-    }
+  auto [it, inserted] = index_.emplace(key, items.size());
+  if (!inserted) {
+    items[it->second].second = std::move(value);
+    return;
+  }
   items.emplace_back(key, std::move(value));
 }
 
@@ -154,17 +154,54 @@ class Scope {
   throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path, msg);
 }
 
-std::int64_t as_positive_int(const Scope& s, const AttrValue* which, double value) {
+bool is_boolean_text(const std::string& t) {
+  return t == "true" || t == "True" || t == "TRUE" || t == "false" || t == "False" ||
+         t == "FALSE";
+}
+
+// A whole-number attribute: finite, whole, between 0 and `max` (docs/formats.md, Limits).
+std::int64_t as_positive_int(const Scope& s, const AttrValue* which, double value,
+                             std::int64_t max = limits::kMaxInteger) {
   (void)s;
-  if (value < 0 || std::floor(value) != value)
-    attr_error(*which, "expected a non-negative whole number, got " + which->text);
+  if (is_boolean_text(which->text))
+    attr_error(*which, "expected a whole number, got the boolean '" + which->text + "'");
+  std::string shown = which->text;
+  if (!parse_number(which->text)) shown += " (= " + significant(value, 17) + ")";
+  if (!std::isfinite(value) || value < 0 || std::floor(value) != value)
+    attr_error(*which, "expected a non-negative whole number, got " + shown);
+  if (value > static_cast<double>(max))
+    attr_error(*which, shown + " is larger than loopsim allows here: at most " +
+                           limits::describe(max) + " (docs/formats.md, Limits)");
   return static_cast<std::int64_t>(value);
 }
 
 // Counts that must be at least 1 (width, instances, mesh sizes).
-std::int64_t as_count(const Scope& s, const AttrValue* which, double value) {
-  std::int64_t v = as_positive_int(s, which, value);
+std::int64_t as_count(const Scope& s, const AttrValue* which, double value,
+                      std::int64_t max = limits::kMaxInteger) {
+  std::int64_t v = as_positive_int(s, which, value, max);
   if (v < 1) attr_error(*which, "expected a whole number of at least 1, got " + which->text);
+  return v;
+}
+
+// a * b for a size computed from attributes, or an error at `which` naming the limit.
+std::int64_t size_product(const AttrValue* which, std::int64_t a, std::int64_t b,
+                          const std::string& what) {
+  auto p = limits::checked_mul(a, b);
+  if (!p || *p > limits::kMaxInteger)
+    attr_error(*which, what + " (" + std::to_string(a) + " * " + std::to_string(b) +
+                           ") is larger than loopsim allows: at most " +
+                           limits::describe(limits::kMaxInteger) +
+                           " (docs/formats.md, Limits)");
+  return *p;
+}
+
+// A derived block or cluster size, which must fit the small-count limit.
+std::int64_t small_count(const AttrValue* which, std::int64_t v, const std::string& what) {
+  if (v > limits::kMaxSmallCount)
+    attr_error(*which, what + " = " + std::to_string(v) +
+                           " is larger than loopsim allows: at most " +
+                           limits::describe(limits::kMaxSmallCount) +
+                           " (docs/formats.md, Limits)");
   return v;
 }
 
@@ -180,17 +217,17 @@ StorageLevel make_storage(const HierarchyNode& n, const Attributes& merged, cons
   const AttrValue* w = nullptr;
 
   if (auto v = s.number_any({"word-bits", "word_bits", "word_width", "datawidth"}, &w))
-    lv.word_bits = static_cast<int>(as_positive_int(s, w, *v));
+    lv.word_bits = static_cast<int>(as_positive_int(s, w, *v, limits::kMaxWordBits));
   if (lv.word_bits <= 0) attr_error(*w, "datawidth must be positive");
 
   bool block_given = false, cluster_given = false;
   if (auto v = s.number_any({"block-size", "block_size", "n_words"}, &w)) {
-    lv.block_size = static_cast<int>(as_positive_int(s, w, *v));
+    lv.block_size = static_cast<int>(as_positive_int(s, w, *v, limits::kMaxSmallCount));
     if (lv.block_size == 0) attr_error(*w, "block size must be positive");
     block_given = true;
   }
   if (auto v = s.number_any({"cluster-size", "cluster_size"}, &w)) {
-    lv.cluster_size = static_cast<int>(as_positive_int(s, w, *v));
+    lv.cluster_size = static_cast<int>(as_positive_int(s, w, *v, limits::kMaxSmallCount));
     if (lv.cluster_size == 0) attr_error(*w, "cluster size must be positive");
     // The front end writes cluster_size: 1 as a default; it only pins the block size when
     // the block size is not given either (Timeloop ignores a default cluster size).
@@ -207,18 +244,22 @@ StorageLevel make_storage(const HierarchyNode& n, const Attributes& merged, cons
       if (width % (std::int64_t{lv.cluster_size} * lv.word_bits) != 0)
         attr_error(*w, "width " + std::to_string(width) +
                            " is not a multiple of cluster_size * datawidth");
-      lv.block_size = static_cast<int>(width / lv.cluster_size / lv.word_bits);
+      lv.block_size = static_cast<int>(
+          small_count(w, width / lv.cluster_size / lv.word_bits,
+                      "block size (width / (cluster_size * datawidth))"));
     } else if (block_given) {
       if (width % unit != 0)
         attr_error(*w, "width " + std::to_string(width) + " is not a multiple of block_size (" +
                            std::to_string(lv.block_size) + ") * datawidth (" +
                            std::to_string(lv.word_bits) + ")");
-      lv.cluster_size = static_cast<int>(width / unit);
+      lv.cluster_size = static_cast<int>(
+          small_count(w, width / unit, "cluster size (width / (block_size * datawidth))"));
     } else {
       if (width % lv.word_bits != 0)
         attr_error(*w, "width " + std::to_string(width) + " is not a multiple of datawidth " +
                            std::to_string(lv.word_bits));
-      lv.block_size = static_cast<int>(std::max<std::int64_t>(1, width / lv.word_bits));
+      lv.block_size = static_cast<int>(small_count(
+          w, std::max<std::int64_t>(1, width / lv.word_bits), "block size (width / datawidth)"));
       lv.cluster_size = 1;
     }
   }
@@ -226,20 +267,23 @@ StorageLevel make_storage(const HierarchyNode& n, const Attributes& merged, cons
   if (auto v = s.number_any({"entries"}, &w)) {
     lv.size_words = as_positive_int(s, w, *v);
   } else if (auto d = s.number_any({"depth", "memory_depth", "data_storage_depth"}, &w)) {
-    lv.size_words = as_positive_int(s, w, *d) * lv.block_size;
+    lv.size_words = size_product(w, as_positive_int(s, w, *d), lv.block_size,
+                                 "the size in words, depth * block size");
   } else if (auto k = s.number_any({"sizeKB"}, &w)) {
-    lv.size_words = as_positive_int(s, w, *k) * 1024 * 8 / lv.word_bits;
+    lv.size_words = size_product(w, as_positive_int(s, w, *k), 1024 * 8,
+                                 "the size in bits, sizeKB * 8192") / lv.word_bits;
   }
+  if (lv.size_words && w) lv.size_loc = w->loc;  // for a capacity rejection's message
 
   if (n.cls.find("DRAM") != std::string::npos) lv.technology = StorageTech::DRAM;
   if (auto t = s.string("technology"); t && *t == "DRAM") lv.technology = StorageTech::DRAM;
 
   if (auto v = s.number_any({"num-ports", "n_ports", "num_ports"}, &w)) {
-    lv.num_ports = static_cast<int>(as_positive_int(s, w, *v));
+    lv.num_ports = static_cast<int>(as_positive_int(s, w, *v, limits::kMaxSmallCount));
     if (lv.num_ports != 1 && lv.num_ports != 2) attr_error(*w, "num_ports must be 1 or 2");
   }
   if (auto v = s.number_any({"num-banks", "n_banks"}, &w))
-    lv.num_banks = static_cast<int>(as_positive_int(s, w, *v));
+    lv.num_banks = static_cast<int>(as_positive_int(s, w, *v, limits::kMaxSmallCount));
   if (auto v = s.number("bandwidth")) {
     lv.read_bandwidth = *v / 2;
     lv.write_bandwidth = *v / 2;
@@ -261,9 +305,10 @@ StorageLevel make_storage(const HierarchyNode& n, const Attributes& merged, cons
 
   lv.instances = instances;
   std::optional<std::int64_t> mx, my;
-  if (auto v = s.number_any({"instances"}, &w)) lv.instances = as_count(s, w, *v);
-  if (auto v = s.number_any({"meshX"}, &w)) mx = as_count(s, w, *v);
-  if (auto v = s.number_any({"meshY"}, &w)) my = as_count(s, w, *v);
+  if (auto v = s.number_any({"instances"}, &w))
+    lv.instances = as_count(s, w, *v, limits::kMaxInstances);
+  if (auto v = s.number_any({"meshX"}, &w)) mx = as_count(s, w, *v, limits::kMaxInstances);
+  if (auto v = s.number_any({"meshY"}, &w)) my = as_count(s, w, *v, limits::kMaxInstances);
   if (mx && my) {
     if (*mx * *my != lv.instances)
       throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path,
@@ -300,12 +345,13 @@ ArithmeticLevel make_arithmetic(const HierarchyNode& n, const Attributes& merged
   a.loc = n.loc;
   const AttrValue* w = nullptr;
   if (auto v = s.number_any({"word-bits", "word_bits", "word_width", "datawidth"}, &w))
-    a.word_bits = static_cast<int>(as_positive_int(s, w, *v));
+    a.word_bits = static_cast<int>(as_positive_int(s, w, *v, limits::kMaxWordBits));
   a.instances = instances;
-  if (auto v = s.number_any({"instances"}, &w)) a.instances = as_count(s, w, *v);
+  if (auto v = s.number_any({"instances"}, &w))
+    a.instances = as_count(s, w, *v, limits::kMaxInstances);
   std::optional<std::int64_t> mx, my;
-  if (auto v = s.number_any({"meshX"}, &w)) mx = as_count(s, w, *v);
-  if (auto v = s.number_any({"meshY"}, &w)) my = as_count(s, w, *v);
+  if (auto v = s.number_any({"meshX"}, &w)) mx = as_count(s, w, *v, limits::kMaxInstances);
+  if (auto v = s.number_any({"meshY"}, &w)) my = as_count(s, w, *v, limits::kMaxInstances);
   if (mx && !my && *mx > 0) my = a.instances / *mx;
   if (my && !mx && *my > 0) mx = a.instances / *my;
   a.mesh_x = mx.value_or(a.instances);
@@ -323,6 +369,18 @@ struct Walker {
   std::vector<StorageLevel> outer_to_inner;
   std::optional<ArithmeticLevel> arithmetic;
   std::set<std::string> names;
+
+  // Instances of `n` (a * b), which must fit the instance limit.
+  static std::int64_t instances(const HierarchyNode& n, std::int64_t a, std::int64_t b) {
+    auto p = limits::checked_mul(a, b);
+    if (!p || *p > limits::kMaxInstances)
+      throw ConfigError(n.loc.file, n.loc.line, n.loc.key_path,
+                        "'" + n.name + "' would have more instances (" + std::to_string(a) +
+                            " * " + std::to_string(b) + ") than loopsim allows: at most " +
+                            limits::describe(limits::kMaxInstances) +
+                            " (docs/formats.md, Limits)");
+    return *p;
+  }
 
   void check_name(const HierarchyNode& n, const std::string& name) {
     if (!names.insert(name).second)
@@ -348,7 +406,8 @@ struct Walker {
     std::string cls = n.cls;
     if (is_compute_class(cls) && !is_storage_class(cls)) {
       check_name(n, n.name);
-      arithmetic = make_arithmetic(n, merged, vars, mx * my * n.multiplicity);
+      arithmetic =
+          make_arithmetic(n, merged, vars, instances(n, instances(n, mx, my), n.multiplicity));
       if (!n.v02_style && !merged.find("meshX") && !merged.find("meshY")) {
         arithmetic->mesh_x = mx;
         arithmetic->mesh_y = my;
@@ -362,7 +421,8 @@ struct Walker {
                             "smartbuffer_SRAM, smartbuffer_RF, storage, dummy_storage) or a "
                             "compute class (intmac, fpmac, mac, compute)");
     check_name(n, n.name);
-    outer_to_inner.push_back(make_storage(n, merged, vars, mx * my * n.multiplicity));
+    outer_to_inner.push_back(
+        make_storage(n, merged, vars, instances(n, instances(n, mx, my), n.multiplicity)));
     if (!n.v02_style && !merged.find("meshX") && !merged.find("meshY")) {
       outer_to_inner.back().mesh_x = mx;
       outer_to_inner.back().mesh_y = my;
@@ -388,11 +448,11 @@ struct Walker {
       case NodeKind::Container: {
         Attributes merged = merge(inherited, n.attributes);
         if (n.v02_style) {
-          std::int64_t cx = mx * n.multiplicity, cy = my;
+          std::int64_t cx = instances(n, mx, n.multiplicity), cy = my;
           for (int c : tree.children(id)) walk(c, merged, cx, cy);
           break;
         }
-        if (n.spatial_x * n.spatial_y > 1) {
+        if (n.spatial_x > 1 || n.spatial_y > 1) {
           HierarchyNode dummy;
           dummy.kind = NodeKind::Component;
           dummy.name = "inter_" + n.name + "_spatial";
@@ -410,8 +470,9 @@ struct Walker {
           outer_to_inner.back().mesh_x = mx;
           outer_to_inner.back().mesh_y = my;
           outer_to_inner.back().dummy = true;
-          mx *= n.spatial_x;
-          my *= n.spatial_y;
+          mx = instances(n, mx, n.spatial_x);
+          my = instances(n, my, n.spatial_y);
+          (void)instances(n, mx, my);
         }
         for (int c : tree.children(id)) walk(c, merged, mx, my);
         break;

@@ -207,6 +207,7 @@ Estimate ComponentLibrary::compound(const CompoundClass& c, const Query& q,
   Scope scope(c, q);
   Estimate out;
   out.cls = c.name;
+  out.defined_at = c.loc;
   std::vector<Estimate> subs;
   std::vector<std::string> estimators;
   auto note = [&](const std::string& joined) {

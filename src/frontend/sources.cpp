@@ -4,6 +4,9 @@
 // back (one line less, then through the template's line map when the text was rendered).
 #include "loopsim/frontend/sources.hpp"
 
+#include "loopsim/core/limits.hpp"
+#include "read_file.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <iterator>
@@ -119,9 +122,7 @@ Origin origin_of(const Text& t, int local_line) {  // local_line: 1-based line o
 }  // namespace
 
 std::string read_text_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw ConfigError(path, 0, "", "cannot open file");
-  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::string text = read_input_file(path);
   if (int bad = first_bad_utf8_line(text))
     throw ConfigError(path, bad, "", "not valid UTF-8 text; expected a UTF-8 YAML file");
   return text;
@@ -136,6 +137,12 @@ YAML::Node parse_yaml_text(const std::string& text, const std::string& file,
     entry.base = r.next;
     r.next += entry.size + 2;
     r.texts.push_back(entry);
+  }
+  if (int deep = too_deep_line(text)) {
+    Origin at = origin_of(entry, deep);
+    throw ConfigError(at.file, at.line, "",
+                      "lists and maps are nested too deeply (more than " +
+                          std::to_string(limits::kMaxNesting) + " levels)");
   }
   std::string padded = "#" + std::string(static_cast<std::size_t>(entry.base - 2), ' ') + "\n";
   padded += text;

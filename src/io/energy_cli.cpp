@@ -8,6 +8,7 @@
 #include "io_internal.hpp"
 #include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
+#include "loopsim/io/emit.hpp"
 #include "loopsim/io/energy.hpp"
 
 namespace fs = std::filesystem;
@@ -55,9 +56,7 @@ estimate::Query make_query(const std::string& cls, const Attributes& attrs,
 }
 
 void write_yaml(const fs::path& p, const std::string& text) {
-  std::ofstream out(p);
-  if (!out) throw ConfigError(p.string(), 0, "-o", "cannot write this file");
-  out << text;
+  write_file_atomic(p.string(), [&](std::ostream& out) { out << text; });
 }
 
 // Accelergy lists storage actions in this order; other actions follow alphabetically.
@@ -117,6 +116,7 @@ std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
     estimate::Query q = make_query(cls, attrs, vars, at, arch.global_cycle_seconds);
     q.class_loc = cls_at;
     c.estimate = library.estimate(q);
+    c.loc = cls_at;
     out.push_back(std::move(c));
   };
   // Levels whose energy the architecture gives itself (`vector-access-energy`, `energy`)
@@ -138,6 +138,9 @@ EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components)
     e.name = c.name;
     e.actions = c.estimate.actions;
     e.source = "loopsim estimate (" + c.estimate.estimator + ")";
+    // Messages about an estimated entry point at the class's definition (a compound class
+    // in a components file) or else at the component in the architecture.
+    e.loc = c.estimate.defined_at.file.empty() ? c.loc : c.estimate.defined_at;
     in.ert.push_back(std::move(e));
     ArtEntry a;
     a.name = c.name;

@@ -36,6 +36,15 @@ MergedInputs merge_input_files(const std::vector<std::string>& files,
 estimate::ComponentLibrary load_component_library(const MergedInputs& merged);
 
 Workload parse_problem(const Cursor& problem);
+// Where the workload's numbers are written, for the limit checks' messages.
+struct WorkloadPlaces {
+  Cursor instance;                             // the instance: map
+  std::vector<std::optional<Cursor>> bounds;        // per dimension, when written
+  std::vector<std::optional<Cursor>> coefficients;  // per coefficient, when written
+};
+// Errors when a data space's coordinates cannot fit 32 bits, or an access count could reach
+// 2^62 (docs/formats.md, Limits).
+void check_workload_limits(const Workload& w, const WorkloadPlaces& at);
 ArchTree parse_architecture(const Cursor& architecture);
 // Timeloop's legacy `arch: {storage: [...] (innermost first), arithmetic: {...}}`.
 ArchTree parse_legacy_arch(const Cursor& arch);
@@ -89,6 +98,10 @@ void apply_maximize_dims(const std::vector<MaximizeDims>& requests, const Worklo
 Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
                               const Workload& w, const ArchSpec& arch);
 MapperSettings parse_mapper_settings(const std::optional<Cursor>& mapper);
+// `loopsim model` does not use constraints or `mapper:` settings (as timeloop-model), but
+// checks them as `map` would: an error there becomes a warning at the error's file:line.
+void warn_on_constraint_errors(const MergedInputs& merged, const ModelInputs& in,
+                               Diagnostics* diag);
 
 // Splits "PE[0..167]" into ("PE", 168); no range gives (name, 1).
 std::pair<std::string, std::int64_t> split_name_range(const Cursor& where, const std::string& name);

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "io_internal.hpp"
+#include "loopsim/core/limits.hpp"
 #include "loopsim/core/text.hpp"
 
 namespace loopsim::io {
@@ -157,8 +158,10 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
       if (auto sp = n.optional("spatial")) {
         sp->allow_keys({"meshX", "meshY"});
-        if (auto x = sp->optional("meshX")) node.spatial_x = x->positive_integer();
-        if (auto y = sp->optional("meshY")) node.spatial_y = y->positive_integer();
+        if (auto x = sp->optional("meshX"))
+          node.spatial_x = x->integer_in(1, limits::kMaxInstances, "meshX");
+        if (auto y = sp->optional("meshY"))
+          node.spatial_y = y->integer_in(1, limits::kMaxInstances, "meshY");
       }
       keep_constraints(n, node, constraints);
       scope = tree.add(scope, node);  // everything after a container is inside it
@@ -242,6 +245,10 @@ std::pair<std::string, std::int64_t> split_name_range(const Cursor& where, const
     std::int64_t lo = std::stoll(name.substr(open + 1, dots - open - 1));
     std::int64_t hi = std::stoll(name.substr(dots + 2, close - dots - 2));
     if (hi < lo) where.fail("bad range in '" + name + "': last < first");
+    if (lo < 0 || hi - lo >= limits::kMaxInstances)
+      where.fail("bad range in '" + name + "': expected 0 <= first <= last and at most " +
+                 limits::describe(limits::kMaxInstances) +
+                 " instances (docs/formats.md, Limits)");
     return {name.substr(0, open), hi - lo + 1};
   } catch (const std::logic_error&) {
     where.fail("bad range in '" + name + "': expected whole numbers");

@@ -1,6 +1,7 @@
 // components: / compound_components: -> estimate::ComponentLibrary (compound classes in
 // Accelergy's v0.4 class format, and user tables that override the built-in estimators).
 #include "io_internal.hpp"
+#include "loopsim/core/limits.hpp"
 #include "loopsim/core/text.hpp"
 
 namespace loopsim::io {
@@ -156,12 +157,14 @@ estimate::UserTable parse_table(const Cursor& t) {
     acts.expect_map();
     for (const auto& [k, v] : acts.entries()) {
       double e = v.number();
-      if (e < 0) v.fail("expected a non-negative energy in pJ");
+      if (e < 0 || e > limits::kMaxEnergyPj)
+        v.fail("expected a non-negative energy in pJ of at most 1e15 (docs/formats.md, Limits)");
       row.actions[k] = e;
     }
     if (auto a = r.optional("area")) {
       double x = a->number();
-      if (x < 0) a->fail("expected a non-negative area in um^2");
+      if (x < 0 || x > limits::kMaxEnergyPj)
+        a->fail("expected a non-negative area in um^2 of at most 1e15 (docs/formats.md, Limits)");
       row.area_um2 = x;
     }
     out.rows.push_back(std::move(row));

@@ -11,6 +11,8 @@
 //  - `mapper:` settings (Timeloop's keys and loopsim's seed, time_budget_s).
 #include <cctype>
 
+#include <iostream>
+
 #include "io_internal.hpp"
 #include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
@@ -563,6 +565,22 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnosti
   out.constraints = parse_constraints(merged, nodes, out.model.workload, out.model.arch);
   out.settings = parse_mapper_settings(merged.get("mapper"));
   return out;
+}
+
+void warn_on_constraint_errors(const MergedInputs& merged, const ModelInputs& in,
+                               Diagnostics* diag) {
+  auto arch = merged.get("architecture");
+  if (!arch) return;
+  try {
+    std::vector<NodeConstraint> nodes;
+    (void)parse_architecture(*arch, &nodes);
+    (void)parse_constraints(merged, nodes, in.workload, in.arch);
+    (void)parse_mapper_settings(merged.get("mapper"));
+  } catch (const ConfigError& e) {
+    std::string msg = e.message() + " (loopsim map rejects this; model does not use constraints)";
+    if (diag) diag->warn(e.file(), e.line(), e.key_path(), msg);
+    else std::cerr << format_warning(Warning{e.file(), e.line(), e.key_path(), msg}) << "\n";
+  }
 }
 
 }  // namespace loopsim::io

@@ -4,15 +4,21 @@
 #include <sstream>
 
 #include "io_internal.hpp"
+#include "loopsim/core/limits.hpp"
+#include "loopsim/core/text.hpp"
 
 namespace loopsim::io {
 
 namespace {
 
-// Energies and areas are non-negative numbers.
+// Energies and areas are non-negative numbers, at most 1e15 so that an energy times any
+// access count stays finite (docs/formats.md, Limits).
 double non_negative(const Cursor& c, const char* what) {
   double v = c.number();
   if (v < 0) c.fail("expected a non-negative " + std::string(what) + ", got '" + c.str() + "'");
+  if (v > limits::kMaxEnergyPj)
+    c.fail("the " + std::string(what) + " " + c.str() + " is larger than loopsim allows: at most " +
+           significant(limits::kMaxEnergyPj, 6) + " (docs/formats.md, Limits)");
   return v;
 }
 

@@ -64,7 +64,13 @@ MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostic
   auto& top = merged.top;
   for (const auto& f : files) {
     Cursor root(frontend::load_file(f, options), f, "", diag);
-    if (root.is_null()) continue;
+    if (root.is_null()) {
+      // Timeloop merges an empty file as nothing; a file given by mistake, most likely.
+      Warning w{f, 1, "", "the file is empty: nothing is read from it"};
+      if (diag) diag->warn(w.file, w.line, w.key_path, w.message);
+      else std::cerr << format_warning(w) << "\n";
+      continue;
+    }
     if (!root.is_map())
       root.fail("expected a YAML map at the top level (problem:, architecture:, ...)");
     auto values = root.entries();  // checks for plain and unique keys
@@ -162,6 +168,7 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   if (dummy_table) {
     in.energy = dummy_energy_inputs(in.arch);
     check_globals_and_sections(merged, in);
+    if (need_mapping) warn_on_constraint_errors(merged, in, diag);
     return in;
   }
   auto ert = get("ERT");
@@ -187,6 +194,7 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
     in.energy = std::move(est);
   }
   check_globals_and_sections(merged, in);
+  if (need_mapping) warn_on_constraint_errors(merged, in, diag);
   return in;
 }
 

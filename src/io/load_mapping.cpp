@@ -7,6 +7,7 @@
 #include <map>
 
 #include "io_internal.hpp"
+#include "loopsim/core/limits.hpp"
 #include "loopsim/core/text.hpp"
 
 namespace loopsim::io {
@@ -42,9 +43,10 @@ std::map<int, Factor> parse_factors(const Cursor& c, const Workload& w) {
     std::size_t start = i;
     while (i < n && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
     if (start == i) c.fail("bad factors '" + text + "': expected a number after a dimension");
-    if (i - start > 15)
+    if (i - start > 10 || std::stoll(text.substr(start, i - start)) > limits::kMaxCoordinate)
       c.fail("bad factors '" + text + "': factor " + text.substr(start, i - start) +
-             " is too large; expected at most 15 digits");
+             " is too large; expected at most " + limits::describe(limits::kMaxCoordinate) +
+             " (docs/formats.md, Limits)");
     return std::stoll(text.substr(start, i - start));
   };
   skip();
@@ -299,22 +301,15 @@ Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) 
       for (auto* f : {&dir[l].spatial_factors, &dir[l].temporal_factors}) {
         if (!*f || !(*f)->count(d)) continue;
         const Factor& fac = (**f).at(d);
-        extent += scale * (fac.residual - 1);
-        scale *= fac.end;
+        // Checked: factors beyond the bound saturate (the mismatch below reports them).
+        auto step = limits::checked_mul(scale, fac.residual - 1);
+        auto next = limits::checked_mul(scale, fac.end);
+        auto sum = step ? limits::checked_add(extent, *step) : std::nullopt;
+        extent = sum ? *sum : limits::kMaxAccesses;
+        scale = next ? *next : limits::kMaxAccesses;
       }
     }
     if (extent == w.bounds[d]) continue;
-    int free_level = -1;
-    for (int l = nlev - 1; l >= 0; --l)
-      if (!dir[l].temporal_factors || !dir[l].temporal_factors->count(d)) {
-        free_level = l;
-        break;
-      }
-    if (free_level >= 0 && extent == scale && w.bounds[d] % scale == 0) {
-      if (!dir[free_level].temporal_factors) dir[free_level].temporal_factors.emplace();
-      (*dir[free_level].temporal_factors)[d] = Factor{w.bounds[d] / scale, w.bounds[d] / scale};
-      continue;
-    }
     // Point at the outermost 'factors' that gives this dimension a factor.
     Cursor at = list;
     for (int l = nlev - 1; l >= 0; --l)
@@ -325,6 +320,26 @@ Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) 
         at = *ld.spatial_factors_at;
       if (ld.temporal_factors && ld.temporal_factors->count(d) && ld.temporal_factors_at)
         at = *ld.temporal_factors_at;
+    }
+    // The outermost storage level (never a container's dummy spatial level) that gives the
+    // dimension no temporal factor takes the remainder, with a warning: Timeloop's parser
+    // rejects factors that do not multiply to the bound.
+    int free_level = -1;
+    for (int l = nlev - 1; l >= 0; --l)
+      if (!arch.storage[static_cast<std::size_t>(l)].dummy &&
+          (!dir[l].temporal_factors || !dir[l].temporal_factors->count(d))) {
+        free_level = l;
+        break;
+      }
+    if (free_level >= 0 && extent == scale && w.bounds[d] % scale == 0) {
+      if (!dir[free_level].temporal_factors) dir[free_level].temporal_factors.emplace();
+      (*dir[free_level].temporal_factors)[d] = Factor{w.bounds[d] / scale, w.bounds[d] / scale};
+      at.warn("the factors of dimension " + w.dims[d] + " multiply to " +
+              std::to_string(scale) + ", but its bound is " + std::to_string(w.bounds[d]) +
+              "; the remaining factor " + std::to_string(w.bounds[d] / scale) +
+              " is put at level '" + arch.storage[static_cast<std::size_t>(free_level)].name +
+              "' (Timeloop rejects factors that do not multiply to the bound)");
+      continue;
     }
     at.fail("the factors of dimension " + w.dims[d] + " cover " + std::to_string(extent) +
             " iterations across all levels, but its bound is " + std::to_string(w.bounds[d]) +

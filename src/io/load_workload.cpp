@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "io_internal.hpp"
+#include "loopsim/core/limits.hpp"
 #include "loopsim/core/text.hpp"
 
 namespace loopsim::io {
@@ -85,6 +86,7 @@ Workload parse_problem(const Cursor& problem) {
   const bool flat = !problem.optional("instance");
   if (!flat) problem.allow_keys({"version", "shape", "instance"});
   Workload w;
+  std::vector<std::optional<Cursor>> coeff_at;  // where each coefficient's default is written
   auto shape = problem.optional("shape");
   if (shape && shape->is_scalar() && !shape->is_null()) {
     // A built-in shape by name (Timeloop's problem-shapes/ files); loopsim has cnn_layer.
@@ -125,7 +127,12 @@ Workload parse_problem(const Cursor& problem) {
       for (const auto& c : coeffs->items()) {
         c.allow_keys({"name", "default"});
         w.coeff_names.push_back(c.required("name").str());
-        w.coeff_values.push_back(c.optional("default") ? c.required("default").integer() : 1);
+        w.coeff_values.push_back(c.optional("default") ? c.required("default").integer_in(
+                                                             -limits::kMaxCoordinate,
+                                                             limits::kMaxCoordinate,
+                                                             "a coefficient")
+                                                       : 1);
+        coeff_at.push_back(c.optional("default"));
       }
     }
     auto ds = s.optional_any({"data_spaces", "data-spaces"});
@@ -158,6 +165,8 @@ Workload parse_problem(const Cursor& problem) {
 
   Cursor inst = flat ? problem : problem.required("instance");
   inst.expect_map();
+  WorkloadPlaces places{inst, std::vector<std::optional<Cursor>>(w.dims.size()), coeff_at};
+  places.coefficients.resize(w.coeff_names.size());
   std::vector<bool> seen(w.dims.size(), false);
   std::int64_t h = 0, wd = 0, hpad = 0, wpad = 0;
   std::optional<Cursor> h_at, w_at;
@@ -170,10 +179,13 @@ Workload parse_problem(const Cursor& problem) {
     int d = w.dim_index(key);
     int c = w.coeff_index(key);
     if (d >= 0) {
-      w.bounds[d] = v.positive_integer();
+      w.bounds[d] = v.integer_in(1, limits::kMaxCoordinate, "a bound");
       seen[d] = true;
+      places.bounds[static_cast<std::size_t>(d)] = v;
     } else if (c >= 0) {
-      w.coeff_values[c] = v.integer();
+      w.coeff_values[c] = v.integer_in(-limits::kMaxCoordinate, limits::kMaxCoordinate,
+                                       "a coefficient");
+      places.coefficients[static_cast<std::size_t>(c)] = v;
     } else if (key == "densities") {
       if (!v.is_empty())
         v.fail("densities (sparse tensors) are not supported yet; remove them for a dense run");
@@ -200,7 +212,7 @@ Workload parse_problem(const Cursor& problem) {
                       const char* out, const char* kernel, const char* stride, const char* dil) {
     int o = w.dim_index(out), k = w.dim_index(kernel);
     int s = w.coeff_index(stride), dl = w.coeff_index(dil);
-    if (!at || o < 0 || k < 0 || s < 0 || dl < 0) return;
+    if (!at || o < 0 || k < 0 || s < 0 || dl < 0 || w.coeff_values[s] <= 0) return;
     std::int64_t span = (w.bounds[k] - 1) * w.coeff_values[dl] + 1;
     std::int64_t expect = (in + 2 * pad - span) / w.coeff_values[s] + 1;
     // Timeloop reads only the dimensions and coefficients of the shape: W/H are ignored.
@@ -213,6 +225,7 @@ Workload parse_problem(const Cursor& problem) {
   };
   check_io(w_at, wd, wpad, "P", "R", "Wstride", "Wdilation");
   check_io(h_at, h, hpad, "Q", "S", "Hstride", "Hdilation");
+  check_workload_limits(w, places);
   return w;
 }
 

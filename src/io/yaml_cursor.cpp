@@ -1,9 +1,20 @@
 #include "yaml_cursor.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <iostream>
+#include <iterator>
+#include <charconv>
+#include <tuple>
+#include <unordered_map>
 
 #include "loopsim/core/expr.hpp"
+#include "loopsim/core/limits.hpp"
 #include "loopsim/core/text.hpp"
 #include "loopsim/frontend/sources.hpp"
 
@@ -94,18 +105,19 @@ std::optional<Cursor> Cursor::optional_any(std::initializer_list<const char*> ke
 }
 
 // Keys must be plain names and appear once per map (yaml-cpp keeps duplicates silently).
+// A hash set keeps this linear in the size of the map.
 static void check_keys(const YAML::Node& map, const std::string& file, const std::string& path) {
-  std::vector<std::pair<std::string, int>> seen;
+  std::unordered_map<std::string, int> seen;
+  seen.reserve(map.size());
   for (auto it = map.begin(); it != map.end(); ++it) {
     Cursor at(it->first, file, path);
     if (!it->first.IsScalar()) at.fail("keys must be plain names, not lists or maps");
-    std::string key = it->first.Scalar();
-    for (const auto& [k, line] : seen)
-      if (k == key)
-        Cursor(it->first, file, child_path(path, key))
-            .fail("key '" + key + "' is given twice in the same map (first at line " +
-                  std::to_string(line) + "); expected each key once");
-    seen.emplace_back(key, at.line());
+    const std::string& key = it->first.Scalar();
+    auto [first, inserted] = seen.emplace(key, at.line());
+    if (!inserted)
+      Cursor(it->first, file, child_path(path, key))
+          .fail("key '" + key + "' is given twice in the same map (first at line " +
+                std::to_string(first->second) + "); expected each key once");
   }
 }
 
@@ -145,6 +157,20 @@ std::vector<std::pair<std::string, Cursor>> Cursor::entries() const {
 
 std::string Cursor::str() const {
   if (!node_.IsScalar()) fail("expected a single value (text or number)");
+  // A YAML tag on a value (`!!seq 64`, `!foo 64`) has no meaning in these files: only the
+  // standard scalar tags are read, as the plain value.
+  std::string t = node_.Tag();
+  if (!t.empty() && t != "?" && t != "!") {
+    static const char* const kScalarTags[] = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int",
+                                              "tag:yaml.org,2002:float"};
+    bool ok = false;
+    for (const char* k : kScalarTags) ok |= (t == k);
+    if (!ok) {
+      std::string shown = t.rfind("tag:yaml.org,2002:", 0) == 0 ? "!!" + t.substr(18) : t;
+      fail("the YAML tag '" + shown + "' on the value '" + node_.Scalar() +
+           "' is not supported; expected a plain value (remove the tag)");
+    }
+  }
   return node_.Scalar();
 }
 
@@ -154,18 +180,51 @@ double Cursor::number() const {
   std::string s = str();
   auto v = parse_number(s);
   if (!v) fail("expected a number, got '" + s + "'");
+  if (!std::isfinite(*v))
+    fail("the number '" + s + "' is out of range; numbers must be finite (at most 1.8e308)");
   return *v;
 }
 
+// Whole numbers are read exactly when written as digits; up to 2^53 either way.
 std::int64_t Cursor::integer() const {
+  std::string s = str();
+  std::size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  std::string digits = b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  if (!digits.empty() && digits[0] == '+') digits.erase(0, 1);
+  bool plain = !digits.empty() &&
+               digits.find_first_not_of("0123456789", digits[0] == '-' ? 1 : 0) ==
+                   std::string::npos &&
+               digits != "-";
+  auto too_large = [&]() {
+    fail("the whole number '" + s + "' is too large: loopsim reads whole numbers up to " +
+         limits::describe(limits::kMaxInteger) + " (docs/formats.md, Limits)");
+  };
+  if (plain) {
+    std::int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc() || ptr != digits.data() + digits.size() || v > limits::kMaxInteger ||
+        v < -limits::kMaxInteger)
+      too_large();
+    return v;
+  }
   double v = number();
-  if (std::floor(v) != v || std::fabs(v) > 9e15) fail("expected a whole number, got '" + str() + "'");
+  if (std::floor(v) != v) fail("expected a whole number, got '" + s + "'");
+  if (std::fabs(v) > static_cast<double>(limits::kMaxInteger)) too_large();
   return static_cast<std::int64_t>(v);
 }
 
 std::int64_t Cursor::positive_integer() const {
   std::int64_t v = integer();
   if (v <= 0) fail("expected a positive whole number, got '" + str() + "'");
+  return v;
+}
+
+std::int64_t Cursor::integer_in(std::int64_t lo, std::int64_t hi, const std::string& what) const {
+  std::int64_t v = integer();
+  if (lo == 1 && v < 1) fail("expected a positive whole number, got '" + str() + "'");
+  if (v < lo || v > hi)
+    fail(what + " must be between " + std::to_string(lo) + " and " + limits::describe(hi) +
+         ", got " + str() + " (docs/formats.md, Limits)");
   return v;
 }
 

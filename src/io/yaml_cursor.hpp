@@ -58,6 +58,9 @@ class Cursor {
   [[nodiscard]] std::string str() const;
   [[nodiscard]] std::int64_t integer() const;
   [[nodiscard]] std::int64_t positive_integer() const;
+  // A whole number in [lo, hi]; `what` names it in the message ("a bound").
+  [[nodiscard]] std::int64_t integer_in(std::int64_t lo, std::int64_t hi,
+                                        const std::string& what) const;
   [[nodiscard]] double number() const;
   [[nodiscard]] bool boolean() const;
   [[nodiscard]] bool quoted() const;  // scalar written in quotes

@@ -10,8 +10,24 @@ namespace loopsim {
 
 namespace {
 
+// The divisors of n in increasing order, by trial division up to sqrt(n) (a prime bound
+// near 2^31 takes about 46,000 steps, not two billion).
+std::vector<std::int64_t> divisors(std::int64_t n) {
+  std::vector<std::int64_t> low, high;
+  for (std::int64_t f = 1; f <= n / f; ++f) {
+    if (n % f != 0) continue;
+    low.push_back(f);
+    if (f != n / f) high.push_back(n / f);
+  }
+  low.insert(low.end(), high.rbegin(), high.rend());
+  return low;
+}
+
+// Every way to write `rest` as a product over the slots from `slot` on, each factor within
+// its slot's range; `divs` holds the divisors of the bound (every factor is one of them).
 void factorize(std::int64_t rest, std::size_t slot, const std::vector<FactorRange>& range,
-               std::vector<std::int64_t>& cur, std::vector<std::vector<std::int64_t>>& out) {
+               const std::vector<std::int64_t>& divs, std::vector<std::int64_t>& cur,
+               std::vector<std::vector<std::int64_t>>& out) {
   if (slot + 1 == range.size()) {
     if (rest >= range[slot].min && rest <= range[slot].max) {
       cur[slot] = rest;
@@ -19,11 +35,11 @@ void factorize(std::int64_t rest, std::size_t slot, const std::vector<FactorRang
     }
     return;
   }
-  for (std::int64_t f = 1; f <= rest; ++f) {
-    if (rest % f != 0) continue;
-    if (f < range[slot].min || f > range[slot].max) continue;
+  for (std::int64_t f : divs) {
+    if (f > rest || f > range[slot].max) break;
+    if (rest % f != 0 || f < range[slot].min) continue;
     cur[slot] = f;
-    factorize(rest / f, slot + 1, range, cur, out);
+    factorize(rest / f, slot + 1, range, divs, cur, out);
   }
   cur[slot] = 1;
 }
@@ -113,7 +129,9 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
     }
     std::vector<std::int64_t> cur(slots_.size(), 1);
     if (!slots_.empty())
-      factorize(w.bounds[static_cast<std::size_t>(d)], 0, range, cur, facts_[static_cast<std::size_t>(d)]);
+      factorize(w.bounds[static_cast<std::size_t>(d)], 0, range,
+                divisors(w.bounds[static_cast<std::size_t>(d)]), cur,
+                facts_[static_cast<std::size_t>(d)]);
     // Spatial minimums on levels with both axes: the product over X and Y.
     auto& list = facts_[static_cast<std::size_t>(d)];
     std::erase_if(list, [&](const std::vector<std::int64_t>& f) {

@@ -34,6 +34,13 @@ bool StorageStats::keeps_anything() const {
 
 namespace {
 
+// " (size written at file:line)", for a capacity rejection.
+std::string size_written(const StorageLevel& spec) {
+  if (spec.size_loc.file.empty()) return "";
+  return " (size written at " + spec.size_loc.file + ":" + std::to_string(spec.size_loc.line) +
+         (spec.size_loc.key_path.empty() ? "" : ", " + spec.size_loc.key_path) + ")";
+}
+
 std::uint64_t product_spatial(const LevelMapping& lm, Spacetime which) {
   std::uint64_t p = 1;
   for (const auto& l : lm.spatial)
@@ -187,7 +194,8 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
         total_capacity > static_cast<std::uint64_t>(*spec.effective_size_words))
       return reject(Rejection{l, spec.name, RejectReason::Capacity,
                        "mapped tile size " + std::to_string(total_capacity) +
-                           " exceeds buffer capacity " + std::to_string(*spec.effective_size_words)});
+                           " exceeds buffer capacity " +
+                           std::to_string(*spec.effective_size_words) + size_written(spec)});
     if (spec.effective_size_words &&
         static_cast<double>(total_capacity) <
             static_cast<double>(*spec.effective_size_words) * spec.min_utilization)

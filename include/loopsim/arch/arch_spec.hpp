@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace loopsim {
@@ -27,9 +28,14 @@ struct AttrValue {
 };
 
 struct Attributes {
-  std::vector<std::pair<std::string, AttrValue>> items;  // in written order
+  std::vector<std::pair<std::string, AttrValue>> items;  // in written order (add with set())
   [[nodiscard]] const AttrValue* find(const std::string& key) const;
   void set(const std::string& key, AttrValue value);  // replaces or appends
+
+ private:
+  // Key -> position in `items`, so that a `variables:` map of 60,000 names loads and looks
+  // up in linear time (docs/formats.md, Limits).
+  std::unordered_map<std::string, std::size_t> index_;
 };
 
 // Variables (v0.4 `variables:`), evaluated lazily with expressions.
@@ -65,6 +71,7 @@ struct StorageLevel {
   int cluster_size = 1;  // vectors per cluster
   std::optional<std::int64_t> size_words;            // depth * block_size
   std::optional<std::int64_t> effective_size_words;  // size / multiple_buffering
+  SourceLoc size_loc;  // where the size (depth, entries or sizeKB) is written
   std::int64_t instances = 1;
   std::int64_t mesh_x = 1, mesh_y = 1;
   std::optional<double> read_bandwidth, write_bandwidth, shared_bandwidth;  // words/cycle

@@ -46,6 +46,9 @@ struct Estimate {
   double area_um2 = 0;
   // Compounds: (subcomponent name, estimator) for the summary files.
   std::vector<std::pair<std::string, std::string>> parts;
+  // Compounds and user tables: where the class or table is defined (for messages about
+  // its actions); empty for built-in estimators.
+  SourceLoc defined_at;
 };
 
 class Estimator {

@@ -1,6 +1,7 @@
 // Output files: Timeloop-layout stats.txt and map.txt, and a JSON with every figure.
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -24,6 +25,11 @@ struct EmitContext {
   // Warnings of loading the inputs: counted in the summary line, listed in stats.json.
   const std::vector<Warning>* warnings = nullptr;
 };
+
+// Writes a whole output file through `fill`: into a temporary file beside `path`, checked,
+// then renamed, so `path` is complete or untouched. ConfigError (exit 2) names the file and
+// the OS error (a full disk, a size limit, no permission).
+void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& fill);
 
 void write_stats_txt(std::ostream& out, const EmitContext& ctx);
 void write_map_txt(std::ostream& out, const EmitContext& ctx);

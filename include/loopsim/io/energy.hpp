@@ -23,6 +23,7 @@ void energy_query(const std::vector<std::string>& files, const std::vector<std::
 struct EstimatedComponent {
   std::string name;  // e.g. "system_top_level.shared_glb[1..1]"
   estimate::Estimate estimate;
+  SourceLoc loc;  // the component's class in the architecture
 };
 // `vars`: the architecture's `variables:`, for attributes written as expressions over them.
 std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,

@@ -36,6 +36,8 @@ struct ModelInputs {
 // `dummy_table`: every component gets timeloopfe's placeholder energies instead of an ERT or
 // loopsim's estimates (EnableDummyTableProcessor with Accelergy's dummy table: 1 pJ per
 // action, 0 leakage, 1 um^2), so a mapping can be searched before any energy table exists.
+// With a mapping needed (`loopsim model`), errors in the constraints and `mapper:` settings,
+// which model does not use, are warnings (`loopsim map` rejects them).
 ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping,
                         Diagnostics* diag = nullptr, const frontend::Options& options = {},
                         bool dummy_table = false);

@@ -72,6 +72,8 @@ std::string mapping_id(const std::string& key) {
 
 int run_network(const NetworkOptions& o) {
   Diagnostics diag(o.common.strict);
+  // From here a Ctrl-C skips the shapes not yet started and writes what is done.
+  for (int sig : kStopSignals) std::signal(sig, on_network_stop);
   fs::path dir = output_dir(o.out_dir);
   network::Network net = network::load_network(o.net, (dir / "problems").string(), &diag);
   // Distinct shapes, in topological order of first use.
@@ -152,7 +154,6 @@ int run_network(const NetworkOptions& o) {
     if (si >= 0) ++layers_of[si];
   std::mutex mu;
   int done = 0, layers_done = 0;
-  for (int sig : kStopSignals) std::signal(sig, on_network_stop);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(outer)
   for (int k = 0; k < static_cast<int>(todo.size()); ++k) {
     ShapeRun& s = shapes[todo[k]];

@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 loopsim, repo = sys.argv[1], sys.argv[2]
 net = os.path.join(repo, "workloads/networks/resnet50.yaml")
@@ -82,12 +81,18 @@ with tempfile.TemporaryDirectory() as tmp:
           f"reuse: same totals ({s2['energy_pj']} vs {s['energy_pj']})")
 
     out3 = os.path.join(tmp, "run3")
-    proc = subprocess.Popen([loopsim, "network", net, *arch, "-o", out3, "--threads", "2", "-q",
-                             "--time-budget-per-layer", "60"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(4)
+    proc = subprocess.Popen([loopsim, "network", net, *arch, "-o", out3, "--threads", "2",
+                             "--time-budget-per-layer", "3"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen = ""
+    while "layers done" not in seen:  # the first shapes are mapped: interrupt the rest
+        c = proc.stderr.read(1)
+        if not c:
+            break
+        seen += c
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    err = seen + proc.stderr.read()
+    proc.wait(timeout=120)
     check(proc.returncode == 130, f"Ctrl-C: exit code {proc.returncode}: {err}")
     s3 = json.load(open(os.path.join(out3, "network.stats.json")))
     rows3 = list(csv.DictReader(open(os.path.join(out3, "layers.csv"))))

@@ -55,11 +55,17 @@ struct NetworkOptions {
 
 std::string dataflow_file(const std::string& name) {
   if (fs::is_regular_file(name)) return name;
-  fs::path p = fs::path(LOOPSIM_DATAFLOW_DIR) / (name + ".yaml");
-  if (!fs::exists(p))
-    throw ConfigError("--dataflow", 0, "--dataflow", "no dataflow preset '" + name +
-                                                         "' (see mappings/dataflows/)");
-  return p.string();
+  fs::path dir(LOOPSIM_DATAFLOW_DIR);
+  fs::path p = dir / (name + ".yaml");
+  if (fs::exists(p)) return p.string();
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  throw ConfigError("--dataflow", 0, "--dataflow",
+                    "no dataflow preset '" + name + "'" + did_you_mean(name, names) +
+                        "; presets: " + join(names) + " (or give a preset file)");
 }
 
 std::string mapping_id(const std::string& key) {

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "cli.hpp"
 #include "loopsim/core/error.hpp"
@@ -141,7 +142,14 @@ int run_network(const NetworkOptions& o) {
                           "layer '" + l.name + "': " + bad->message);
     s.table = std::make_unique<EnergyTable>(EnergyTable::resolve(s.in->model.arch, s.in->model.energy));
   }
-  print_warnings(diag);
+  // The architecture's warnings come once per shape loaded: keep one of each.
+  std::vector<Warning> warnings;
+  std::set<std::string> seen_warnings;
+  for (const auto& w : diag.warnings())
+    if (seen_warnings.insert(format_warning(w)).second) {
+      warnings.push_back(w);
+      std::cerr << format_warning(w) << "\n";
+    }
   int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
   int outer = std::max(1, std::min<int>(threads, static_cast<int>(shapes.size())));
   int inner = outer == 1 ? threads : 1;
@@ -219,7 +227,7 @@ int run_network(const NetworkOptions& o) {
         io::EmitContext ctx{s.in->model.workload, s.in->model.arch, *s.table, *s.mapping, *s.eval, nullptr};
         io::write_map_yaml(os, ctx);
       });
-  ReportInputs rep{net, shapes, shape_of, wall, outer, inner, interrupted, &diag.warnings()};
+  ReportInputs rep{net, shapes, shape_of, wall, outer, inner, interrupted, &warnings};
   write_network_report(dir, rep, o.common.quiet);
   for (const auto& s : shapes)
     if (!s.failure.empty() && !(interrupted && !s.eval)) {

@@ -129,7 +129,7 @@ namespace {
 Layer read_layer(const Reader& rd, const YAML::Node& n, const std::string& key,
                  const fs::path& base, const fs::path& scratch) {
   if (!n.IsMap()) rd.fail(n, key, "expected a map with name, problem or op, inputs");
-  rd.allow(n, key, {"name", "problem", "op", "inputs", "pad", "size", "stride", "repeat"});
+  rd.allow(n, key, {"name", "problem", "op", "inputs", "pad", "size", "stride", "repeat", "into"});
   Layer l;
   l.line = n.Mark().line + 1;
   if (!n["name"]) rd.fail(n, key, "a layer needs a name");
@@ -160,6 +160,18 @@ Layer read_layer(const Reader& rd, const YAML::Node& n, const std::string& key,
               "unknown op '" + l.op + "'" + did_you_mean(l.op, kOps) + "; expected one of: " + join(kOps));
   } else {
     rd.fail(n, key, "layer '" + l.name + "' needs a problem (file or inline) or an op");
+  }
+  if (n["into"]) {
+    if (!l.is_problem()) rd.fail(n["into"], key + ".into", "only a problem layer has data spaces");
+    l.into = rd.str(n["into"], key + ".into");
+    int d = l.workload.data_space_index(l.into);
+    if (d < 0 || l.workload.is_read_write(d)) {
+      std::vector<std::string> ro;
+      for (const auto& ds : l.workload.data_spaces)
+        if (!ds.read_write) ro.push_back(ds.name);
+      rd.fail(n["into"], key + ".into", "no read-only data space '" + l.into + "'" +
+                                            did_you_mean(l.into, ro) + "; the problem's: " + join(ro));
+    }
   }
   if (n["pad"]) l.pad = rd.integer(n["pad"], key + ".pad", 0);
   if (n["size"]) l.size = rd.integer(n["size"], key + ".size", 1);
@@ -244,7 +256,8 @@ TensorShape infer(const Reader& rd, const Layer& l, const std::vector<TensorShap
     return {n, g * bound(w, "M"), q, p};
   }
   // Any other problem: element counts (first read-only data space in, read-write out).
-  int in_ds = -1, out_ds = -1;
+  int in_ds = w.data_space_index(l.into.empty() ? "Inputs" : l.into), out_ds = -1;
+  if (in_ds >= 0 && w.is_read_write(in_ds)) in_ds = -1;
   for (int d = 0; d < w.num_data_spaces(); ++d) {
     if (w.is_read_write(d) && out_ds < 0) out_ds = d;
     if (!w.is_read_write(d) && in_ds < 0) in_ds = d;

@@ -138,3 +138,26 @@ TEST(Network, ResidualAddNeedsEqualShapes) {
         << e.message();
   }
 }
+
+TEST(Network, EinsumEdgesCompareElementCounts) {
+  const std::string gemm =
+      "{shape: {name: gemm, dimensions: [M, N, K], data_spaces: [{name: A, projection: [[[M]], "
+      "[[K]]]}, {name: B, projection: [[[K]], [[N]]]}, {name: Z, projection: [[[M]], [[N]]], "
+      "read_write: true}]}, instance: ";
+  std::string p = write("n3.yaml", "network:\n  inputs:\n  - {name: x, shape: [24]}\n  layers:\n"
+                                   "  - {name: g1, problem: " + gemm + "{M: 4, N: 8, K: 6}}, inputs: [x]}\n"
+                                   "  - {name: g2, problem: " + gemm + "{M: 4, N: 2, K: 8}}, inputs: [g1]}\n"
+                                   "  - {name: g3, into: B, problem: " + gemm + "{M: 3, N: 4, K: 8}}, inputs: [g1]}\n"
+                                   "  - {name: g4, problem: " + gemm + "{M: 4, N: 2, K: 7}}, inputs: [g2]}\n");
+  Diagnostics diag(false);
+  try {
+    (void)network::load_network(p, scratch(), &diag);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    // g1 writes Z = 4x8 = 32 = g2's A (4x8) = g3's B (8x4); g2 writes 4x2 = 8, g4's A is 4x7 = 28.
+    EXPECT_EQ(e.line(), 8);
+    EXPECT_NE(e.message().find("tensor 'g2' (8) has 8 elements, but its data space 'A' has 28"),
+              std::string::npos)
+        << e.message();
+  }
+}

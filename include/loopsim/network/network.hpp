@@ -33,6 +33,9 @@ struct Layer {
   Workload workload;
   std::int64_t pad = 0;  // zero padding of the input (convolution-like problems)
   std::int64_t repeat = 1;  // the layer runs this many times in sequence
+  // The data space the input tensor feeds (problems other than convolutions): `into:`, else
+  // `Inputs` when there is one, else the first read-only data space.
+  std::string into;
   // An operation layer (not mapped; no MACs): maxpool, avgpool, add, concat, flatten,
   // elementwise. Empty for a problem layer.
   std::string op;

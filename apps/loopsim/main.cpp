@@ -1,5 +1,5 @@
 // loopsim command line. Each subcommand lives in its own file (model.cpp, map.cpp,
-// energy.cpp); main() is the only place that catches: ConfigError -> "file:line: key:
+// energy.cpp, network.cpp); main() is the only place that catches: ConfigError -> "file:line: key:
 // message", exit 2; a rejected mapping -> exit 3 (returned by the subcommand); anything
 // else -> exit 1.
 #include <iostream>
@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app{"loopsim: a fast simulator of DNN accelerators (Timeloop-compatible inputs)"};
   app.require_subcommand(1);
   std::vector<cli::Subcommand> subs = {cli::add_model(app), cli::add_map(app),
-                                       cli::add_energy(app)};
+                                       cli::add_energy(app), cli::add_network(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -24,6 +24,7 @@ struct Subcommand {
 Subcommand add_model(CLI::App& app);
 Subcommand add_map(CLI::App& app);
 Subcommand add_energy(CLI::App& app);
+Subcommand add_account(CLI::App& app);
 
 // Options every subcommand that reads inputs has.
 struct CommonOptions {

@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   CLI::App app{"loopsim: a fast simulator of DNN accelerators (Timeloop-compatible inputs)"};
   app.require_subcommand(1);
   std::vector<cli::Subcommand> subs = {cli::add_model(app), cli::add_map(app),
-                                       cli::add_energy(app), cli::add_network(app)};
+                                       cli::add_energy(app), cli::add_network(app),
+                                       cli::add_account(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

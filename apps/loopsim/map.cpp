@@ -51,6 +51,7 @@ struct MapOptions {
   std::int64_t max_evaluations = -1;
   std::int64_t seed = -1;
   std::string dataflow;
+  std::string model;  // empty: the files' loopsim_model: (default timeloop)
   bool dummy_table = false;
   CommonOptions common;
 };
@@ -96,6 +97,8 @@ int run_map(const MapOptions& o) {
       io::load_mapper_inputs(o.files, &diag, o.common.frontend(), o.dummy_table);
   print_warnings(diag);
   MapperSettings s = in.settings;
+  s.model = in.model.model;
+  if (!o.model.empty()) s.model.mode = *model_mode_from_string(o.model);
   if (!o.algorithm.empty()) {
     auto a = algorithm_from_string(o.algorithm);
     if (!a)
@@ -213,6 +216,10 @@ Subcommand add_map(CLI::App& app) {
                   "evaluation): the same answer for a seed on any thread count (0: no limit)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--seed", o->seed, "Random seed")->check(CLI::NonNegativeNumber);
+  sub->add_option("--model", o->model,
+                  "Evaluation model of the search: timeloop (the default) or accurate "
+                  "(docs/cost-model.md section 8); overrides loopsim_model.mode")
+      ->check(CLI::IsMember({"timeloop", "accurate"}));
   sub->add_option("--dataflow", o->dataflow,
                   "Dataflow preset: weight-stationary, output-stationary, row-stationary, "
                   "input-stationary, no-local-reuse (mappings/dataflows/), or a preset file");

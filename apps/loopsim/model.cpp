@@ -14,6 +14,7 @@ struct ModelOptions {
   std::vector<std::string> files;
   std::string out_dir = ".";
   std::string engine = "auto";
+  std::string model;  // empty: the files' loopsim_model: (default timeloop)
   bool dummy_table = false;
   CommonOptions common;
 };
@@ -25,8 +26,10 @@ int run_model(const ModelOptions& o) {
                                        o.common.frontend(), o.dummy_table);
   print_warnings(diag);
   EnergyTable table = EnergyTable::resolve(in.arch, in.energy);
+  ModelConfig mc = in.model;
+  if (!o.model.empty()) mc.mode = *model_mode_from_string(o.model);
   EvalResult r = evaluate(in.workload, in.arch, table, *in.mapping,
-                          o.engine == "walk" ? Engine::Walk : Engine::Auto);
+                          o.engine == "walk" ? Engine::Walk : Engine::Auto, mc);
   if (auto* rej = std::get_if<Rejection>(&r)) {
     std::cerr << "loopsim: the mapping is not valid on this architecture: " << rej->describe()
               << "\n";
@@ -57,6 +60,12 @@ Subcommand add_model(CLI::App& app) {
                   "Nest analysis: auto (closed form when factors divide evenly) or walk "
                   "(Timeloop's loop-by-loop walk; slow, for cross-checking)")
       ->check(CLI::IsMember({"auto", "walk"}));
+  sub->add_option("--model", o->model,
+                  "Evaluation model: timeloop (Timeloop's numbers; the default) or accurate "
+                  "(multicast by word across nested spatial levels, RLC-coded DRAM traffic "
+                  "from loopsim_model.densities; docs/cost-model.md section 8); overrides "
+                  "loopsim_model.mode")
+      ->check(CLI::IsMember({"timeloop", "accurate"}));
   sub->add_flag("--dummy-table", o->dummy_table,
                 "Placeholder energies (1 pJ per action, no leakage, 1 um^2), as timeloopfe's "
                 "dummy table: ignores any ERT and loopsim's estimates");

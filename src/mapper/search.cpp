@@ -193,7 +193,7 @@ class Searcher {
 #pragma omp parallel num_threads(threads)
     {
       int t = omp_get_thread_num();
-      Evaluator ev(w_, arch_, energy_);
+      Evaluator ev(w_, arch_, energy_, Engine::Auto, s_.model);
       Worker wk(space_, s_, ev, sh_);
       // The enumerating searches skip spatial orders that cannot change the numbers.
       ev.track_link_order(enumerating);

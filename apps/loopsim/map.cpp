@@ -95,10 +95,10 @@ int run_map(const MapOptions& o) {
   Diagnostics diag(o.common.strict);
   io::MapperInputs in =
       io::load_mapper_inputs(o.files, &diag, o.common.frontend(), o.dummy_table);
+  ModelConfig mc = resolve_model(in.model.model, o.model, diag);
   print_warnings(diag);
   MapperSettings s = in.settings;
-  s.model = in.model.model;
-  if (!o.model.empty()) s.model.mode = *model_mode_from_string(o.model);
+  s.model = mc;
   if (!o.algorithm.empty()) {
     auto a = algorithm_from_string(o.algorithm);
     if (!a)

@@ -24,10 +24,9 @@ int run_model(const ModelOptions& o) {
   Diagnostics diag(o.common.strict);
   io::ModelInputs in = io::load_inputs(o.files, /*need_mapping=*/true, &diag,
                                        o.common.frontend(), o.dummy_table);
+  ModelConfig mc = resolve_model(in.model, o.model, diag);
   print_warnings(diag);
   EnergyTable table = EnergyTable::resolve(in.arch, in.energy);
-  ModelConfig mc = in.model;
-  if (!o.model.empty()) mc.mode = *model_mode_from_string(o.model);
   EvalResult r = evaluate(in.workload, in.arch, table, *in.mapping,
                           o.engine == "walk" ? Engine::Walk : Engine::Auto, mc);
   if (auto* rej = std::get_if<Rejection>(&r)) {

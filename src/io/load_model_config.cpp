@@ -26,6 +26,8 @@ ModelConfig parse_model_config(const Cursor& c, const Workload& w) {
   }
   if (auto d = c.optional("densities"); d && !d->is_empty()) {
     if (!d->is_map()) d->fail("expected a map of data space name to density, e.g. {Inputs: 0.6}");
+    out.densities_file = d->file();
+    out.densities_line = d->line();
     std::vector<std::string> names;
     for (const auto& ds : w.data_spaces) names.push_back(ds.name);
     for (const auto& [name, v] : d->entries()) {

@@ -20,6 +20,9 @@ struct ModelConfig {
   // Per data space (workload order): the fraction of nonzero words; none: dense, no coding.
   std::array<std::optional<double>, kMaxDataSpaces> density{};
   int rlc_run_bits = 5;  // bits of the zero-run field of one RLC pair (Eyeriss: 5)
+  // Where densities: was given (for the warning when the model is not accurate).
+  std::string densities_file;
+  int densities_line = 0;
   [[nodiscard]] bool accurate() const { return mode == ModelMode::Accurate; }
 };
 

@@ -51,7 +51,8 @@ class Analyzer {
  public:
   Analyzer(const Workload& w, const LoopNest& nest, const std::vector<std::int64_t>& fx,
            const std::vector<std::int64_t>& fy, bool word_multicast)
-      : word_multicast_(word_multicast), w_(w), nds_(w.num_data_spaces()), ndims_(w.num_dims()), fanout_x_(fx), fanout_y_(fy),
+      : word_multicast_(word_multicast), w_(w), nds_(w.num_data_spaces()),
+        ndims_(w.num_dims()), fanout_x_(fx), fanout_y_(fy),
         nest_(nest) {
     for (const auto& l : nest.loops) loops_.push_back(LoopState{l, {}});
     boundaries_ = nest.boundaries;
@@ -431,7 +432,8 @@ class Analyzer {
                        modifier(no_multicast_, level), num_epochs_};
     Unaccounted unaccounted;
     detail::reset_unaccounted(nds_, deltas, unaccounted);
-    auto multicast = word_multicast_ ? detail::union_multicast_accesses : detail::multicast_accesses;
+    auto multicast =
+        word_multicast_ ? detail::union_multicast_accesses : detail::multicast_accesses;
     auto without = multicast(reuse, deltas, unaccounted);
     auto chosen = without;
     // Link transfers between neighbouring instances (master spatial levels are linked).

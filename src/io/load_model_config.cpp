@@ -15,13 +15,13 @@ ModelConfig parse_model_config(const Cursor& c, const Workload& w) {
     auto mode = model_mode_from_string(m->str());
     if (!mode)
       m->fail("unknown model '" + m->str() + "'" +
-              did_you_mean(m->str(), {"timeloop", "accurate"}) +
-              "; expected timeloop or accurate");
+              did_you_mean(m->str(), {"timeloop", "accurate"}) + "; expected timeloop or accurate");
     out.mode = *mode;
   }
   if (auto b = c.optional("rlc_run_bits")) {
     std::int64_t bits = b->positive_integer();
-    if (bits > 16) b->fail("rlc_run_bits " + std::to_string(bits) + " is out of range; expected 1 to 16");
+    if (bits > 16)
+      b->fail("rlc_run_bits " + std::to_string(bits) + " is out of range; expected 1 to 16");
     out.rlc_run_bits = static_cast<int>(bits);
   }
   if (auto d = c.optional("densities"); d && !d->is_empty()) {
@@ -39,7 +39,8 @@ ModelConfig parse_model_config(const Cursor& c, const Workload& w) {
                           did_you_mean(name, names) + "; expected one of: " + join(names));
       double x = v.number();
       if (!(x > 0.0 && x <= 1.0))
-        v.fail("density " + v.str() + " is out of range; expected a fraction of nonzero words in (0, 1]");
+        v.fail("density " + v.str() +
+               " is out of range; expected a fraction of nonzero words in (0, 1]");
       out.density[pv] = x;
     }
   }

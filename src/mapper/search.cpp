@@ -164,7 +164,8 @@ class Searcher {
       // The accurate model codes the DRAM traffic of a tensor with a density (run length).
       double coded = 1.0;
       if (s_.model.accurate() && s_.model.density[ds])
-        coded = rlc_ratio(*s_.model.density[ds], arch.storage[static_cast<std::size_t>(top)].word_bits,
+        coded = rlc_ratio(*s_.model.density[ds],
+                          arch.storage[static_cast<std::size_t>(top)].word_bits,
                           s_.model.rlc_run_bits);
       energy_lb_ += 0.999 * coded * static_cast<double>(w.tensor_size(ds)) * per_word;
     }

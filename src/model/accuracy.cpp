@@ -18,8 +18,8 @@ double rlc_ratio(double density, int word_bits, int run_bits) {
   if (density <= 0.0) return 0.0;  // all zeros: nothing but run tokens, vanishing per word
   const double runs = std::ldexp(1.0, run_bits);  // 2^run_bits: a pair covers up to this many words
   const double pairs_per_word = density / (1.0 - std::pow(1.0 - density, runs));
-  const double ratio = pairs_per_word * static_cast<double>(word_bits + run_bits) /
-                       static_cast<double>(word_bits);
+  const double ratio =
+      pairs_per_word * static_cast<double>(word_bits + run_bits) / static_cast<double>(word_bits);
   return std::min(1.0, ratio);
 }
 

@@ -33,7 +33,8 @@ TEST(Accurate, RlcRatioMatchesTheSumOverRunLengths) {
   // zeros cost extra pairs.
   for (auto [d, word, run] : {std::tuple{0.5, 16, 5}, {0.6, 16, 5}, {0.1, 16, 2}, {0.3, 8, 3}}) {
     double want = pairs_per_word_by_sum(d, run) * (word + run) / word;
-    EXPECT_NEAR(rlc_ratio(d, word, run), std::min(1.0, want), 1e-9) << d << " " << word << " " << run;
+    EXPECT_NEAR(rlc_ratio(d, word, run), std::min(1.0, want), 1e-9)
+        << d << " " << word << " " << run;
   }
   // By hand: d = 0.1, 2-bit runs (a pair covers up to 4 words): 0.1 / (1 - 0.9^4) = 0.1 /
   // 0.3439 pairs per word, 18 bits each for 16-bit words.

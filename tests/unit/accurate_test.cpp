@@ -31,7 +31,12 @@ double pairs_per_word_by_sum(double d, int run_bits) {
 TEST(Accurate, RlcRatioMatchesTheSumOverRunLengths) {
   // Eyeriss's code: 5-bit runs, 16-bit values; and a short run field where long runs of
   // zeros cost extra pairs.
-  for (auto [d, word, run] : {std::tuple{0.5, 16, 5}, {0.6, 16, 5}, {0.1, 16, 2}, {0.3, 8, 3}}) {
+  struct Case {
+    double d;
+    int word, run;
+  };
+  for (auto [d, word, run] :
+       {Case{0.5, 16, 5}, Case{0.6, 16, 5}, Case{0.1, 16, 2}, Case{0.3, 8, 3}}) {
     double want = pairs_per_word_by_sum(d, run) * (word + run) / word;
     EXPECT_NEAR(rlc_ratio(d, word, run), std::min(1.0, want), 1e-9)
         << d << " " << word << " " << run;
@@ -54,33 +59,34 @@ TEST(Accurate, RlcWordsRoundUpAndNeverGrow) {
 TEST(Accurate, ModelKeyIsParsed) {
   const std::string problem =
       "problem:\n  shape:\n    name: p\n    dimensions: [K]\n    data_spaces:\n"
-      "    - {name: A, projection: [[[K]]]}\n    - {name: Z, projection: [], read_write: true}\n"
+      "    - {name: A, projection: [[[K]]]}\n    - {name: Z, projection: [[[K]]], read_write: true}\n"
       "  instance: {K: 4}\n";
   const std::string arch =
       "architecture:\n  version: 0.4\n  nodes:\n  - !Component\n    name: DRAM\n    class: DRAM\n"
       "    attributes: {width: 64, datawidth: 16}\n  - !Component\n    name: mac\n"
       "    class: intmac\n    attributes: {width: 16}\n";
-  auto p = testing::write_temp("p.yaml", problem);
-  auto a = testing::write_temp("a.yaml", arch);
-  auto m = testing::write_temp(
+  auto p = loopsim::testing::write_temp("p.yaml", problem);
+  auto a = loopsim::testing::write_temp("a.yaml", arch);
+  auto m = loopsim::testing::write_temp(
       "m.yaml", "loopsim_model:\n  mode: accurate\n  densities: {A: 0.25}\n  rlc_run_bits: 4\n");
-  io::ModelInputs in = io::load_inputs({p, a, m}, false, nullptr, {}, true);
+  io::ModelInputs in = io::load_inputs(std::vector<std::string>{p, a, m}, false, nullptr, {}, true);
   EXPECT_TRUE(in.model.accurate());
   ASSERT_TRUE(in.model.density[0].has_value());
   EXPECT_DOUBLE_EQ(*in.model.density[0], 0.25);
   EXPECT_FALSE(in.model.density[1].has_value());
   EXPECT_EQ(in.model.rlc_run_bits, 4);
 
-  auto bad_mode = testing::write_temp("b.yaml", "loopsim_model: {mode: acurate}\n");
+  auto bad_mode = loopsim::testing::write_temp("b.yaml", "loopsim_model: {mode: acurate}\n");
   try {
-    (void)io::load_inputs({p, a, bad_mode}, false, nullptr, {}, true);
+    (void)io::load_inputs(std::vector<std::string>{p, a, bad_mode}, false, nullptr, {}, true);
     FAIL() << "no error";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("did you mean 'accurate'"), std::string::npos) << e.what();
   }
-  auto bad_ds = testing::write_temp("c.yaml", "loopsim_model: {densities: {Inputs: 0.5}}\n");
+  auto bad_ds =
+      loopsim::testing::write_temp("c.yaml", "loopsim_model: {densities: {Inputs: 0.5}}\n");
   try {
-    (void)io::load_inputs({p, a, bad_ds}, false, nullptr, {}, true);
+    (void)io::load_inputs(std::vector<std::string>{p, a, bad_ds}, false, nullptr, {}, true);
     FAIL() << "no error";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("'Inputs' is not a data space"), std::string::npos)

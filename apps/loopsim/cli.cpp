@@ -45,6 +45,17 @@ fs::path output_dir(const std::string& dir) {
   return fs::path(dir);
 }
 
+ModelConfig resolve_model(const ModelConfig& from_files, const std::string& flag,
+                          Diagnostics& diag) {
+  ModelConfig mc = from_files;
+  if (!flag.empty()) mc.mode = *model_mode_from_string(flag);
+  if (!mc.accurate() && !mc.densities_file.empty())
+    diag.warn(mc.densities_file, mc.densities_line, "loopsim_model.densities",
+              "densities are used by the accurate model only (loopsim_model.mode: accurate or "
+              "--model accurate); ignored under Timeloop's model");
+  return mc;
+}
+
 void print_warnings(const Diagnostics& diag) {
   for (const auto& w : diag.warnings()) std::cerr << format_warning(w) << "\n";
 }

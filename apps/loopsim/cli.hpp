@@ -10,6 +10,7 @@
 
 #include "loopsim/core/diagnostics.hpp"
 #include "loopsim/frontend/options.hpp"
+#include "loopsim/model/accuracy.hpp"
 
 namespace loopsim::cli {
 
@@ -47,5 +48,9 @@ void write_file(const std::filesystem::path& p, const std::function<void(std::os
 std::filesystem::path output_dir(const std::string& dir);
 // Prints the warnings of loading, one a line, on stderr.
 void print_warnings(const Diagnostics& diag);
+// The evaluation model: the files' loopsim_model:, its mode overridden by --model (`flag`,
+// empty when not given); densities under Timeloop's model are ignored with a warning.
+ModelConfig resolve_model(const ModelConfig& from_files, const std::string& flag,
+                          Diagnostics& diag);
 
 }  // namespace loopsim::cli

@@ -53,6 +53,7 @@ struct MapOptions {
   std::int64_t max_evaluations = -1;
   std::int64_t seed = -1;
   std::string dataflow;
+  std::string model;  // empty: the files' loopsim_model: (default timeloop)
   bool dummy_table = false;
   CommonOptions common;
 };
@@ -96,8 +97,10 @@ int run_map(const MapOptions& o) {
   Diagnostics diag(o.common.strict);
   io::MapperInputs in =
       io::load_mapper_inputs(o.files, &diag, o.common.frontend(), o.dummy_table);
+  ModelConfig mc = resolve_model(in.model.model, o.model, diag);
   print_warnings(diag);
   MapperSettings s = in.settings;
+  s.model = mc;
   if (!o.algorithm.empty()) {
     auto a = algorithm_from_string(o.algorithm);
     if (!a)
@@ -222,6 +225,10 @@ Subcommand add_map(CLI::App& app) {
                   "evaluation): the same answer for a seed on any thread count (0: no limit)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--seed", o->seed, "Random seed")->check(CLI::NonNegativeNumber);
+  sub->add_option("--model", o->model,
+                  "Evaluation model of the search: timeloop (the default) or accurate "
+                  "(docs/cost-model.md section 8); overrides loopsim_model.mode")
+      ->check(CLI::IsMember({"timeloop", "accurate"}));
   sub->add_option("--dataflow", o->dataflow,
                   "Dataflow preset: weight-stationary, output-stationary, row-stationary, "
                   "input-stationary, no-local-reuse (mappings/dataflows/), or a preset file");

@@ -14,6 +14,7 @@ struct ModelOptions {
   std::vector<std::string> files;
   std::string out_dir = ".";
   std::string engine = "auto";
+  std::string model;  // empty: the files' loopsim_model: (default timeloop)
   bool dummy_table = false;
   CommonOptions common;
 };
@@ -23,10 +24,11 @@ int run_model(const ModelOptions& o) {
   Diagnostics diag(o.common.strict);
   io::ModelInputs in = io::load_inputs(o.files, /*need_mapping=*/true, &diag,
                                        o.common.frontend(), o.dummy_table);
+  ModelConfig mc = resolve_model(in.model, o.model, diag);
   print_warnings(diag);
   EnergyTable table = EnergyTable::resolve(in.arch, in.energy);
   EvalResult r = evaluate(in.workload, in.arch, table, *in.mapping,
-                          o.engine == "walk" ? Engine::Walk : Engine::Auto);
+                          o.engine == "walk" ? Engine::Walk : Engine::Auto, mc);
   if (auto* rej = std::get_if<Rejection>(&r)) {
     std::cerr << "loopsim: the mapping is not valid on this architecture: " << rej->describe()
               << "\n";
@@ -57,6 +59,12 @@ Subcommand add_model(CLI::App& app) {
                   "Nest analysis: auto (closed form when factors divide evenly) or walk "
                   "(Timeloop's loop-by-loop walk; slow, for cross-checking)")
       ->check(CLI::IsMember({"auto", "walk"}));
+  sub->add_option("--model", o->model,
+                  "Evaluation model: timeloop (Timeloop's numbers; the default) or accurate "
+                  "(multicast by word across nested spatial levels, RLC-coded DRAM traffic "
+                  "from loopsim_model.densities; docs/cost-model.md section 8); overrides "
+                  "loopsim_model.mode")
+      ->check(CLI::IsMember({"timeloop", "accurate"}));
   sub->add_flag("--dummy-table", o->dummy_table,
                 "Placeholder energies (1 pJ per action, no leakage, 1 um^2), as timeloopfe's "
                 "dummy table: ignores any ERT and loopsim's estimates");

@@ -50,8 +50,9 @@ struct LoopState {
 class Analyzer {
  public:
   Analyzer(const Workload& w, const LoopNest& nest, const std::vector<std::int64_t>& fx,
-           const std::vector<std::int64_t>& fy)
-      : w_(w), nds_(w.num_data_spaces()), ndims_(w.num_dims()), fanout_x_(fx), fanout_y_(fy),
+           const std::vector<std::int64_t>& fy, bool word_multicast)
+      : word_multicast_(word_multicast), w_(w), nds_(w.num_data_spaces()),
+        ndims_(w.num_dims()), fanout_x_(fx), fanout_y_(fy),
         nest_(nest) {
     for (const auto& l : nest.loops) loops_.push_back(LoopState{l, {}});
     boundaries_ = nest.boundaries;
@@ -431,14 +432,16 @@ class Analyzer {
                        modifier(no_multicast_, level), num_epochs_};
     Unaccounted unaccounted;
     detail::reset_unaccounted(nds_, deltas, unaccounted);
-    auto without = detail::multicast_accesses(reuse, deltas, unaccounted);
+    auto multicast =
+        word_multicast_ ? detail::union_multicast_accesses : detail::multicast_accesses;
+    auto without = multicast(reuse, deltas, unaccounted);
     auto chosen = without;
     // Link transfers between neighbouring instances (master spatial levels are linked).
     detail::reset_unaccounted(nds_, deltas, unaccounted);
     std::array<std::uint64_t, kMaxDataSpaces> transfers{};
     detail::link_transfers(reuse, deltas, st.prev_spatial_deltas, unaccounted, transfers);
     st.prev_spatial_deltas = deltas;
-    auto with = detail::multicast_accesses(reuse, deltas, unaccounted);
+    auto with = multicast(reuse, deltas, unaccounted);
     for (int pv = 0; pv < nds_; ++pv) {
       if (with[pv].total_accesses() < without[pv].total_accesses()) {
         st.link_transfers[pv] += transfers[pv];
@@ -493,6 +496,7 @@ class Analyzer {
     }
   }
 
+  bool word_multicast_;
   const Workload& w_;
   int nds_, ndims_;
   std::vector<std::int64_t> fanout_x_, fanout_y_;
@@ -520,8 +524,8 @@ class Analyzer {
 
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest,
                                 const std::vector<std::int64_t>& fanout_x,
-                                const std::vector<std::int64_t>& fanout_y) {
-  Analyzer a(workload, nest, fanout_x, fanout_y);
+                                const std::vector<std::int64_t>& fanout_y, bool word_multicast) {
+  Analyzer a(workload, nest, fanout_x, fanout_y, word_multicast);
   return a.run();
 }
 

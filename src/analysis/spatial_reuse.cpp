@@ -105,6 +105,108 @@ std::array<AccessStatMatrix, kMaxDataSpaces> multicast_accesses(const SpatialReu
   return out;
 }
 
+namespace {
+
+// Words covered by exactly c of `boxes` (with multiplicities), for each c >= 1, by
+// coordinate compression; false when the grid would exceed `max_cells`.
+bool coverage(const std::vector<std::pair<const Aahr*, std::uint64_t>>& boxes,
+              std::map<std::uint64_t, std::uint64_t>& words_by_count, std::uint64_t max_cells) {
+  const int order = boxes.front().first->order();
+  std::array<std::vector<Coord>, kMaxRanks> cuts;
+  std::uint64_t cells = 1;
+  for (int k = 0; k < order; ++k) {
+    for (const auto& [b, m] : boxes) {
+      cuts[k].push_back(b->lo(k));
+      cuts[k].push_back(b->hi(k));
+    }
+    std::sort(cuts[k].begin(), cuts[k].end());
+    cuts[k].erase(std::unique(cuts[k].begin(), cuts[k].end()), cuts[k].end());
+    cells *= cuts[k].size() - 1;
+    if (cells > max_cells) return false;
+  }
+  std::vector<std::uint64_t> count(cells, 0);
+  for (const auto& [b, m] : boxes) {
+    std::array<std::size_t, kMaxRanks> lo{}, hi{};
+    for (int k = 0; k < order; ++k) {
+      lo[k] = static_cast<std::size_t>(std::lower_bound(cuts[k].begin(), cuts[k].end(), b->lo(k)) -
+                                       cuts[k].begin());
+      hi[k] = static_cast<std::size_t>(std::lower_bound(cuts[k].begin(), cuts[k].end(), b->hi(k)) -
+                                       cuts[k].begin());
+    }
+    std::array<std::size_t, kMaxRanks> i = lo;
+    for (;;) {
+      std::size_t cell = 0;
+      for (int k = 0; k < order; ++k) cell = cell * (cuts[k].size() - 1) + i[k];
+      count[cell] += m;
+      int k = order - 1;
+      while (k >= 0 && ++i[k] == hi[k]) {
+        i[k] = lo[k];
+        --k;
+      }
+      if (k < 0) break;
+    }
+  }
+  for (std::size_t cell = 0; cell < cells; ++cell) {
+    if (count[cell] == 0) continue;
+    std::uint64_t volume = 1;
+    std::size_t rest = cell;
+    for (int k = order - 1; k >= 0; --k) {
+      std::size_t n = cuts[k].size() - 1, j = rest % n;
+      rest /= n;
+      volume *= static_cast<std::uint64_t>(cuts[k][j + 1] - cuts[k][j]);
+    }
+    words_by_count[count[cell]] += volume;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::array<AccessStatMatrix, kMaxDataSpaces> union_multicast_accesses(const SpatialReuse& r,
+                                                                      const SpatialDeltas& deltas,
+                                                                      Unaccounted& unaccounted) {
+  std::array<AccessStatMatrix, kMaxDataSpaces> out;
+  for (int pv = 0; pv < r.nds; ++pv) {
+    if (r.no_multicast >> pv & 1u) {  // each instance is served on its own, as Timeloop
+      Unaccounted one;
+      one[pv] = unaccounted[pv];
+      SpatialReuse single = r;
+      single.nds = pv + 1;
+      out[pv] = multicast_accesses(single, deltas, one)[pv];
+      unaccounted[pv].clear();
+      continue;
+    }
+    // Identical boxes first (with multiplicities), then the words each distinct box shares.
+    std::vector<std::pair<const Aahr*, std::uint64_t>> boxes;
+    for (auto idx : unaccounted[pv]) {
+      const Aahr& b = deltas.at(idx).data_space(pv);
+      if (b.size() <= 0) continue;
+      bool found = false;
+      for (auto& [seen, m] : boxes)
+        if (seen->same_box(b)) {
+          ++m;
+          found = true;
+          break;
+        }
+      if (!found) boxes.emplace_back(&b, 1);
+    }
+    std::map<std::uint64_t, std::uint64_t> words_by_count;
+    if (!boxes.empty() && !coverage(boxes, words_by_count, std::uint64_t{1} << 22)) {
+      Unaccounted one;
+      one[pv] = unaccounted[pv];
+      SpatialReuse single = r;
+      single.nds = pv + 1;
+      out[pv] = multicast_accesses(single, deltas, one)[pv];
+      unaccounted[pv].clear();
+      continue;
+    }
+    unaccounted[pv].clear();
+    for (const auto& [mcast, words] : words_by_count)
+      out[pv].at(mcast, 1).accesses += words * r.epochs;
+  }
+  return out;
+}
+
 void link_transfers(const SpatialReuse& r, const SpatialDeltas& deltas, const SpatialDeltas& prev,
                     Unaccounted& unaccounted,
                     std::array<std::uint64_t, kMaxDataSpaces>& transfers) {

@@ -31,6 +31,16 @@ std::array<AccessStatMatrix, kMaxDataSpaces> multicast_accesses(const SpatialReu
                                                                 const SpatialDeltas& deltas,
                                                                 Unaccounted& unaccounted);
 
+// The accurate model's multicast (docs/cost-model.md §8): each distinct word of the
+// unaccounted instances' deltas is read once from the level above and multicast to every
+// instance whose delta holds it; for a read-write data space, the updates of one word from
+// several instances are reduced on the way up. Accesses are recorded by that word multicast
+// factor (so accesses * multicast still sums to the words the instances receive). Falls back
+// to multicast_accesses() when the boxes cut space into more than 2^22 cells.
+std::array<AccessStatMatrix, kMaxDataSpaces> union_multicast_accesses(const SpatialReuse& r,
+                                                                      const SpatialDeltas& deltas,
+                                                                      Unaccounted& unaccounted);
+
 // Instances whose delta a grid neighbour held in the previous invocation (`prev`): their
 // words arrive over the link (added to `transfers`) and are accounted for.
 void link_transfers(const SpatialReuse& r, const SpatialDeltas& deltas, const SpatialDeltas& prev,

@@ -50,6 +50,7 @@ ArchTree parse_architecture(const Cursor& architecture);
 ArchTree parse_legacy_arch(const Cursor& arch);
 Variables parse_variables(const std::optional<Cursor>& variables);
 Mapping parse_mapping(const Cursor& mapping, const Workload& workload, const ArchSpec& arch);
+ModelConfig parse_model_config(const Cursor& c, const Workload& w);  // loopsim_model:
 void parse_ert(const Cursor& ert, EnergyInputs& out);
 void parse_art(const Cursor& art, EnergyInputs& out);
 void parse_ert_summary(const Cursor& ert, EnergyInputs& out);

@@ -16,7 +16,7 @@ const std::vector<std::string>& top_level_keys() {
       "problem", "architecture", "arch", "mapping", "variables", "ERT", "ART", "ERT_summary",
       "ART_summary", "globals", "components", "compound_components", "mapper", "mapspace",
       "mapspace_constraints", "architecture_constraints", "constraints",
-      "extra_mapping_constraints", "dumped_by_timeloop_front_end"};
+      "extra_mapping_constraints", "dumped_by_timeloop_front_end", "loopsim_model"};
   return k;
 }
 
@@ -162,6 +162,7 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   Variables vars = parse_variables(get("variables"));
   ArchTree tree = arch ? parse_architecture(*arch) : parse_legacy_arch(*legacy);
   in.arch = tree.flatten(vars);
+  if (auto m = get("loopsim_model")) in.model = parse_model_config(*m, in.workload);
   if (auto m = get("mapping")) in.mapping = parse_mapping(*m, in.workload, in.arch);
   else if (need_mapping)
     throw missing("mapping", "a non-empty list of mapping directives");

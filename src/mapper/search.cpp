@@ -161,7 +161,13 @@ class Searcher {
       const auto& top_energy = energy.storage(top);
       double per_word = (w.is_read_write(ds) ? top_energy.update_pj : top_energy.read_pj) /
                         std::max(1, arch.storage[static_cast<std::size_t>(top)].block_size);
-      energy_lb_ += 0.999 * static_cast<double>(w.tensor_size(ds)) * per_word;
+      // The accurate model codes the DRAM traffic of a tensor with a density (run length).
+      double coded = 1.0;
+      if (s_.model.accurate() && s_.model.density[ds])
+        coded = rlc_ratio(*s_.model.density[ds],
+                          arch.storage[static_cast<std::size_t>(top)].word_bits,
+                          s_.model.rlc_run_bits);
+      energy_lb_ += 0.999 * coded * static_cast<double>(w.tensor_size(ds)) * per_word;
     }
   }
 
@@ -193,7 +199,7 @@ class Searcher {
 #pragma omp parallel num_threads(threads)
     {
       int t = omp_get_thread_num();
-      Evaluator ev(w_, arch_, energy_);
+      Evaluator ev(w_, arch_, energy_, Engine::Auto, s_.model);
       Worker wk(space_, s_, ev, sh_);
       // The enumerating searches skip spatial orders that cannot change the numbers.
       ev.track_link_order(enumerating);

@@ -81,14 +81,15 @@ std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch
 }
 
 EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
-                    const Mapping& mapping, Engine engine) {
-  Evaluator evaluator(workload, arch, energy, engine);
+                    const Mapping& mapping, Engine engine, const ModelConfig& model) {
+  Evaluator evaluator(workload, arch, energy, engine, model);
   return evaluator.evaluate(mapping);
 }
 
 Evaluator::Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
-                     Engine engine)
-    : workload_(workload), arch_(arch), energy_(energy), engine_(engine), closed_form_(workload) {
+                     Engine engine, const ModelConfig& model)
+    : workload_(workload), arch_(arch), energy_(energy),
+      engine_(model.accurate() ? Engine::Walk : engine), model_(model), closed_form_(workload) {
   for (int l = 0; l < arch.num_storage_levels(); ++l) {
     fanout_x_.push_back(arch.fanout_x(l));
     fanout_y_.push_back(arch.fanout_y(l));
@@ -120,7 +121,7 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
     utilized_ = utilized_spatial_elems(nest_);
   }
   if (engine_ == Engine::Walk || !closed_form_.run_levels(nest_, fanout_x_, fanout_y_, tiles_, track_link_order_)) {
-    analysis_ = analyze_nest(workload, nest_, fanout_x_, fanout_y_);
+    analysis_ = analyze_nest(workload, nest_, fanout_x_, fanout_y_, model_.accurate());
     gather_levels(analysis_, nlev, tiles_);
     tiles_.link_order_sensitive.assign(static_cast<std::size_t>(nlev), 1);
   }
@@ -186,6 +187,12 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
       d.fills = dm.fills;
       d.updates = dm.updates;
       d.temporal_reductions = dm.temporal_reductions;
+      // The accurate model codes the DRAM link (the outermost level) by run length.
+      if (model_.accurate() && l == nlev - 1 && model_.density[pv]) {
+        const double density = *model_.density[pv];
+        for (std::uint64_t* words : {&d.reads, &d.fills, &d.updates})
+          *words = rlc_words(*words, density, spec.word_bits, model_.rlc_run_bits);
+      }
       d.address_generations =
           workload.is_read_write(pv) ? d.updates + d.fills : d.reads + d.fills;
       if (d.keep) total_capacity += d.utilized_capacity;

@@ -62,8 +62,11 @@ struct NestAnalysisResult {
 };
 
 // fanout_x/fanout_y: per storage level, the architecture's fan-out to the next-inner level.
+// word_multicast: the accurate model's multicast by word (docs/cost-model.md §7) instead of
+// Timeloop's multicast of identical deltas.
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest,
                                 const std::vector<std::int64_t>& fanout_x,
-                                const std::vector<std::int64_t>& fanout_y);
+                                const std::vector<std::int64_t>& fanout_y,
+                                bool word_multicast = false);
 
 }  // namespace loopsim

@@ -13,6 +13,7 @@
 #include "loopsim/frontend/options.hpp"
 #include "loopsim/mapper/constraints.hpp"
 #include "loopsim/mapping/mapping.hpp"
+#include "loopsim/model/accuracy.hpp"
 #include "loopsim/workload/workload.hpp"
 
 namespace loopsim::io {
@@ -26,6 +27,7 @@ struct ModelInputs {
   std::optional<Mapping> mapping;
   EnergyInputs energy;
   bool hide_inconsequential = false;  // globals.environment_variables
+  ModelConfig model;                  // loopsim_model: (the default: Timeloop's model)
   std::vector<std::string> files;
 };
 

@@ -2,6 +2,7 @@
 // settings. Parsed from YAML in io/ (load_constraints.cpp); used by the mapspace.
 #pragma once
 
+#include "loopsim/model/accuracy.hpp"
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -60,6 +61,7 @@ std::optional<Algorithm> algorithm_from_string(const std::string& s);
 std::vector<std::string> algorithm_names();
 
 struct MapperSettings {
+  ModelConfig model;  // the evaluation model (loopsim_model:, --model)
   std::vector<Metric> metrics = {Metric::Edp};  // prioritized
   int threads = 0;                    // 0: all hardware threads
   std::int64_t timeout = 0;           // consecutive invalid mappings per thread; 0: no limit

@@ -10,6 +10,7 @@
 #include "loopsim/analysis/closed_form.hpp"
 #include "loopsim/analysis/tiling.hpp"
 #include "loopsim/energy/energy_table.hpp"
+#include "loopsim/model/accuracy.hpp"
 
 namespace loopsim {
 
@@ -82,8 +83,11 @@ std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch
 // is checked against).
 enum class Engine { Auto, Walk };
 
+// `model`: Timeloop's numbers (the default) or the accurate model (accuracy.hpp), which
+// always walks the nest.
 EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
-                    const Mapping& mapping, Engine engine = Engine::Auto);
+                    const Mapping& mapping, Engine engine = Engine::Auto,
+                    const ModelConfig& model = {});
 
 // Repeated evaluations of mappings of one workload on one architecture (what the mapper
 // does): holds the inputs by reference and reuses its work buffers between calls. One
@@ -91,7 +95,7 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
 class Evaluator {
  public:
   Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
-            Engine engine = Engine::Auto);
+            Engine engine = Engine::Auto, const ModelConfig& model = {});
   // The evaluation (a copy) or the rejection.
   [[nodiscard]] EvalResult evaluate(const Mapping& mapping);
   // Evaluates into this evaluator's buffers without copying: nullptr when the mapping is
@@ -115,6 +119,7 @@ class Evaluator {
   const ArchSpec& arch_;
   const EnergyTable& energy_;
   Engine engine_;
+  ModelConfig model_;
   bool track_link_order_ = false;
   std::vector<std::int64_t> fanout_x_, fanout_y_;
   ClosedFormAnalyzer closed_form_;

@@ -164,7 +164,7 @@ Workload parse_problem(const Cursor& problem) {
   auto inst_entries = inst.entries();
   auto key_it = inst.node().begin();
   for (const auto& [key, v] : inst_entries) {
-    Cursor key_at(key_it->first, inst.file(), v.path());
+    Cursor key_at(key_it->first, inst.file(), v.path(), inst.diagnostics());
     ++key_it;
     if (flat && (key == "version" || key == "shape")) continue;
     int d = w.dim_index(key);
@@ -187,6 +187,23 @@ Workload parse_problem(const Cursor& problem) {
     } else {
       std::vector<std::string> all = w.dims;
       all.insert(all.end(), w.coeff_names.begin(), w.coeff_names.end());
+      // Timeloop reads only the shape's own names from the instance and ignores any other
+      // key; a spelling that differs from a name only in case (the layer_shapes files' HStride
+      // for Hstride) is ignored as Timeloop does, with a warning: the default value stays.
+      auto lower = [](std::string t) {
+        for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return t;
+      };
+      std::string same_but_case;
+      for (const auto& n : all)
+        if (lower(n) == lower(key)) same_but_case = n;
+      if (!same_but_case.empty()) {
+        key_at.warn("'" + key + "' is not a dimension or coefficient of shape '" +
+                    w.shape_name + "' (did you mean '" + same_but_case +
+                    "'?); ignored as Timeloop does: " + same_but_case +
+                    " keeps the value the shape or the instance gives it");
+        continue;
+      }
       if (flat) all.push_back("instance");
       key_at.fail("'" + key + "' is not a dimension or coefficient of shape '" + w.shape_name +
                   "'" + did_you_mean(key, all) + "; dimensions are: " + join(w.dims));

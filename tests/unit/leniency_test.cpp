@@ -336,3 +336,13 @@ TEST(Leniency, SubcomponentAttributeNamesASibling) {
   EXPECT_GT(plain, 0.0);
   EXPECT_DOUBLE_EQ(compound, plain);
 }
+
+TEST(Leniency, ErtNamesWithRangesOnSeveralLevels) {
+  // Accelergy's flattened names: the component is the last dot-separated part outside the
+  // "[a..b]" ranges, whichever ranges come before it.
+  EXPECT_EQ(ert_component_name("top.PE[0..3].RF[1..1]"), "RF");
+  EXPECT_EQ(ert_component_name("system.PE[0..167].ifmap_spad[0..11]"), "ifmap_spad");
+  EXPECT_EQ(ert_component_name("system.DRAM[1..1]"), "DRAM");
+  EXPECT_EQ(ert_component_name("MAC"), "MAC");
+  EXPECT_EQ(ert_component_name("a.b[0..1].c.d"), "d");
+}

@@ -35,7 +35,9 @@ MergedInputs merge_input_files(const std::vector<std::string>& files,
 // on top of loopsim's built-in estimators.
 estimate::ComponentLibrary load_component_library(const MergedInputs& merged);
 
-Workload parse_problem(const Cursor& problem);
+// `vars`: the top-level variables, for instance bounds written as a variable's name or an
+// expression over variables (timeloopfe evaluates them: `I: INPUT_BITS`).
+Workload parse_problem(const Cursor& problem, const Variables* vars = nullptr);
 ArchTree parse_architecture(const Cursor& architecture);
 // Timeloop's legacy `arch: {storage: [...] (innermost first), arithmetic: {...}}`.
 ArchTree parse_legacy_arch(const Cursor& arch);

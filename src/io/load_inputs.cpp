@@ -200,14 +200,14 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   in.files = files;
   auto problem = get("problem");
   if (!problem) throw missing("problem", "the workload (shape: and instance:)");
-  in.workload = parse_problem(*problem);
+  Variables vars = parse_variables(get("variables"));
+  in.workload = parse_problem(*problem, &vars);
   auto arch = get("architecture");
   auto legacy = get("arch");
   if (arch && legacy)
     merged.top.at("arch").key.fail("both 'arch' (Timeloop's legacy form) and 'architecture' "
                                    "are given; expected one of them");
   if (!arch && !legacy) throw missing("architecture", "the architecture (nodes: or subtree:)");
-  Variables vars = parse_variables(get("variables"));
   ArchTree tree = arch ? parse_architecture(*arch) : parse_legacy_arch(*legacy);
   in.arch = tree.flatten(vars);
   if (auto m = get("mapping")) in.mapping = parse_mapping(*m, in.workload, in.arch);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "io_internal.hpp"
+#include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
 
 namespace loopsim::io {
@@ -77,9 +78,25 @@ std::vector<ProjectionTerm> parse_rank_text(const Cursor& r, const Workload& w) 
   return out;
 }
 
+// An instance value written as an expression over the top-level variables.
+double instance_expression(const Cursor& v, const Variables& vars) {
+  std::function<std::optional<double>(const std::string&, int)> lookup =
+      [&](const std::string& name, int depth) -> std::optional<double> {
+    const AttrValue* a = vars.values.find(name);
+    if (!a || a->is_null || depth > 32) return std::nullopt;
+    if (auto n = parse_number(a->text)) return *n;
+    return evaluate_expression(a->text, [&](const std::string& n) { return lookup(n, depth + 1); });
+  };
+  try {
+    return evaluate_expression(v.str(), [&](const std::string& n) { return lookup(n, 0); });
+  } catch (const ExprError& e) {
+    v.fail(std::string("expected a number or an expression over the variables; ") + e.what());
+  }
+}
+
 }  // namespace
 
-Workload parse_problem(const Cursor& problem) {
+Workload parse_problem(const Cursor& problem, const Variables* vars) {
   problem.expect_map();
   // Timeloop's older form gives the bounds directly under problem: (no instance:).
   const bool flat = !problem.optional("instance");
@@ -169,7 +186,19 @@ Workload parse_problem(const Cursor& problem) {
     if (flat && (key == "version" || key == "shape")) continue;
     int d = w.dim_index(key);
     int c = w.coeff_index(key);
-    if (d >= 0) {
+    if ((d >= 0 || c >= 0) && vars && v.is_scalar() && !parse_number(v.str())) {
+      // timeloopfe evaluates instance values over the variables (`I: INPUT_BITS`).
+      double x = instance_expression(v, *vars);
+      if (x != std::floor(x) || x < (d >= 0 ? 1 : 0) || x > 9.0e15)
+        v.fail("'" + v.str() + "' evaluates to " + std::to_string(x) + "; expected a " +
+               (d >= 0 ? "positive" : "non-negative") + " whole number");
+      if (d >= 0) {
+        w.bounds[d] = static_cast<std::int64_t>(x);
+        seen[d] = true;
+      } else {
+        w.coeff_values[c] = static_cast<std::int64_t>(x);
+      }
+    } else if (d >= 0) {
       w.bounds[d] = v.positive_integer();
       seen[d] = true;
     } else if (c >= 0) {

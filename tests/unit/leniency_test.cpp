@@ -346,3 +346,24 @@ TEST(Leniency, ErtNamesWithRangesOnSeveralLevels) {
   EXPECT_EQ(ert_component_name("MAC"), "MAC");
   EXPECT_EQ(ert_component_name("a.b[0..1].c.d"), "d");
 }
+
+TEST(Leniency, InstanceBoundsGivenAsVariables) {
+  // timeloopfe evaluates instance values over the top-level variables (`I: INPUT_BITS`).
+  std::string problem = kProblem;
+  problem.replace(problem.find("P: 16"), 5, "P: HALF * 2");
+  auto in = io::load_inputs({write_temp("p.yaml", problem), write_temp("a.yaml", kArch),
+                             write_temp("v.yaml", "variables: {FULL: 16, HALF: FULL / 2}\n")},
+                            false);
+  EXPECT_EQ(in.workload.bounds[1], 16);
+  EXPECT_EQ(in.workload.bounds[0], 3);
+  // A name no variable defines is an error at the instance key.
+  problem.replace(problem.find("HALF * 2"), 8, "HALVE");
+  try {
+    io::load_inputs({write_temp("p.yaml", problem), write_temp("a.yaml", kArch),
+                     write_temp("v.yaml", "variables: {HALF: 8}\n")},
+                    false);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(e.key_path().find("instance.P"), std::string::npos) << e.what();
+  }
+}

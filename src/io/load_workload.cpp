@@ -90,7 +90,8 @@ double instance_expression(const Cursor& v, const Variables& vars) {
   try {
     return evaluate_expression(v.str(), [&](const std::string& n) { return lookup(n, 0); });
   } catch (const ExprError& e) {
-    v.fail(std::string("expected a number or an expression over the variables; ") + e.what());
+    v.fail("expected a number, got '" + v.str() + "' (not an expression over the variables either: " +
+           e.what() + ")");
   }
 }
 

@@ -367,3 +367,28 @@ TEST(Leniency, InstanceBoundsGivenAsVariables) {
     EXPECT_NE(e.key_path().find("instance.P"), std::string::npos) << e.what();
   }
 }
+
+TEST(Leniency, MappingTargetAsStorageLevelIndex) {
+  // Timeloop's legacy (libconfig) mappings may name a storage level by its index, 0
+  // innermost (FindTargetStorageLevel): the same mapping as by name.
+  auto in = load_with_mapping("mi.yaml", R"(mapping:
+  - {target: 0, type: temporal, factors: R=3 P=4, permutation: RP}
+  - {target: PE, type: spatial, factors: R=1 P=4}
+  - {target: 1, type: temporal, factors: R=1 P=1, permutation: RP}
+)");
+  auto named = load_with_mapping("mn.yaml", R"(mapping:
+  - {target: RF, type: temporal, factors: R=3 P=4, permutation: RP}
+  - {target: PE, type: spatial, factors: R=1 P=4}
+  - {target: DRAM, type: temporal, factors: R=1 P=1, permutation: RP}
+)");
+  Evaluation a = run(in), b = run(named);
+  EXPECT_EQ(a.cycles, 12u);  // four MAC units: 3 * 4 steps each
+  EXPECT_EQ(a.cycles, b.cycles);
+  EXPECT_DOUBLE_EQ(a.energy_pj, b.energy_pj);
+  try {
+    load_with_mapping("m9.yaml", "mapping:\n  - {target: 9, type: temporal, factors: R=3 P=16}\n");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(e.message().find("index 9 is out of range"), std::string::npos) << e.what();
+  }
+}

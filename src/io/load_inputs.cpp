@@ -124,6 +124,13 @@ MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostic
       if (key == "sparse_optimizations")
         key_at.fail("sparse optimizations (Sparseloop) are not supported yet; remove them for a "
                     "dense run");
+      if (key == "sim") {
+        // Settings of Timeloop's old simulator driver (sim: {dumpTextStats: True}): no Timeloop
+        // application reads them.
+        key_at.warn("'sim' (settings of Timeloop's old simulator driver) is not read by Timeloop "
+                    "or loopsim; ignored");
+        continue;
+      }
       bool known = false;
       for (const auto& k : top_level_keys()) known |= (k == key);
       if (!known)

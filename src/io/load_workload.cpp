@@ -228,8 +228,10 @@ Workload parse_problem(const Cursor& problem, const Variables* vars) {
       for (const auto& n : all)
         if (lower(n) == lower(key)) same_but_case = n;
       if (!same_but_case.empty()) {
-        key_at.warn("'" + key + "' is not a dimension or coefficient of shape '" +
-                    w.shape_name + "' (did you mean '" + same_but_case +
+        key_at.warn("'" + key + "' is not a dimension or coefficient of " +
+                    (w.shape_name.empty() ? std::string("the shape")
+                                          : "shape '" + w.shape_name + "'") +
+                    " (did you mean '" + same_but_case +
                     "'?); ignored as Timeloop does: " + same_but_case +
                     " keeps the value the shape or the instance gives it");
         continue;

@@ -13,9 +13,11 @@ std::string ert_component_name(const std::string& full) {
   auto dot = s.rfind('.');
   // Dots inside a "[a..b]" range are not separators.
   while (dot != std::string::npos) {
+    // The dot is inside a range when the last '[' before it closes after it
+    // ("top.PE[0..3].RF[1..1]": the dot before RF is outside both ranges).
     auto open = s.rfind('[', dot);
-    auto close = s.find(']', dot);
-    if (open != std::string::npos && close != std::string::npos && open < dot) {
+    auto close = open == std::string::npos ? std::string::npos : s.find(']', open);
+    if (open != std::string::npos && close != std::string::npos && close > dot) {
       if (open == 0) break;
       dot = s.rfind('.', open - 1);
       continue;

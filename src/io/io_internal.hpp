@@ -35,7 +35,9 @@ MergedInputs merge_input_files(const std::vector<std::string>& files,
 // on top of loopsim's built-in estimators.
 estimate::ComponentLibrary load_component_library(const MergedInputs& merged);
 
-Workload parse_problem(const Cursor& problem);
+// `vars`: the top-level variables, for instance bounds written as a variable's name or an
+// expression over variables (timeloopfe evaluates them: `I: INPUT_BITS`).
+Workload parse_problem(const Cursor& problem, const Variables* vars = nullptr);
 // Where the workload's numbers are written, for the limit checks' messages.
 struct WorkloadPlaces {
   Cursor instance;                             // the instance: map

@@ -84,6 +84,24 @@ bool skip_network(const Cursor& n) {
   return true;
 }
 
+// Timeloop's v0.2/v0.3 topology neglects a `local:` component whose class is no buffer,
+// compute or network class (a `wire`, src/model/topology.cpp): skipped with a warning, which
+// names the closest known class (a misspelled class is dropped by Timeloop too).
+bool skip_unmodelled_local(const Cursor& c) {
+  auto cls = c.optional("class");
+  if (!cls || !cls->is_scalar()) return false;
+  std::string k = cls->str();
+  if (auto sc = c.optional("subclass"); sc && k == "storage" && !sc->str().empty()) k = sc->str();
+  if (is_storage_class(k) || is_compute_class(k)) return false;
+  static const std::vector<std::string> known = {
+      "DRAM", "SRAM", "regfile", "smartbuffer_SRAM", "smartbuffer_RF", "storage",
+      "dummy_storage", "intmac", "fpmac", "mac", "compute"};
+  std::string name = c.optional("name") ? c.required("name").str() : "";
+  cls->warn("component '" + name + "' of class '" + k + "'" + did_you_mean(k, known) +
+            " is neither storage nor compute; Timeloop's topology neglects it, and so does loopsim");
+  return true;
+}
+
 // The class (or, for class 'storage', the subclass) must name a storage or a compute unit.
 std::string component_class(const Cursor& n) {
   auto cls = n.optional("class");
@@ -207,7 +225,7 @@ void parse_subtree(const Cursor& st, ArchTree& tree, int parent,
   if (auto local = st.optional("local")) {
     for (const auto& c : local->items()) {
       c.allow_keys({"name", "class", "subclass", "attributes", "required_actions", "enabled"});
-      if (skip_network(c)) continue;
+      if (skip_network(c) || skip_unmodelled_local(c)) continue;
       HierarchyNode comp;
       comp.kind = NodeKind::Component;
       comp.v02_style = true;

@@ -45,6 +45,55 @@ void drop_unknown_ert_entries(const ArchSpec& arch, EnergyInputs& energy, Diagno
   energy.ert = std::move(kept);
 }
 
+// timeloopfe's combination of two values of one key (Node.try_combine): an empty value
+// gives way to the other, equal values are kept, lists are joined, maps are combined key by
+// key; two different scalars (or a list and a map) cannot be combined: an error at `b`.
+bool same_tree(const YAML::Node& a, const YAML::Node& b) {
+  if (a.Type() != b.Type()) return false;
+  if (a.IsScalar()) return a.Scalar() == b.Scalar();
+  if (a.size() != b.size()) return false;
+  if (a.IsSequence()) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same_tree(a[i], b[i])) return false;
+    return true;
+  }
+  if (a.IsMap()) {
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      YAML::Node other = b[it->first.Scalar()];
+      if (!other || !same_tree(it->second, other)) return false;
+    }
+  }
+  return true;
+}
+
+YAML::Node combine_repeated(const Cursor& a, const Cursor& b, const std::string& where) {
+  if (a.is_empty()) return b.node();
+  if (b.is_empty()) return a.node();
+  if (same_tree(a.node(), b.node())) return a.node();
+  if (a.is_seq() && b.is_seq()) {
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (const auto& n : a.node()) out.push_back(n);
+    for (const auto& n : b.node()) out.push_back(n);
+    return out;
+  }
+  if (a.is_map() && b.is_map()) {
+    YAML::Node out(YAML::NodeType::Map);
+    for (auto it = a.node().begin(); it != a.node().end(); ++it) {
+      std::string k = it->first.Scalar();
+      YAML::Node other = b.node()[k];
+      out.force_insert(it->first, other ? combine_repeated(a.at(it->second, a.path() + "." + k),
+                                                           b.at(other, b.path() + "." + k), where)
+                                        : it->second);
+    }
+    for (auto it = b.node().begin(); it != b.node().end(); ++it)
+      if (!a.node()[it->first.Scalar()]) out.force_insert(it->first, it->second);
+    return out;
+  }
+  if (a.is_scalar() && b.is_scalar() && a.node().Scalar() == b.node().Scalar()) return a.node();
+  b.fail("given here and at " + where + " with a different value; timeloopfe combines a key "
+         "repeated in two files only when the values are equal, lists or maps");
+}
+
 }  // namespace
 
 // globals: and the constraint sections' shapes (shared by the ERT and dummy-table paths).
@@ -81,6 +130,13 @@ MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostic
       if (key == "sparse_optimizations")
         key_at.fail("sparse optimizations (Sparseloop) are not supported yet; remove them for a "
                     "dense run");
+      if (key == "sim") {
+        // Settings of Timeloop's old simulator driver (sim: {dumpTextStats: True}): no Timeloop
+        // application reads them.
+        key_at.warn("'sim' (settings of Timeloop's old simulator driver) is not read by Timeloop "
+                    "or loopsim; ignored");
+        continue;
+      }
       bool known = false;
       for (const auto& k : top_level_keys()) known |= (k == key);
       if (!known)
@@ -100,8 +156,13 @@ MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostic
         prev->second = MergedInputs::Entry{value, key_at};
         continue;
       }
-      key_at.fail("'" + key + "' is given twice: also at " + prev->second.key.file() + ":" +
-                  std::to_string(prev->second.key.line()) + "; expected it in one file only");
+      // timeloopfe combines a top-level key repeated in another file (Node.try_combine):
+      // lists are joined, maps merged key by key, equal values kept; anything else is an error.
+      std::string where = prev->second.key.file() + ":" + std::to_string(prev->second.key.line());
+      YAML::Node both = combine_repeated(prev->second.value, value, where);
+      key_at.warn("'" + key + "' is given twice (also at " + where +
+                  "); the two are combined as timeloopfe does (lists joined, maps merged)");
+      prev->second.value = prev->second.value.at(both, key);
     }
   }
   return merged;
@@ -152,14 +213,14 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
   in.files = files;
   auto problem = get("problem");
   if (!problem) throw missing("problem", "the workload (shape: and instance:)");
-  in.workload = parse_problem(*problem);
+  Variables vars = parse_variables(get("variables"));
+  in.workload = parse_problem(*problem, &vars);
   auto arch = get("architecture");
   auto legacy = get("arch");
   if (arch && legacy)
     merged.top.at("arch").key.fail("both 'arch' (Timeloop's legacy form) and 'architecture' "
                                    "are given; expected one of them");
   if (!arch && !legacy) throw missing("architecture", "the architecture (nodes: or subtree:)");
-  Variables vars = parse_variables(get("variables"));
   ArchTree tree = arch ? parse_architecture(*arch) : parse_legacy_arch(*legacy);
   in.arch = tree.flatten(vars);
   if (auto m = get("loopsim_model")) in.model = parse_model_config(*m, in.workload);

@@ -144,6 +144,15 @@ int resolve_target(const Cursor& t, const ArchSpec& arch) {
   l = arch.find_level("inter_" + name + "_spatial");
   if (l >= 0) return l;
   std::vector<std::string> names = arch.level_names();
+  // Timeloop's legacy form (libconfig) also takes the storage level's index, 0 innermost
+  // (FindTargetStorageLevel in src/mapping/parser.cpp).
+  if (!name.empty() && name.size() < 9 &&
+      name.find_first_not_of("0123456789") == std::string::npos) {
+    int id = std::stoi(name);
+    if (id < static_cast<int>(names.size())) return id;
+    t.fail("storage level index " + name + " is out of range: there are " +
+           std::to_string(names.size()) + " levels (" + join(names) + "), 0 innermost");
+  }
   t.fail("no storage level named '" + name + "'" + did_you_mean(name, names) +
          "; levels are: " + join(names));
 }

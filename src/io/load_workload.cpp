@@ -5,6 +5,7 @@
 
 #include "io_internal.hpp"
 #include "loopsim/core/limits.hpp"
+#include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
 
 namespace loopsim::io {
@@ -78,9 +79,26 @@ std::vector<ProjectionTerm> parse_rank_text(const Cursor& r, const Workload& w) 
   return out;
 }
 
+// An instance value written as an expression over the top-level variables.
+double instance_expression(const Cursor& v, const Variables& vars) {
+  std::function<std::optional<double>(const std::string&, int)> lookup =
+      [&](const std::string& name, int depth) -> std::optional<double> {
+    const AttrValue* a = vars.values.find(name);
+    if (!a || a->is_null || depth > 32) return std::nullopt;
+    if (auto n = parse_number(a->text)) return *n;
+    return evaluate_expression(a->text, [&](const std::string& n) { return lookup(n, depth + 1); });
+  };
+  try {
+    return evaluate_expression(v.str(), [&](const std::string& n) { return lookup(n, 0); });
+  } catch (const ExprError& e) {
+    v.fail("expected a number, got '" + v.str() + "' (not an expression over the variables either: " +
+           e.what() + ")");
+  }
+}
+
 }  // namespace
 
-Workload parse_problem(const Cursor& problem) {
+Workload parse_problem(const Cursor& problem, const Variables* vars) {
   problem.expect_map();
   // Timeloop's older form gives the bounds directly under problem: (no instance:).
   const bool flat = !problem.optional("instance");
@@ -173,12 +191,29 @@ Workload parse_problem(const Cursor& problem) {
   auto inst_entries = inst.entries();
   auto key_it = inst.node().begin();
   for (const auto& [key, v] : inst_entries) {
-    Cursor key_at(key_it->first, inst.file(), v.path());
+    Cursor key_at(key_it->first, inst.file(), v.path(), inst.diagnostics());
     ++key_it;
     if (flat && (key == "version" || key == "shape")) continue;
     int d = w.dim_index(key);
     int c = w.coeff_index(key);
-    if (d >= 0) {
+    if ((d >= 0 || c >= 0) && vars && v.is_scalar() && !parse_number(v.str())) {
+      // timeloopfe evaluates instance values over the variables (`I: INPUT_BITS`).
+      double x = instance_expression(v, *vars);
+      double lo = d >= 0 ? 1.0 : -static_cast<double>(limits::kMaxCoordinate);
+      double hi = static_cast<double>(limits::kMaxCoordinate);
+      if (x != std::floor(x) || x < lo || x > hi)
+        v.fail("'" + v.str() + "' evaluates to " + std::to_string(x) + "; expected a whole " +
+               "number from " + std::to_string(static_cast<std::int64_t>(lo)) + " to " +
+               std::to_string(limits::kMaxCoordinate) + " (docs/formats.md, Limits)");
+      if (d >= 0) {
+        w.bounds[d] = static_cast<std::int64_t>(x);
+        seen[d] = true;
+        places.bounds[static_cast<std::size_t>(d)] = v;
+      } else {
+        w.coeff_values[c] = static_cast<std::int64_t>(x);
+        places.coefficients[static_cast<std::size_t>(c)] = v;
+      }
+    } else if (d >= 0) {
       w.bounds[d] = v.integer_in(1, limits::kMaxCoordinate, "a bound");
       seen[d] = true;
       places.bounds[static_cast<std::size_t>(d)] = v;
@@ -199,6 +234,25 @@ Workload parse_problem(const Cursor& problem) {
     } else {
       std::vector<std::string> all = w.dims;
       all.insert(all.end(), w.coeff_names.begin(), w.coeff_names.end());
+      // Timeloop reads only the shape's own names from the instance and ignores any other
+      // key; a spelling that differs from a name only in case (the layer_shapes files' HStride
+      // for Hstride) is ignored as Timeloop does, with a warning: the default value stays.
+      auto lower = [](std::string t) {
+        for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return t;
+      };
+      std::string same_but_case;
+      for (const auto& n : all)
+        if (lower(n) == lower(key)) same_but_case = n;
+      if (!same_but_case.empty()) {
+        key_at.warn("'" + key + "' is not a dimension or coefficient of " +
+                    (w.shape_name.empty() ? std::string("the shape")
+                                          : "shape '" + w.shape_name + "'") +
+                    " (did you mean '" + same_but_case +
+                    "'?); ignored as Timeloop does: " + same_but_case +
+                    " keeps the value the shape or the instance gives it");
+        continue;
+      }
       if (flat) all.push_back("instance");
       key_at.fail("'" + key + "' is not a dimension or coefficient of shape '" + w.shape_name +
                   "'" + did_you_mean(key, all) + "; dimensions are: " + join(w.dims));

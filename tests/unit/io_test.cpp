@@ -81,18 +81,34 @@ TEST(Load, FactorSyntaxesAndImperfectFactors) {
   EXPECT_TRUE(in.mapping->levels[0].keep[0]);
 }
 
-TEST(Load, TopLevelKeyTwiceIsAnErrorUnlessOneIsEmpty) {
+TEST(Load, TopLevelKeyTwiceIsCombinedAsTimeloopfeDoes) {
   std::string empty_map = "mapping: []\n";
   EXPECT_NO_THROW(io::load_inputs({write_temp("p.yaml", kProblem), write_temp("a.yaml", kArch),
                                    write_temp("e.yaml", empty_map)},
                                   false));
+  // Equal values combine; lists are joined (timeloopfe's Node.try_combine): both files'
+  // constraints apply.
+  auto in = io::load_mapper_inputs(
+      {write_temp("p.yaml", kProblem), write_temp("p2.yaml", kProblem), write_temp("a.yaml", kArch),
+       write_temp("c1.yaml", "constraints:\n- {target: RF, type: temporal, factors: R=3}\n"),
+       write_temp("c2.yaml", "constraints:\n- {target: DRAM, type: temporal, factors: P=13}\n")});
+  auto rf = static_cast<std::size_t>(in.model.arch.find_level("RF"));
+  auto dram = static_cast<std::size_t>(in.model.arch.find_level("DRAM"));
+  ASSERT_LT(dram, in.constraints.levels.size());
+  EXPECT_EQ(in.constraints.levels[rf].temporal[0].min, 3);  // R at RF, from c1.yaml
+  EXPECT_EQ(in.constraints.levels[rf].temporal[0].max, 3);
+  EXPECT_EQ(in.constraints.levels[dram].temporal[1].min, 13);  // P at DRAM, from c2.yaml
+  EXPECT_EQ(in.model.workload.bounds[1], 13);
+  // Two different scalars cannot be combined: an error at the second.
+  std::string other = kProblem;
+  other.replace(other.find("P: 13"), 5, "P: 12");
   try {
-    io::load_inputs({write_temp("p.yaml", kProblem), write_temp("p2.yaml", kProblem),
+    io::load_inputs({write_temp("p.yaml", kProblem), write_temp("p2.yaml", other),
                      write_temp("a.yaml", kArch)},
                     false);
     FAIL() << "expected a ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_NE(e.message().find("given twice"), std::string::npos);
+    EXPECT_NE(e.message().find("different value"), std::string::npos);
     EXPECT_NE(e.file().find("p2.yaml"), std::string::npos);
   }
 }

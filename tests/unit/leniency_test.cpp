@@ -336,3 +336,59 @@ TEST(Leniency, SubcomponentAttributeNamesASibling) {
   EXPECT_GT(plain, 0.0);
   EXPECT_DOUBLE_EQ(compound, plain);
 }
+
+TEST(Leniency, ErtNamesWithRangesOnSeveralLevels) {
+  // Accelergy's flattened names: the component is the last dot-separated part outside the
+  // "[a..b]" ranges, whichever ranges come before it.
+  EXPECT_EQ(ert_component_name("top.PE[0..3].RF[1..1]"), "RF");
+  EXPECT_EQ(ert_component_name("system.PE[0..167].ifmap_spad[0..11]"), "ifmap_spad");
+  EXPECT_EQ(ert_component_name("system.DRAM[1..1]"), "DRAM");
+  EXPECT_EQ(ert_component_name("MAC"), "MAC");
+  EXPECT_EQ(ert_component_name("a.b[0..1].c.d"), "d");
+}
+
+TEST(Leniency, InstanceBoundsGivenAsVariables) {
+  // timeloopfe evaluates instance values over the top-level variables (`I: INPUT_BITS`).
+  std::string problem = kProblem;
+  problem.replace(problem.find("P: 16"), 5, "P: HALF * 2");
+  auto in = io::load_inputs({write_temp("p.yaml", problem), write_temp("a.yaml", kArch),
+                             write_temp("v.yaml", "variables: {FULL: 16, HALF: FULL / 2}\n")},
+                            false);
+  EXPECT_EQ(in.workload.bounds[1], 16);
+  EXPECT_EQ(in.workload.bounds[0], 3);
+  // A name no variable defines is an error at the instance key.
+  problem.replace(problem.find("HALF * 2"), 8, "HALVE");
+  try {
+    io::load_inputs({write_temp("p.yaml", problem), write_temp("a.yaml", kArch),
+                     write_temp("v.yaml", "variables: {HALF: 8}\n")},
+                    false);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(e.key_path().find("instance.P"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Leniency, MappingTargetAsStorageLevelIndex) {
+  // Timeloop's legacy (libconfig) mappings may name a storage level by its index, 0
+  // innermost (FindTargetStorageLevel): the same mapping as by name.
+  auto in = load_with_mapping("mi.yaml", R"(mapping:
+  - {target: 0, type: temporal, factors: R=3 P=4, permutation: RP}
+  - {target: PE, type: spatial, factors: R=1 P=4}
+  - {target: 1, type: temporal, factors: R=1 P=1, permutation: RP}
+)");
+  auto named = load_with_mapping("mn.yaml", R"(mapping:
+  - {target: RF, type: temporal, factors: R=3 P=4, permutation: RP}
+  - {target: PE, type: spatial, factors: R=1 P=4}
+  - {target: DRAM, type: temporal, factors: R=1 P=1, permutation: RP}
+)");
+  Evaluation a = run(in), b = run(named);
+  EXPECT_EQ(a.cycles, 12u);  // four MAC units: 3 * 4 steps each
+  EXPECT_EQ(a.cycles, b.cycles);
+  EXPECT_DOUBLE_EQ(a.energy_pj, b.energy_pj);
+  try {
+    load_with_mapping("m9.yaml", "mapping:\n  - {target: 9, type: temporal, factors: R=3 P=16}\n");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(e.message().find("index 9 is out of range"), std::string::npos) << e.what();
+  }
+}

@@ -31,7 +31,8 @@ struct ModelInputs {
   std::vector<std::string> files;
 };
 
-// Merges the files; a top-level key given twice is an error unless one of the two is empty.
+// Merges the files; a top-level key given in two files is combined as timeloopfe does (lists
+// joined, maps merged, equal values kept; a warning), two different values are an error.
 // `purpose` is "model" or "map" (what the keys are for, in messages).
 // `diag` collects warnings (inputs Timeloop accepts that look like a mistake); without one
 // they are printed on stderr. `options`: the front end's (Jinja2 variables of templates).

@@ -45,7 +45,8 @@ def seed_cases(src, shared):
     for d in sorted(os.listdir(golden)):
         inputs = os.path.join(golden, d, "inputs.txt")
         if os.path.isfile(inputs):
-            files = [os.path.join(src, l.strip()) for l in open(inputs) if l.strip()]
+            files = [os.path.join(src, l.strip()) for l in open(inputs)
+                     if l.strip() and not l.strip().startswith("#")]
             cases.append(("golden-" + d, "model", files))
     maps = os.path.join(src, "mappings")
     for m in sorted(os.listdir(maps)):

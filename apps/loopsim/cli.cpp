@@ -1,13 +1,49 @@
 #include "cli.hpp"
 
+#include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 
 #include "loopsim/core/error.hpp"
+#include "loopsim/core/text.hpp"
 #include "loopsim/frontend/frontend.hpp"
 #include "loopsim/io/emit.hpp"
 
 namespace loopsim::cli {
+
+namespace {
+std::atomic<bool> g_stop{false};
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+extern "C" void on_stop_signal(int sig) {
+  g_stop.store(true);
+  std::signal(sig, SIG_DFL);
+}
+}  // namespace
+
+StopSignals::StopSignals() {
+  g_stop.store(false);
+  for (int sig : kStopSignals) std::signal(sig, on_stop_signal);
+}
+StopSignals::~StopSignals() {
+  for (int sig : kStopSignals) std::signal(sig, SIG_DFL);
+}
+const std::atomic<bool>* StopSignals::flag() const { return &g_stop; }
+
+std::string dataflow_path(const std::string& name) {
+  if (fs::is_regular_file(name)) return name;
+  fs::path dir(LOOPSIM_DATAFLOW_DIR);
+  fs::path p = dir / (name + ".yaml");
+  if (fs::exists(p)) return p.string();
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  throw ConfigError("--dataflow", 0, "--dataflow",
+                    "no dataflow preset '" + name + "'" + did_you_mean(name, names) +
+                        "; presets: " + join(names) + " (or give a preset file)");
+}
 
 void add_common_options(CLI::App* sub, CommonOptions& o) {
   sub->add_flag("--strict", o.strict,

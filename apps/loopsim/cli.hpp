@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <ostream>
@@ -40,6 +41,23 @@ struct CommonOptions {
 void add_common_options(CLI::App* sub, CommonOptions& o);
 // --render-only: prints the resolved YAML of `files` on stdout; returns true when it did.
 bool render_only(const CommonOptions& o, const std::vector<std::string>& files);
+
+// A dataflow preset's file: `name` itself when it is a file, else
+// mappings/dataflows/<name>.yaml; ConfigError with the presets' names otherwise.
+std::string dataflow_path(const std::string& name);
+
+// Exit code of an interrupted run (as a shell reports a process ended by Ctrl-C).
+inline constexpr int kInterruptedExit = 130;
+// While alive, the first SIGINT, SIGTERM or SIGHUP sets the flag the searches poll (stop and
+// write the best so far); a second one ends the process. The handlers are reset at the end.
+class StopSignals {
+ public:
+  StopSignals();
+  ~StopSignals();
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+  [[nodiscard]] const std::atomic<bool>* flag() const;
+};
 
 // Writes a whole output file (a temporary file renamed into place: complete or absent);
 // an error names the file and the OS error (exit 2).

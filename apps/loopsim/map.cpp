@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli.hpp"
 #include "loopsim/core/error.hpp"
@@ -19,16 +20,6 @@ namespace loopsim::cli {
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-// First Ctrl-C (SIGINT), SIGTERM or SIGHUP: stop the search and write the best found; a
-// second one ends the process.
-extern "C" void on_stop_signal(int sig) {
-  g_stop.store(true);
-  std::signal(sig, SIG_DFL);
-}
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
-// Exit code of an interrupted run (as a shell reports a process ended by Ctrl-C).
-constexpr int kInterruptedExit = 130;
 // The budget of a run given no stopping rule at all (no --time-budget, --max-evaluations,
 // nor the files' timeout, victory_condition, search_size or time_budget_s): `auto` stops
 // when the optimum is proven or after this many seconds.
@@ -57,21 +48,6 @@ struct MapOptions {
   bool dummy_table = false;
   CommonOptions common;
 };
-
-std::string dataflow_path(const std::string& name) {
-  if (fs::exists(name) && fs::is_regular_file(name)) return name;
-  fs::path dir(LOOPSIM_DATAFLOW_DIR);
-  fs::path p = dir / (name + ".yaml");
-  if (fs::exists(p)) return p.string();
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  throw ConfigError("--dataflow", 0, "--dataflow",
-                    "no dataflow preset '" + name + "'" + did_you_mean(name, names) +
-                        "; presets: " + join(names) + " (or give a preset file)");
-}
 
 void print_search_table(std::ostream& os, const SearchStats& st) {
   os << "Search: " << st.algorithm << ", " << st.threads << " thread(s), " << st.evaluated
@@ -139,7 +115,8 @@ int run_map(const MapOptions& o) {
                 << " s (--time-budget S, --max-evaluations N or the mapper's search_size, "
                    "victory_condition, timeout to choose)\n";
   }
-  for (int sig : kStopSignals) std::signal(sig, on_stop_signal);
+  std::optional<StopSignals> stop_signals(std::in_place);
+  const std::atomic<bool>* stop = stop_signals->flag();
   bool show = s.live_status && !o.common.quiet;
   // "best EDP 1.23e+09" (the first metric; the others, which only break ties, in brackets).
   std::string metric_name = metric_label(s.metrics.front());
@@ -164,8 +141,8 @@ int run_map(const MapOptions& o) {
     std::fflush(stderr);
   };
   SearchResult r = search_mappings(in.model.workload, in.model.arch, table, in.constraints, s,
-                                   &g_stop, progress);
-  for (int sig : kStopSignals) std::signal(sig, SIG_DFL);
+                                   stop, progress);
+  stop_signals.reset();
   if (show) std::fprintf(stderr, "\n");
   const auto& st = r.stats;
   if (!r.best) {

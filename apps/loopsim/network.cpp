@@ -31,13 +31,6 @@ namespace loopsim::cli {
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-extern "C" void on_network_stop(int sig) {
-  g_stop.store(true);
-  std::signal(sig, SIG_DFL);
-}
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
-constexpr int kInterruptedExit = 130;
 // Per-layer budget when neither the flags nor the mapper settings give a stopping rule.
 constexpr double kDefaultLayerBudgetS = 10;
 
@@ -54,21 +47,6 @@ struct NetworkOptions {
   CommonOptions common;
 };
 
-std::string dataflow_file(const std::string& name) {
-  if (fs::is_regular_file(name)) return name;
-  fs::path dir(LOOPSIM_DATAFLOW_DIR);
-  fs::path p = dir / (name + ".yaml");
-  if (fs::exists(p)) return p.string();
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  throw ConfigError("--dataflow", 0, "--dataflow",
-                    "no dataflow preset '" + name + "'" + did_you_mean(name, names) +
-                        "; presets: " + join(names) + " (or give a preset file)");
-}
-
 std::string mapping_id(const std::string& key) {
   std::uint64_t h = 1469598103934665603ull;  // FNV-1a
   for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
@@ -80,7 +58,8 @@ std::string mapping_id(const std::string& key) {
 int run_network(const NetworkOptions& o) {
   Diagnostics diag(o.common.strict);
   // From here a Ctrl-C skips the shapes not yet started and writes what is done.
-  for (int sig : kStopSignals) std::signal(sig, on_network_stop);
+  std::optional<StopSignals> stop_signals(std::in_place);
+  const std::atomic<bool>* stop = stop_signals->flag();
   fs::path dir = output_dir(o.out_dir);
   network::Network net = network::load_network(o.net, (dir / "problems").string(), &diag);
   // Distinct shapes, in topological order of first use.
@@ -134,7 +113,7 @@ int run_network(const NetworkOptions& o) {
     if (o.seed >= 0) st.seed = static_cast<std::uint64_t>(o.seed);
     st.live_status = false;
     if (!o.dataflow.empty())
-      io::apply_dataflow_file(dataflow_file(o.dataflow), s.in->model.workload, s.in->model.arch,
+      io::apply_dataflow_file(dataflow_path(o.dataflow), s.in->model.workload, s.in->model.arch,
                               s.in->constraints);
     if (!s.reused)
       if (auto bad = find_infeasibility(s.in->model.workload, s.in->model.arch, s.in->constraints))
@@ -171,7 +150,7 @@ int run_network(const NetworkOptions& o) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(outer)
   for (int k = 0; k < static_cast<int>(todo.size()); ++k) {
     ShapeRun& s = shapes[todo[k]];
-    if (g_stop.load()) continue;
+    if (stop->load()) continue;
     const auto& m = s.in->model;
     try {  // nothing may leave an OpenMP region
     if (s.reused && !m.mapping) {
@@ -188,7 +167,7 @@ int run_network(const NetworkOptions& o) {
       MapperSettings st = s.in->settings;
       st.threads = inner;
       SearchResult r = search_mappings(m.workload, m.arch, *s.table, s.in->constraints, st,
-                                       &g_stop, nullptr);
+                                       stop, nullptr);
       s.stats = r.stats;
       s.searched = true;
       if (r.best) {
@@ -217,10 +196,10 @@ int run_network(const NetworkOptions& o) {
       std::fflush(stderr);
     }
   }
-  for (int sig : kStopSignals) std::signal(sig, SIG_DFL);
+  stop_signals.reset();
   if (show) std::fprintf(stderr, "\n");
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  bool interrupted = g_stop.load();
+  bool interrupted = stop->load();
   fs::create_directories(dir / "mappings");
   for (auto& s : shapes)
     if (s.eval) write_file(dir / "mappings" / (s.id + ".map.yaml"), [&](std::ostream& os) {

@@ -302,8 +302,8 @@ Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) 
     }
   }
 
-  // Unspecified factors are 1; a dimension whose factors fall short of its bound takes the
-  // remainder at the outermost level that does not give it a temporal factor.
+  // Unspecified factors are 1; the factors of each dimension must multiply to its bound (as
+  // Timeloop's parser checks, residuals included).
   for (int d = 0; d < w.num_dims(); ++d) {
     std::int64_t extent = 1, scale = 1;
     for (int l = 0; l < nlev; ++l) {
@@ -330,30 +330,10 @@ Mapping parse_mapping(const Cursor& m, const Workload& w, const ArchSpec& arch) 
       if (ld.temporal_factors && ld.temporal_factors->count(d) && ld.temporal_factors_at)
         at = *ld.temporal_factors_at;
     }
-    // The outermost storage level (never a container's dummy spatial level) that gives the
-    // dimension no temporal factor takes the remainder, with a warning: Timeloop's parser
-    // rejects factors that do not multiply to the bound.
-    int free_level = -1;
-    for (int l = nlev - 1; l >= 0; --l)
-      if (!arch.storage[static_cast<std::size_t>(l)].dummy &&
-          (!dir[l].temporal_factors || !dir[l].temporal_factors->count(d))) {
-        free_level = l;
-        break;
-      }
-    if (free_level >= 0 && extent == scale && w.bounds[d] % scale == 0) {
-      if (!dir[free_level].temporal_factors) dir[free_level].temporal_factors.emplace();
-      (*dir[free_level].temporal_factors)[d] = Factor{w.bounds[d] / scale, w.bounds[d] / scale};
-      at.warn("the factors of dimension " + w.dims[d] + " multiply to " +
-              std::to_string(scale) + ", but its bound is " + std::to_string(w.bounds[d]) +
-              "; the remaining factor " + std::to_string(w.bounds[d] / scale) +
-              " is put at level '" + arch.storage[static_cast<std::size_t>(free_level)].name +
-              "' (Timeloop rejects factors that do not multiply to the bound)");
-      continue;
-    }
     at.fail("the factors of dimension " + w.dims[d] + " cover " + std::to_string(extent) +
             " iterations across all levels, but its bound is " + std::to_string(w.bounds[d]) +
             "; expected the factors of " + w.dims[d] + " to multiply to " +
-            std::to_string(w.bounds[d]));
+            std::to_string(w.bounds[d]) + " (Timeloop's parser rejects this mapping too)");
   }
 
   for (int l = 0; l < nlev; ++l) {

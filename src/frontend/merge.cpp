@@ -54,7 +54,9 @@ void merge_into(YAML::Node into, const YAML::Node& from, bool recursive) {
     if (mine.IsMap() && it->second.IsMap()) {
       merge_into(mine, it->second, recursive);
     } else if (mine.IsSequence() && it->second.IsSequence()) {
-      for (const auto& item : it->second) mine.push_back(item);
+      // A copy first: `it->second` lives in a proxy that a range-for would outlive.
+      YAML::Node items = it->second;
+      for (const auto& item : items) mine.push_back(item);
     }
   }
 }

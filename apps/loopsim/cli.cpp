@@ -30,6 +30,19 @@ StopSignals::~StopSignals() {
 }
 const std::atomic<bool>* StopSignals::flag() const { return &g_stop; }
 
+void apply_stopping_flags(MapperSettings& s, double time_budget, std::int64_t max_evaluations) {
+  if (time_budget >= 0) {
+    s.time_budget_s = time_budget;
+    s.victory_condition = 0;
+    s.timeout = 0;
+    s.search_size = 0;
+  }
+  if (max_evaluations >= 0) {
+    s.max_evaluations = max_evaluations;
+    if (time_budget < 0) s.time_budget_s = 0;
+  }
+}
+
 std::string dataflow_path(const std::string& name) {
   if (fs::is_regular_file(name)) return name;
   fs::path dir(LOOPSIM_DATAFLOW_DIR);

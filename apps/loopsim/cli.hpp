@@ -10,6 +10,7 @@
 #include <string>
 
 #include "loopsim/core/diagnostics.hpp"
+#include "loopsim/mapper/constraints.hpp"
 #include "loopsim/frontend/options.hpp"
 #include "loopsim/model/accuracy.hpp"
 
@@ -45,6 +46,11 @@ bool render_only(const CommonOptions& o, const std::vector<std::string>& files);
 // A dataflow preset's file: `name` itself when it is a file, else
 // mappings/dataflows/<name>.yaml; ConfigError with the presets' names otherwise.
 std::string dataflow_path(const std::string& name);
+
+// The stopping flags of `map` and `network` (negative: not given): --time-budget replaces the
+// files' count-based stops; --max-evaluations bounds the search by work (reproducible on any
+// thread count, docs/mapper.md, Stopping) and, alone, lifts the time budget.
+void apply_stopping_flags(MapperSettings& s, double time_budget, std::int64_t max_evaluations);
 
 // Exit code of an interrupted run (as a shell reports a process ended by Ctrl-C).
 inline constexpr int kInterruptedExit = 130;

@@ -86,19 +86,7 @@ int run_map(const MapOptions& o) {
     s.algorithm = *a;
   }
   if (o.threads >= 0) s.threads = o.threads;
-  if (o.time_budget >= 0) {
-    // The flag sets the stopping rule: search for this long (the files' count-based stops,
-    // victory_condition, timeout and search_size, are overridden).
-    s.time_budget_s = o.time_budget;
-    s.victory_condition = 0;
-    s.timeout = 0;
-    s.search_size = 0;
-  }
-  if (o.max_evaluations >= 0) {
-    // A work bound: reproducible on any thread count (docs/mapper.md, Stopping).
-    s.max_evaluations = o.max_evaluations;
-    if (o.time_budget < 0) s.time_budget_s = 0;
-  }
+  apply_stopping_flags(s, o.time_budget, o.max_evaluations);
   if (o.seed >= 0) s.seed = static_cast<std::uint64_t>(o.seed);
   if (!o.dataflow.empty())
     io::apply_dataflow_file(dataflow_path(o.dataflow), in.model.workload, in.model.arch,

@@ -98,16 +98,7 @@ int run_network(const NetworkOptions& o) {
                                                               "'; expected one of: " + join(algorithm_names()));
       st.algorithm = *a;
     }
-    if (o.time_budget >= 0) {
-      st.time_budget_s = o.time_budget;
-      st.victory_condition = 0;
-      st.timeout = 0;
-      st.search_size = 0;
-    }
-    if (o.max_evaluations >= 0) {
-      st.max_evaluations = o.max_evaluations;
-      if (o.time_budget < 0) st.time_budget_s = 0;
-    }
+    apply_stopping_flags(st, o.time_budget, o.max_evaluations);
     if (o.time_budget < 0 && o.max_evaluations < 0 && !st.stopping_rule_given)
       st.time_budget_s = kDefaultLayerBudgetS;
     if (o.seed >= 0) st.seed = static_cast<std::uint64_t>(o.seed);

@@ -166,14 +166,18 @@ std::array<AccessStatMatrix, kMaxDataSpaces> union_multicast_accesses(const Spat
                                                                       const SpatialDeltas& deltas,
                                                                       Unaccounted& unaccounted) {
   std::array<AccessStatMatrix, kMaxDataSpaces> out;
+  // Timeloop's grouping of identical deltas for data space pv (also the fallback).
+  auto by_identical_deltas = [&](int pv) {
+    Unaccounted one;
+    one[pv] = unaccounted[pv];
+    SpatialReuse single = r;
+    single.nds = pv + 1;
+    out[pv] = multicast_accesses(single, deltas, one)[pv];
+    unaccounted[pv].clear();
+  };
   for (int pv = 0; pv < r.nds; ++pv) {
     if (r.no_multicast >> pv & 1u) {  // each instance is served on its own, as Timeloop
-      Unaccounted one;
-      one[pv] = unaccounted[pv];
-      SpatialReuse single = r;
-      single.nds = pv + 1;
-      out[pv] = multicast_accesses(single, deltas, one)[pv];
-      unaccounted[pv].clear();
+      by_identical_deltas(pv);
       continue;
     }
     // Identical boxes first (with multiplicities), then the words each distinct box shares.
@@ -192,12 +196,7 @@ std::array<AccessStatMatrix, kMaxDataSpaces> union_multicast_accesses(const Spat
     }
     std::map<std::uint64_t, std::uint64_t> words_by_count;
     if (!boxes.empty() && !coverage(boxes, words_by_count, std::uint64_t{1} << 22)) {
-      Unaccounted one;
-      one[pv] = unaccounted[pv];
-      SpatialReuse single = r;
-      single.nds = pv + 1;
-      out[pv] = multicast_accesses(single, deltas, one)[pv];
-      unaccounted[pv].clear();
+      by_identical_deltas(pv);
       continue;
     }
     unaccounted[pv].clear();

@@ -141,7 +141,7 @@ int run_map(const MapOptions& o) {
     return st.interrupted ? kInterruptedExit : 3;
   }
   if (!o.common.quiet || s.diagnostics || s.log_stats) print_search_table(std::cerr, st);
-  io::EmitContext ctx{in.model.workload, in.model.arch, table, *r.best, *r.eval, &diag.warnings()};
+  io::EmitContext ctx{in.model.workload, in.model.arch, table, *r.best, *r.eval, &diag.warnings(), &mc};
   fs::path dir = output_dir(o.out_dir);
   std::string prefix = s.out_prefix.empty() || s.out_prefix == "timeloop-mapper" ? "loopsim-mapper"
                                                                                  : s.out_prefix;

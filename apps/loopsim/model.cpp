@@ -35,7 +35,7 @@ int run_model(const ModelOptions& o) {
     return 3;
   }
   const Evaluation& ev = std::get<Evaluation>(r);
-  io::EmitContext ctx{in.workload, in.arch, table, *in.mapping, ev, &diag.warnings()};
+  io::EmitContext ctx{in.workload, in.arch, table, *in.mapping, ev, &diag.warnings(), &mc};
   fs::path dir = output_dir(o.out_dir);
   write_file(dir / "loopsim-model.stats.txt", [&](std::ostream& s) { io::write_stats_txt(s, ctx); });
   write_file(dir / "loopsim-model.map.txt", [&](std::ostream& s) { io::write_map_txt(s, ctx); });

@@ -85,6 +85,19 @@ nlohmann::json stats_json(const EmitContext& c) {
                           {"key_path", wn.key_path},
                           {"message", wn.message}});
   j["warnings"] = warnings;
+  // Which model produced the figures: Timeloop's (the default) or the accurate one, with the
+  // densities its run-length coding used.
+  json model = {{"mode", c.model && c.model->accurate() ? "accurate" : "timeloop"}};
+  if (c.model && c.model->accurate()) {
+    json dens = json::object();
+    for (int ds = 0; ds < w.num_data_spaces(); ++ds)
+      if (c.model->density[static_cast<std::size_t>(ds)])
+        dens[w.data_spaces[static_cast<std::size_t>(ds)].name] =
+            *c.model->density[static_cast<std::size_t>(ds)];
+    model["densities"] = dens;
+    model["rlc_run_bits"] = c.model->rlc_run_bits;
+  }
+  j["model"] = model;
   return j;
 }
 

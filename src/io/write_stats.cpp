@@ -190,6 +190,7 @@ void write_summary(std::ostream& out, const EmitContext& c) {
   out << "Utilization: " << f2(ev.utilization * 100.0) << "% | pJ/Compute: "
       << fixed(ev.fj_per_compute() / 1000.0, 3) << " | Cycles: " << ev.cycles
       << " | Energy: " << f2(ev.energy_pj / 1e6) << " uJ";
+  if (c.model && c.model->accurate()) out << " | Model: accurate";
   if (c.warnings && !c.warnings->empty())
     out << " | Warnings: " << c.warnings->size();
   out << "\n";

@@ -11,6 +11,7 @@
    reads are 15/39 of the default's;
  * the flat shipped arch.yaml (one 14 x 12 container): Timeloop's model already sees the
    diagonal there (identical boxes in one fan-out); both models give the accurate figure.
+ * stats.json names the model that ran ("model": {"mode": ...});
  * everything else (DRAM, other tensors, ifmap_spad fills) is the same in all four runs.
 usage: eyeriss-conv3.py LOOPSIM REPO_ROOT
 """
@@ -30,6 +31,8 @@ def run(loopsim, root, arch, mapping, model):
         subprocess.run([loopsim, "model", "-q", "-o", out, "--model", model] + files, check=True)
         with open(os.path.join(out, "loopsim-model.stats.json")) as f:
             d = json.load(f)
+    if d["model"]["mode"] != model:
+        raise SystemExit(f"stats.json says model {d['model']['mode']!r}, ran {model!r}")
     return {(l["name"], k): v for l in d["levels"] for k, v in l["data_spaces"].items()}
 
 

@@ -24,6 +24,8 @@ struct EmitContext {
   const Evaluation& eval;
   // Warnings of loading the inputs: counted in the summary line, listed in stats.json.
   const std::vector<Warning>* warnings = nullptr;
+  // The model the figures come from (stats.json "model"); nullptr: Timeloop's, dense.
+  const ModelConfig* model = nullptr;
 };
 
 // Writes a whole output file through `fill`: into a temporary file beside `path`, checked,

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "loopsim/core/diagnostics.hpp"
 #include "loopsim/arch/arch_spec.hpp"
 #include "loopsim/core/error.hpp"
 #include "loopsim/core/expr.hpp"
@@ -483,7 +484,7 @@ struct Walker {
 
 }  // namespace
 
-ArchSpec ArchTree::flatten(const Variables& variables) const {
+ArchSpec ArchTree::flatten(const Variables& variables, Diagnostics* mesh_warnings) const {
   Walker w{*this, variables, {}, std::nullopt, {}};
   std::int64_t mx = 1, my = 1;
   // timeloopfe copies `technology` and `global_cycle_seconds` given only under variables:
@@ -513,11 +514,14 @@ ArchSpec ArchTree::flatten(const Variables& variables) const {
     std::int64_t cy = l == 0 ? spec.arithmetic.mesh_y : spec.storage[l - 1].mesh_y;
     if (cx % lv.mesh_x != 0 || cy % lv.mesh_y != 0 || cx < lv.mesh_x || cy < lv.mesh_y) {
       const auto& inner = l == 0 ? spec.arithmetic.name : spec.storage[l - 1].name;
-      throw ConfigError(lv.loc.file, lv.loc.line, lv.loc.key_path,
-                        "mesh of '" + lv.name + "' (" + std::to_string(lv.mesh_x) + "x" +
-                            std::to_string(lv.mesh_y) + ") does not divide the mesh of the "
-                            "inner level '" + inner + "' (" + std::to_string(cx) + "x" +
-                            std::to_string(cy) + ")");
+      std::string msg = "mesh of '" + lv.name + "' (" + std::to_string(lv.mesh_x) + "x" +
+                        std::to_string(lv.mesh_y) + ") does not divide the mesh of the inner "
+                        "level '" + inner + "' (" + std::to_string(cx) + "x" +
+                        std::to_string(cy) + ")";
+      if (!mesh_warnings) throw ConfigError(lv.loc.file, lv.loc.line, lv.loc.key_path, msg);
+      mesh_warnings->warn(lv.loc.file, lv.loc.line, lv.loc.key_path,
+                          msg + "; Timeloop would reject this architecture, the energy and "
+                                "area per component do not depend on it");
     }
   }
   return spec;

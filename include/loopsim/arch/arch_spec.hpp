@@ -11,6 +11,8 @@
 
 namespace loopsim {
 
+class Diagnostics;
+
 // Where a value came from, for error messages.
 struct SourceLoc {
   std::string file;
@@ -131,8 +133,11 @@ class ArchTree {
   [[nodiscard]] int size() const;
 
   // Flattens the tree into storage levels and the arithmetic level, resolving attribute
-  // expressions against `variables`. Throws ConfigError on bad attributes.
-  [[nodiscard]] ArchSpec flatten(const Variables& variables) const;
+  // expressions against `variables`. Throws ConfigError on bad attributes. A mesh that does
+  // not divide the inner level's mesh is an error (Timeloop asserts on it), or, given
+  // `mesh_warnings` (Accelergy's role, where only the components matter), a warning there.
+  [[nodiscard]] ArchSpec flatten(const Variables& variables,
+                                 Diagnostics* mesh_warnings = nullptr) const;
 
  private:
   std::unique_ptr<Hierarchy> graph_;

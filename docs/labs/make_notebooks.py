@@ -55,10 +55,11 @@ ax = energy.plot.bar(title="Energy per level (uJ)", ylabel="uJ")
 plt.tight_layout(); plt.show()"""),
     md("""## Change the tiling
 
-The mapping walks all 56 output columns (P) at the global buffer, so the filters held in the
-PEs' weight scratchpads are reused across the whole row. Move that loop to DRAM instead: the
-weights now have to come back from DRAM once per output column. We edit the mapping as data
-and evaluate it again."""),
+DRAM's innermost loop runs over the 64 input-channel groups (C), and the global buffer walks
+all 56 output columns (P) inside it: the buffer holds the partial sums of a whole 56-column
+band (50,176 outputs) while every input-channel group adds to them, so each output leaves
+for DRAM once. Move the P loop up to DRAM, innermost there, and see what happens. We edit the
+mapping as data and evaluate it again."""),
     code("""\
 m = loopsim.Mapping.load(MAP)
 print(m)
@@ -72,14 +73,17 @@ def dram_traffic(res):
     return {ds: d["reads"] + d["updates"] for ds, d in lv.items()}
 cmp = pd.DataFrame({"given": dram_traffic(r), "P at DRAM": dram_traffic(r2)})
 print(cmp)
-print(f"energy x{r2.energy_pj / r.energy_pj:.2f}, cycles x{r2.cycles / r.cycles:.2f}")
+print(f"output traffic x{cmp.loc['Outputs', 'P at DRAM'] / cmp.loc['Outputs', 'given']:.0f}, "
+      f"energy x{r2.energy_pj / r.energy_pj:.2f}, cycles x{r2.cycles / r.cycles:.2f}")
 cmp.plot.bar(logy=True, title="DRAM reads + updates per data space"); plt.tight_layout(); plt.show()"""),
-    md("""Weights are now read from DRAM 56 times over (one per output column), while inputs and
-outputs barely change: the weights' reuse along P was being captured inside the PEs below
-the global buffer, and moving the P loop above the storage that holds them destroys it.
-Try other edits: `m.set_keep("shared_glb", keep=["Weights", "Inputs", "Outputs"], bypass=[])`
-lets the global buffer hold filters too (does it fit?); a mapping that does not fit raises
-`loopsim.MappingRejected` naming the level."""),
+    md("""Weights and inputs barely move, but output traffic grows 127-fold: the global buffer
+now holds the partial sums of one output column only, and the input-channel loop (C) that
+accumulates into them runs at DRAM *outside* P, so every partial sum is written to DRAM after
+each of the 64 channel groups and read back for the next 63 (64 + 63 = 127 accesses where
+there was one). DRAM's bandwidth then throttles the array (cycles and utilization). Loop
+order matters as much as tile size: put C innermost at DRAM again
+(`m2.set_permutation("DRAM", "CPMQRSN")`) and compare. A mapping that does not fit raises
+`loopsim.MappingRejected` naming the level:"""),
     code("""\
 try:
     bad = m.copy().set_factors("DRAM", C=1).set_factors("weights_spad", C=256)
@@ -96,18 +100,20 @@ orders, keep/bypass choices) under the architecture's constraints and any you ad
 `loopsim.map` is `loopsim map`: same settings, same answer for a seed and a work bound."""),
     code(SETUP),
     code("""\
-# A small layer, so that the search can prove its answer optimal.
-small = {"problem": {"version": 0.4, "instance": {"C": 16, "M": 16, "R": 3, "S": 3, "N": 1,
-                                                   "P": 8, "Q": 8}}}
+# A small layer (a 1-D convolution with channels), so that the search can prove its answer.
+small = {"problem": {"version": 0.4, "instance": {"C": 4, "M": 4, "R": 3, "S": 1, "N": 1,
+                                                   "P": 8, "Q": 1}}}
 print(loopsim.load(*EYERISS, small).describe()["workload"])"""),
     md("""Constraints come from the architecture (the global buffer bypasses weights: see
 arch.yaml) and from constraint sections you add, as in Timeloop. Here we also force the PE
-array's columns (X) to take output rows (Q), as row-stationary does."""),
+array to follow the row-stationary preset (mappings/dataflows/row-stationary.yaml), and
+keep the DRAM loop order fixed with a constraint section of our own (a dict, the same keys
+as a constraints file)."""),
     code("""\
 constraints = {"constraints": {"targets": [
-    {"target": "inter_PE_spatial", "type": "spatial", "factors": "Q=8", "permutation": "Q"}]}}
-res = loopsim.map(*EYERISS, small, constraints, algorithm="optimal", max_evaluations=200000,
-                  seed=1, threads=2)
+    {"target": "DRAM", "type": "temporal", "permutation": "MCPRSNQ"}]}}
+res = loopsim.map(*EYERISS, small, constraints, dataflow="row-stationary", algorithm="optimal",
+                  max_evaluations=3000000, seed=1, threads=2)
 print(res.summary)
 print(res.map_txt)"""),
     code("""\
@@ -116,9 +122,12 @@ print(f"space size {s['space_size']:.3g}, evaluated {s['evaluated']}, valid {s['
 print("proven optimal:", s["proven_optimal"], "| lower bound", s["lower_bound"], "| gap", s["gap"])
 pd.Series(s["rejections"]).plot.barh(title="Why candidates were rejected or pruned")
 plt.tight_layout(); plt.show()"""),
-    md("""`proven_optimal` means the search covered the whole space, partly by pruning: a
-`constraint_or_pruned` candidate was ruled out without evaluation because a bound showed it
-could not beat the best found. `lower_bound` is the compulsory-traffic, all-PEs-busy bound of
+    md("""`proven_optimal` means the search covered the whole space without evaluating most of it:
+of `space_size` mappings only `evaluated` reached the model. Loop orders equivalent by the
+trivial-loop rule were never generated, tilings that cannot fit were rejected by their tile
+sizes alone (`capacity_before_evaluation`), and a `constraint_or_pruned` tiling was ruled
+out because its lower bound (every PE busy, compulsory traffic) could not beat the best
+found (docs/mapper.md). `lower_bound` is the compulsory-traffic, all-PEs-busy bound of
 the first metric (EDP here); when the optimum is not proven, `gap` tells how far the best is
 from it at most.
 
@@ -129,7 +138,7 @@ a reproducible answer and reports its gap to the lower bound."""),
     code("""\
 progress = []
 big = loopsim.map(*EYERISS, CONV3_2, dataflow="row-stationary", algorithm="random_pruned",
-                  seed=1, max_evaluations=20000, threads=2, progress=progress.append)
+                  seed=1, max_evaluations=100000, threads=2, progress=progress.append)
 print(big.summary)
 s = big.search
 print(f"space {s['space_size']:.3g} mappings, {s['evaluated']} evaluated, gap {s['gap']:.1%}")
@@ -139,6 +148,10 @@ given = loopsim.evaluate(*EYERISS, CONV3_2, path("mappings", "eyeriss_like.vgg16
 pd.DataFrame({"hand-written": given.energy_by_level(), "mapper": big.energy_by_level()}).div(1e6) \\
   .plot.bar(title="Energy per level (uJ)"); plt.tight_layout(); plt.show()
 print(f"EDP: hand-written {given.edp:.3g}, mapper {big.edp:.3g} J*cycles")"""),
+    md("""The hand-written row-stationary mapping (mappings/) can beat a short random search:
+the gap to the lower bound says how much room a search may still have. Try
+`algorithm="hybrid"`, a larger `max_evaluations`, or start from the hand-written mapping and
+edit it (lab 1)."""),
 ]
 
 LAB3 = [
@@ -150,8 +163,8 @@ search budget: only the dataflow differs."""),
     code(SETUP),
     code("""\
 presets = ["weight-stationary", "output-stationary", "row-stationary"]
-results = {p: loopsim.map(*EYERISS, CONV3_2, dataflow=p, algorithm="random_pruned", seed=1,
-                          max_evaluations=6000, threads=2) for p in presets}
+results = {p: loopsim.map(*EYERISS, CONV3_2, dataflow=p, algorithm="hybrid", seed=1,
+                          max_evaluations=30000, threads=2) for p in presets}
 summary = pd.DataFrame({p: {"energy_uJ": r.energy_pj / 1e6, "cycles": r.cycles,
                             "utilization": r.utilization, "EDP": r.edp}
                         for p, r in results.items()}).T
@@ -177,10 +190,15 @@ for p, r in results.items():
 acc = pd.DataFrame(rows).pivot(index="where", columns="dataflow", values="accesses")
 acc.plot.bar(logy=True, title="Scalar accesses per instance"); plt.tight_layout(); plt.show()
 acc"""),
-    md("""Read the charts with the dataflow's definition in mind: weight-stationary keeps
-filters in the PEs, so weights hit DRAM least but partial sums travel; output-stationary
-accumulates in place, so output updates stay local; row-stationary balances the three. The
-loop nests: `print(results["row-stationary"].map_txt)`."""),
+    md("""Read the charts against each preset's rule (mappings/dataflows/): weight-stationary
+pins each PE's loops to dimensions the weights do not depend on, output-stationary to
+dimensions the outputs do not depend on, row-stationary gives each PE a filter row and an
+output row. The rules also limit which dimensions can spread across the 12x14 array, so a
+preset can leave PEs idle (utilization) and pay in cycles. Partial sums that cannot stay in
+a PE travel through the global buffer (`shared_glb:Outputs`); weights that cannot stay come
+back from DRAM (`DRAM:Weights`). Which dataflow wins depends on the layer: try
+`workloads/vgg16/conv5_1.yaml` or an AlexNet layer, and print a loop nest with
+`print(results["weight-stationary"].map_txt)`."""),
 ]
 
 LAB4 = [
@@ -205,7 +223,7 @@ for glb_kb in (27, 54, 108, 216):
         arch = design(glb_kb * 1024 // 8, mx, my)
         try:
             r = loopsim.map(arch, COMPONENTS, CONV3_2, dataflow="row-stationary",
-                            algorithm="random_pruned", seed=1, max_evaluations=1500, threads=2)
+                            algorithm="hybrid", seed=1, max_evaluations=30000, threads=2)
         except loopsim.NoMappingFound as e:
             print(f"{glb_kb} KB, {mx}x{my}: {e}")
             continue
@@ -234,8 +252,8 @@ ax.set_xlabel("area (mm$^2$)"); ax.set_ylabel("EDP (J x cycles)"); ax.set_yscale
 ax.legend(); ax.set_title("conv3_2, row-stationary"); plt.tight_layout(); plt.show()
 front[["glb_KB", "array", "area_mm2", "EDP"]]"""),
     md("""Bigger arrays cut cycles (more PEs busy) at a cost in area; a larger global buffer
-costs area and energy per access but can save DRAM traffic, until the layer's working set
-fits and more capacity buys nothing. The front lists the designs no other design beats on
+costs area and energy per access but saves DRAM traffic, until the tiles the mapper wants
+fit and more capacity buys nothing (compare 27 KB with 54 KB, then 54 KB with 216 KB). The front lists the designs no other design beats on
 both area and EDP."""),
 ]
 
@@ -249,8 +267,8 @@ OpenAI's training compute (petaflop/s-days) and the training run's kWh and CO2e
     code(SETUP),
     code("""\
 net = loopsim.network(path("workloads", "networks", "alexnet.yaml"), *EYERISS,
-                      dataflow="row-stationary", algorithm="random_pruned", seed=1,
-                      max_evaluations_per_layer=1500, threads=2)
+                      dataflow="row-stationary", algorithm="hybrid", seed=1,
+                      max_evaluations_per_layer=30000, threads=2)
 print(net)
 layers = net.to_dataframe()
 layers[["name", "shape", "macs", "cycles", "energy_pj", "utilization"]]"""),

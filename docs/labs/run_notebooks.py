@@ -25,6 +25,7 @@ except ImportError as e:
 os.environ["PYTHONPATH"] = pydir + os.pathsep + os.environ.get("PYTHONPATH", "")
 os.environ["PATH"] = "/usr/bin" + os.pathsep + os.environ.get("PATH", "")
 os.environ["MPLBACKEND"] = "Agg"
+os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # ipykernel's debugger notice
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 notebooks = sys.argv[2:] or sorted(glob.glob(os.path.join(here, "*.ipynb")))

@@ -56,7 +56,7 @@ py::dict run_evaluate(const std::vector<std::string>& files, bool strict, const 
     d["warnings"] = warnings_to_list(diag.warnings());
     return d;
   }
-  io::EmitContext ctx{in->workload, in->arch, *table, *in->mapping, std::get<Evaluation>(r),
+  io::EmitContext ctx{in->workload,    in->arch, *table, *in->mapping, std::get<Evaluation>(r),
                       &diag.warnings()};
   return outputs_to_dict(ctx, nullptr);
 }
@@ -85,17 +85,17 @@ py::dict run_map(const std::vector<std::string>& files, bool strict, const Vars&
     if (!a.algorithm.empty()) {
       auto alg = algorithm_from_string(a.algorithm);
       if (!alg)
-        throw ConfigError("algorithm", 0, "algorithm",
-                          "unknown algorithm '" + a.algorithm +
-                              "'; expected one of: " + join(algorithm_names()));
+        throw ConfigError(
+            "algorithm", 0, "algorithm",
+            "unknown algorithm '" + a.algorithm + "'; expected one of: " + join(algorithm_names()));
       s.algorithm = *alg;
     }
     if (a.threads >= 0) s.threads = a.threads;
     cli::apply_stopping_flags(s, a.time_budget, a.max_evaluations);
     if (a.seed >= 0) s.seed = static_cast<std::uint64_t>(a.seed);
     if (!a.dataflow.empty())
-      io::apply_dataflow_file(cli::dataflow_path(a.dataflow), in->model.workload,
-                              in->model.arch, in->constraints);
+      io::apply_dataflow_file(cli::dataflow_path(a.dataflow), in->model.workload, in->model.arch,
+                              in->constraints);
     if (auto bad = find_infeasibility(in->model.workload, in->model.arch, in->constraints))
       throw ConfigError(bad->where.file, bad->where.line, bad->where.key_path, bad->message);
     table = std::make_unique<EnergyTable>(EnergyTable::resolve(in->model.arch, in->model.energy));
@@ -122,8 +122,8 @@ py::dict run_map(const std::vector<std::string>& files, bool strict, const Vars&
       d["valid"] = p.valid;
       d["best_metric"] = p.valid > 0 ? py::object(py::float_(p.best_metric)) : py::none();
       d["seconds"] = p.seconds;
-      d["fraction_done"] = p.fraction_done >= 0 ? py::object(py::float_(p.fraction_done))
-                                                : py::none();
+      d["fraction_done"] =
+          p.fraction_done >= 0 ? py::object(py::float_(p.fraction_done)) : py::none();
       py::object ret = progress(d);
       if (py::isinstance<py::bool_>(ret) && !ret.cast<bool>()) stop.store(true);
     } catch (py::error_already_set& e) {
@@ -156,8 +156,8 @@ py::dict run_map(const std::vector<std::string>& files, bool strict, const Vars&
   return d;
 }
 
-py::list run_estimate_energy(const std::vector<std::string>& files, bool strict,
-                             const Vars& vars, const std::string& out_dir) {
+py::list run_estimate_energy(const std::vector<std::string>& files, bool strict, const Vars& vars,
+                             const std::string& out_dir) {
   Diagnostics diag(strict);
   {
     py::gil_scoped_release release;
@@ -207,9 +207,8 @@ py::dict run_load_network(const std::string& path, const std::string& scratch_di
   return d;
 }
 
-py::dict run_account(const std::string& training_file, double macs,
-                     std::optional<double> energy_pj, std::optional<double> cycles,
-                     double batch, const std::string& source) {
+py::dict run_account(const std::string& training_file, double macs, std::optional<double> energy_pj,
+                     std::optional<double> cycles, double batch, const std::string& source) {
   Diagnostics diag(false);
   network::TrainingSpec spec = io::load_training_file(training_file, &diag);
   network::InferenceFigures f;
@@ -238,9 +237,9 @@ void translate_errors(std::exception_ptr p) {
     py::object inst = cls(e.file(), e.line(), e.key_path(), e.message());
     PyErr_SetObject(cls.ptr(), inst.ptr());
   } catch (const InternalError& e) {
-    PyErr_SetString(PyExc_RuntimeError,
-                    (std::string("loopsim internal error: ") + e.what() + " (please report this)")
-                        .c_str());
+    PyErr_SetString(
+        PyExc_RuntimeError,
+        (std::string("loopsim internal error: ") + e.what() + " (please report this)").c_str());
   }
 }
 
@@ -261,22 +260,22 @@ PYBIND11_MODULE(_core, m) {
          const std::string& algorithm, int threads, double time_budget,
          std::int64_t max_evaluations, std::int64_t seed, const std::string& dataflow,
          const std::string& model, double default_budget, const py::object& progress) {
-        loopsim::python::MapArgs a{algorithm, dataflow, model, threads, time_budget, max_evaluations, seed,
-                  default_budget};
+        loopsim::python::MapArgs a{algorithm,   dataflow,        model, threads,
+                                   time_budget, max_evaluations, seed,  default_budget};
         return run_map(files, strict, vars, dummy_table, a, progress);
       },
       py::arg("files"), py::arg("strict"), py::arg("vars"), py::arg("dummy_table"),
-      py::arg("algorithm"), py::arg("threads"), py::arg("time_budget"),
-      py::arg("max_evaluations"), py::arg("seed"), py::arg("dataflow"), py::arg("model"),
-      py::arg("default_budget"), py::arg("progress"));
+      py::arg("algorithm"), py::arg("threads"), py::arg("time_budget"), py::arg("max_evaluations"),
+      py::arg("seed"), py::arg("dataflow"), py::arg("model"), py::arg("default_budget"),
+      py::arg("progress"));
   m.def("estimate_energy", &run_estimate_energy, py::arg("files"), py::arg("strict"),
         py::arg("vars"), py::arg("out_dir"));
   m.def("energy_query", &run_energy_query, py::arg("files"), py::arg("args"), py::arg("vars"));
   m.def("describe", &run_describe, py::arg("files"), py::arg("strict"), py::arg("vars"),
         py::arg("need_mapping"));
   m.def("load_network", &run_load_network, py::arg("path"), py::arg("scratch_dir"));
-  m.def("account", &run_account, py::arg("training_file"), py::arg("macs"),
-        py::arg("energy_pj"), py::arg("cycles"), py::arg("batch"), py::arg("source"));
+  m.def("account", &run_account, py::arg("training_file"), py::arg("macs"), py::arg("energy_pj"),
+        py::arg("cycles"), py::arg("batch"), py::arg("source"));
   m.attr("source_dir") = LOOPSIM_SOURCE_DIR;
   m.attr("dataflow_dir") = LOOPSIM_DATAFLOW_DIR;
 }

@@ -66,7 +66,8 @@ std::string describe_inputs_json(const io::ModelInputs& in) {
   j["workload"]["dims"] = w.dims;
   for (int d = 0; d < w.num_dims(); ++d) j["workload"]["bounds"][w.dims[d]] = w.bounds[d];
   json ds = json::array();
-  for (const auto& s : w.data_spaces) ds.push_back({{"name", s.name}, {"read_write", s.read_write}});
+  for (const auto& s : w.data_spaces)
+    ds.push_back({{"name", s.name}, {"read_write", s.read_write}});
   j["workload"]["data_spaces"] = ds;
   j["workload"]["operations"] = w.operations();
   json levels = json::array();

@@ -95,7 +95,7 @@ def test_gil_is_released_during_map():
     assert len(ticks) > 30  # the other thread ran while the search held no GIL
 
 
-def test_no_mapping_found_is_an_exception():
+def test_infeasible_constraints_raise_config_error():
     constraints = {"constraints": {"targets": [
         {"target": "shared_glb", "type": "temporal", "factors": "C=256"},
         {"target": "DRAM", "type": "temporal", "factors": "C=2"}]}}

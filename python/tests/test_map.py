@@ -9,7 +9,7 @@ import time
 import pytest
 
 import loopsim
-from conftest import CONV3_2, EYERISS, read_json
+from conftest import CASE06, CONV3_2, EYERISS, read_json
 
 SEARCH_KEYS_THAT_VARY = {"seconds", "valid_per_second", "evaluated_per_second", "threads"}
 
@@ -102,3 +102,17 @@ def test_infeasible_constraints_raise_config_error():
     with pytest.raises(loopsim.ConfigError) as ei:
         loopsim.map(*EYERISS, CONV3_2, constraints, max_evaluations=100)
     assert "C" in ei.value.message
+
+
+@pytest.mark.skipif(not os.path.isdir(CASE06), reason="../shared/conformance is absent")
+def test_exercise_06_map_equals_loopsim_map(cli, tmp_path):
+    files = [os.path.join(CASE06, f) for f in
+             ("parsed-processed-input.yaml", "timeloop-mapper.ERT.yaml",
+              "timeloop-mapper.ART.yaml")]
+    r = loopsim.map(*files, algorithm="hybrid", seed=11, max_evaluations=5000, threads=1)
+    cli("map", *files, "--algorithm", "hybrid", "--seed", 11, "--max-evaluations", 5000,
+        "--threads", 2, "-q", "-o", tmp_path)
+    ref = read_json(tmp_path / "loopsim-mapper.stats.json")
+    for k in ("workload", "summary", "arithmetic", "levels"):
+        assert r.stats[k] == ref[k]
+    assert r.map_yaml == (tmp_path / "loopsim-mapper.map.yaml").read_text()

@@ -11,7 +11,7 @@ networks and account for compute and carbon, with the same figures as the CLI
 from ._errors import ConfigError, LoopsimError, MappingRejected, NoMappingFound
 from ._inputs import Inputs, YamlText
 from ._mapping import Mapping
-from ._results import Evaluation, MapResult, NetworkResult
+from ._results import Evaluation, MapResult, NetworkResult, read_output
 from ._api import (Accounting, EnergyEstimate, account, estimate_energy, evaluate, load, map,
                    network)
 from . import _core
@@ -21,5 +21,5 @@ SOURCE_DIR = _core.source_dir
 
 __all__ = ["ConfigError", "LoopsimError", "MappingRejected", "NoMappingFound", "Inputs",
            "YamlText", "Mapping", "Evaluation", "MapResult", "NetworkResult", "Accounting",
-           "EnergyEstimate", "account", "estimate_energy", "evaluate", "load", "map", "network",
+           "EnergyEstimate", "read_output", "account", "estimate_energy", "evaluate", "load", "map", "network",
            "SOURCE_DIR"]

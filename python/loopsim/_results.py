@@ -32,15 +32,17 @@ class Evaluation:
 
     def __init__(self, out, warnings):
         self.stats = json.loads(out["stats_json"])
-        self.stats_txt = out["stats_txt"]
-        self.map_txt = out["map_txt"]
-        self.map_yaml = out["map_yaml"]
-        self.summary = out["summary"].strip()
+        self.stats_txt = out.get("stats_txt")
+        self.map_txt = out.get("map_txt")
+        self.map_yaml = out.get("map_yaml")
+        self.summary = (out.get("summary") or "").strip()
         self.warnings = warnings
 
     @property
     def mapping(self):
-        return Mapping.load(self.map_yaml)
+        """The mapping (None for a result read from `loopsim model`'s files, which have no
+        map.yaml)."""
+        return Mapping.load(self.map_yaml) if self.map_yaml else None
 
     # -- headline figures ------------------------------------------------------------------
     @property
@@ -139,6 +141,34 @@ class MapResult(Evaluation):
         s = self.search
         return (f"<loopsim.MapResult {self.summary}; {s['algorithm']}, {s['evaluated']} "
                 f"evaluated, {'proven optimal' if s['proven_optimal'] else 'not proven'}>")
+
+
+def read_output(path, prefix=None):
+    """A result from the CLI's files: `path` is an output directory (-o) or a stats.json.
+    ``loopsim-model.*`` gives an Evaluation, ``loopsim-mapper.*`` (or another
+    ``out_prefix``) a MapResult, with the same figures as the call that wrote them."""
+    import os
+    if os.path.isdir(path):
+        names = [prefix] if prefix else ["loopsim-mapper", "loopsim-model"]
+        for name in names:
+            if os.path.exists(os.path.join(path, name + ".stats.json")):
+                base = os.path.join(path, name)
+                break
+        else:
+            raise FileNotFoundError(f"no {' or '.join(n + '.stats.json' for n in names)} "
+                                    f"in {path}")
+    else:
+        base = path[:-len(".stats.json")] if path.endswith(".stats.json") else path
+    out = {}
+    for key, ext in (("stats_json", ".stats.json"), ("stats_txt", ".stats.txt"),
+                     ("map_txt", ".map.txt"), ("map_yaml", ".map.yaml")):
+        if os.path.exists(base + ext):
+            with open(base + ext, encoding="utf-8") as f:
+                out[key] = f.read()
+    warnings = json.loads(out["stats_json"]).get("warnings", [])
+    if "search" in json.loads(out["stats_json"]):
+        return MapResult(out, warnings)
+    return Evaluation(out, warnings)
 
 
 class NetworkResult:

@@ -21,6 +21,10 @@ def test_evaluate_equals_loopsim_model(cli, tmp_path):
     assert r.stats["summary"]["computes"] == r.macs
     assert r.levels == [lv["name"] for lv in r.stats["levels"]]
     assert r.energy_pj == pytest.approx(sum(r.energy_by_level().values()), rel=1e-9)
+    # The CLI's files read back: the same result object and figures.
+    back = loopsim.read_output(str(tmp_path))
+    assert type(back) is loopsim.Evaluation and back.stats == r.stats
+    assert back.to_rows() == r.to_rows()
 
 
 @pytest.mark.skipif(not os.path.isdir(CASE06), reason="../shared/conformance is absent")

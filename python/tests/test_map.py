@@ -30,6 +30,8 @@ def test_map_equals_loopsim_map(cli, tmp_path):
             assert r.search[k] == v, k
     assert r.map_yaml == (tmp_path / "loopsim-mapper.map.yaml").read_text()
     assert r.search["evaluated"] <= 3000
+    back = loopsim.read_output(str(tmp_path))
+    assert type(back) is loopsim.MapResult and back.mapping == r.mapping
     # The best mapping, evaluated again, gives the same figures.
     again = loopsim.evaluate(*EYERISS, CONV3_2, mapping=r.mapping)
     assert again.energy_pj == r.energy_pj and again.cycles == r.cycles

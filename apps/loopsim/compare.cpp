@@ -33,7 +33,7 @@ namespace loopsim::cli {
 namespace {
 
 // Work bound of each point's search when neither the flag nor the compare file gives one.
-constexpr std::int64_t kDefaultMaxEvaluations = 20000;
+constexpr std::int64_t kDefaultMaxEvaluations = 100000;
 
 struct CompareOptions {
   std::vector<std::string> files;
@@ -91,9 +91,10 @@ std::vector<Layer> load_layers(const std::string& workload, const std::vector<st
   if (io::input_kind(workload) == "network") {
     network::Network net = network::load_network(workload, (dir / "problems").string(), &diag);
     std::vector<std::string> names;
-    for (int i : net.order)
-      if (net.layers[static_cast<std::size_t>(i)].is_problem()) {
-        const auto& l = net.layers[static_cast<std::size_t>(i)];
+    // In the order written (the rows' order; any order works, the layers are independent).
+    for (std::size_t i = 0; i < net.layers.size(); ++i)
+      if (net.layers[i].is_problem()) {
+        const auto& l = net.layers[i];
         names.push_back(l.name);
         out.push_back({l.name, l.problem_file, l.repeat});
       }
@@ -159,6 +160,35 @@ void apply_equal_area(const io::EqualAreaSpec& ea, Config& cfg, ArchSpec& arch,
   cfg.info.pe_words = pe_words;
   cfg.info.glb_words = r->glb_words;
   cfg.info.storage_area_um2 = r->area_um2;
+}
+
+// No local reuse on an architecture whose constraints make a PE-local level keep a data
+// space (the Eyeriss-like design: one scratchpad per data type): comparing dataflows means
+// running NLR on that hardware, so the PE-local keep rules give way to the preset's bypass
+// (a warning names them). Bypass rules stay: they say what a level cannot hold.
+void drop_pe_keeps(const std::string& config, const ArchSpec& arch, const Workload& w,
+                   Constraints& c, Diagnostics& diag, bool warn) {
+  int array = -1;
+  for (int l = 0; l < arch.num_storage_levels(); ++l)
+    if (arch.fanout(l) > 1) {
+      array = l;
+      break;
+    }
+  std::vector<std::string> dropped;
+  SourceLoc first;
+  for (int l = 0; l < array; ++l)
+    for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
+      auto& k = c.levels[static_cast<std::size_t>(l)].keep[static_cast<std::size_t>(ds)];
+      if (k != KeepRule::Keep) continue;
+      k = KeepRule::Free;
+      if (dropped.empty()) first = c.levels[static_cast<std::size_t>(l)].keep_at[static_cast<std::size_t>(ds)];
+      dropped.push_back(arch.storage[static_cast<std::size_t>(l)].name + " keeps " +
+                        w.data_spaces[static_cast<std::size_t>(ds)].name);
+    }
+  if (!dropped.empty() && warn)
+    diag.warn(first.file, first.line, first.key_path,
+              "config '" + config + "' (no local reuse): the PE-local keep constraints (" +
+                  join(dropped) + ") give way to the preset's bypass");
 }
 
 int run_compare(const CompareOptions& o) {
@@ -267,6 +297,8 @@ int run_compare(const CompareOptions& o) {
           (void)explore::resize_level(m.arch, m.arch.find_level(spec->equal_area->glb_level), *cfg.info.glb_words);
         }
       }
+      if (std::filesystem::path(cfg.dataflow_path).stem() == "no-local-reuse")
+        drop_pe_keeps(cfg.name, m.arch, m.workload, p.in->constraints, diag, s == 0);
       if (!cfg.dataflow_path.empty())
         io::apply_dataflow_file(cfg.dataflow_path, m.workload, m.arch, p.in->constraints);
       if (auto bad = find_infeasibility(m.workload, m.arch, p.in->constraints))
@@ -398,7 +430,7 @@ Subcommand add_compare(CLI::App& app) {
   sub->add_option("--threads", o->threads, "Threads (0: all); the answer does not depend on it")
       ->check(CLI::Range(0, 1024));
   sub->add_option("--max-evaluations", o->max_evaluations,
-                  "Candidates per search (default: the compare file's, else 20000); a search "
+                  "Candidates per search (default: the compare file's, else 100000); a search "
                   "that completes within it proves the optimum")
       ->check(CLI::PositiveNumber);
   sub->add_option("--seed", o->seed, "Random seed (default 1)")->check(CLI::NonNegativeNumber);

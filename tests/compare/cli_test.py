@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-loopsim, repo = sys.argv[1], sys.argv[2]
+loopsim, repo = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 arch = [os.path.join(repo, "arch-specs/eyeriss_like", f) for f in ("arch.yaml", "ERT.yaml", "ART.yaml")]
 # A small layer: AlexNet conv3-like with few channels (written below).
 failures = []
@@ -85,6 +85,17 @@ with tempfile.TemporaryDirectory() as tmp:
           and j["objective"] == "energy", "compare.json")
     check(j["configs"][0]["dataflow"] == "weight-stationary", "dataflow long name in compare.json")
     check("relative" in p.stdout and "ws" in p.stdout, "table printed")
+
+    # No local reuse on the Eyeriss-like design (one scratchpad per data type, kept by the
+    # architecture's constraints): the keeps give way with a warning; --strict makes it exit 2.
+    out = os.path.join(tmp, "nlr")
+    p = run(*arch, layer, "--dataflow", "nlr", "--max-evaluations", "300", "-o", out)
+    check("give way to the preset's bypass" in p.stderr and "psum_spad keeps Outputs" in p.stderr,
+          f"NLR warning: {p.stderr}")
+    nlr_rows = list(csv.DictReader(open(os.path.join(out, "compare.csv"))))
+    check(all(float(x["accesses"]) == 0 for x in nlr_rows if x["level"].endswith("_spad")),
+          "NLR: no scratchpad access")
+    p = run(*arch, layer, "--dataflow", "nlr", "--max-evaluations", "300", "--strict", "-o", out, expect=2)
 
     # A compare file: a network, --layers picks two layers of one shape (one search each).
     net = os.path.join(tmp, "net.yaml")

@@ -152,6 +152,23 @@ with tempfile.TemporaryDirectory() as tmp:
     areas = [c["storage_area_um2"] for c in j["configs"]]
     check(max(areas) <= by["RS"]["storage_area_um2"] * (1 + 1e-12), f"every area within the template's: {areas}")
 
+    # The study's tables (scripts/study-tables.py): per level, the energy per MAC of the FC
+    # group (fc8 alone here) adds up to the summary's; DRAM accesses per MAC from compare.csv.
+    t = subprocess.run(["/usr/bin/python3", os.path.join(repo, "scripts/study-tables.py"), out],
+                       capture_output=True, text=True, timeout=60)
+    check(t.returncode == 0, f"study-tables.py: {t.stderr}")
+    summ = {r["config"]: r for r in csv.DictReader(open(os.path.join(out, "summary.csv"))) if r["layer"] == "fc8"}
+    for r in csv.DictReader(open(os.path.join(out, "energy_by_level.csv"))):
+        if r["group"] == "FC":
+            e = float(summ[r["config"]]["energy_per_mac_pj"])
+            check(abs(float(r["total"]) - e) <= 1e-5 * e, f"{r['config']}: level split {r['total']} vs {e}")
+    srows = list(csv.DictReader(open(os.path.join(out, "compare.csv"))))
+    for r in csv.DictReader(open(os.path.join(out, "dram_per_mac.csv"))):
+        if r["group"] == "FC":
+            acc = sum(float(x["accesses"]) for x in srows if x["config"] == r["config"] and x["level"] == "DRAM")
+            want = acc / int(summ[r["config"]]["macs"])
+            check(abs(float(r["dram_accesses_per_mac"]) - want) <= 1e-5 * want, "DRAM accesses per MAC")
+
 if failures:
     print(f"{len(failures)} failure(s)")
     sys.exit(1)

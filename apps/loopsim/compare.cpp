@@ -3,6 +3,8 @@
 // shape cache) is searched by `auto` bounded by work with a fixed seed, so the table does
 // not depend on timing or on the thread count: "proven" where the search proves the optimum
 // within the bound, else "best of N" with its gap to the lower bound.
+#include "loopsim/explore/compare.hpp"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -19,7 +21,6 @@
 #include "cli.hpp"
 #include "loopsim/core/error.hpp"
 #include "loopsim/core/text.hpp"
-#include "loopsim/explore/compare.hpp"
 #include "loopsim/explore/equal_area.hpp"
 #include "loopsim/io/compare_spec.hpp"
 #include "loopsim/io/energy.hpp"
@@ -142,10 +143,11 @@ void apply_equal_area(const io::EqualAreaSpec& ea, Config& cfg, ArchSpec& arch,
         a, [&](int l) { return area[a.storage[static_cast<std::size_t>(l)].name]; });
   };
   const double budget = ea.budget_um2 > 0 ? ea.budget_um2 : area_of(em.arch);
-  std::int64_t pe_words = cfg.pe_words.value_or(arch.storage[static_cast<std::size_t>(pe)].size_words.value_or(0));
+  std::int64_t pe_words =
+      cfg.pe_words.value_or(arch.storage[static_cast<std::size_t>(pe)].size_words.value_or(0));
   if (!explore::resize_level(em.arch, pe, pe_words) || !explore::resize_level(arch, pe, pe_words))
-    fail("pe_words " + std::to_string(pe_words) + " is not a positive multiple of " +
-         ea.pe_level + "'s block size");
+    fail("pe_words " + std::to_string(pe_words) + " is not a positive multiple of " + ea.pe_level +
+         "'s block size");
   auto area_at = [&](std::int64_t glb_words) {
     if (!explore::resize_level(em.arch, glb, glb_words)) return 1e300;
     return area_of(em.arch);
@@ -181,7 +183,8 @@ void drop_pe_keeps(const std::string& config, const ArchSpec& arch, const Worklo
       auto& k = c.levels[static_cast<std::size_t>(l)].keep[static_cast<std::size_t>(ds)];
       if (k != KeepRule::Keep) continue;
       k = KeepRule::Free;
-      if (dropped.empty()) first = c.levels[static_cast<std::size_t>(l)].keep_at[static_cast<std::size_t>(ds)];
+      if (dropped.empty())
+        first = c.levels[static_cast<std::size_t>(l)].keep_at[static_cast<std::size_t>(ds)];
       dropped.push_back(arch.storage[static_cast<std::size_t>(l)].name + " keeps " +
                         w.data_spaces[static_cast<std::size_t>(ds)].name);
     }
@@ -200,11 +203,14 @@ int run_compare(const CompareOptions& o) {
   for (const auto& f : o.files) {
     std::string kind = io::input_kind(f);
     if (kind == "compare") {
-      if (spec) throw ConfigError(f, 0, "", "a second compare file (" + spec->file + " is the first)");
+      if (spec)
+        throw ConfigError(f, 0, "", "a second compare file (" + spec->file + " is the first)");
       spec = io::load_compare_file(f, &diag);
     } else if (kind == "network" || kind == "problem") {
       if (!workload.empty())
-        throw ConfigError(f, 0, "", "a second workload (" + workload + " is the first): give one problem or network");
+        throw ConfigError(
+            f, 0, "",
+            "a second workload (" + workload + " is the first): give one problem or network");
       workload = f;
     } else {
       common_files.push_back(f);
@@ -218,8 +224,9 @@ int run_compare(const CompareOptions& o) {
   std::vector<Config> configs;
   if (spec && !o.dataflows.empty())
     throw ConfigError("--dataflow", 0, "--dataflow",
-                      "the configs come from " + spec->file + "; --dataflow expands one "
-                      "architecture given on the command line instead: give one or the other");
+                      "the configs come from " + spec->file +
+                          "; --dataflow expands one "
+                          "architecture given on the command line instead: give one or the other");
   if (spec) {
     for (const auto& c : spec->configs) {
       Config cfg;
@@ -269,11 +276,12 @@ int run_compare(const CompareOptions& o) {
     if (fresh) shape_file.push_back(l.problem_file);
     l.shape = it->second;
   }
-  const std::int64_t max_eval = o.max_evaluations > 0 ? o.max_evaluations
+  const std::int64_t max_eval = o.max_evaluations > 0           ? o.max_evaluations
                                 : spec && spec->max_evaluations ? *spec->max_evaluations
                                                                 : kDefaultMaxEvaluations;
-  const std::uint64_t seed = static_cast<std::uint64_t>(
-      o.seed >= 0 ? o.seed : spec && spec->seed ? *spec->seed : 1);
+  const std::uint64_t seed = static_cast<std::uint64_t>(o.seed >= 0          ? o.seed
+                                                        : spec && spec->seed ? *spec->seed
+                                                                             : 1);
   // Load every point's inputs (serially: the front end and the estimator).
   std::vector<Point> points;
   for (std::size_t c = 0; c < configs.size(); ++c) {
@@ -287,14 +295,17 @@ int run_compare(const CompareOptions& o) {
       p.shape = static_cast<int>(s);
       std::vector<std::string> files{shape_file[s]};
       files.insert(files.end(), cfg.files.begin(), cfg.files.end());
-      p.in = std::make_unique<io::MapperInputs>(io::load_mapper_inputs(files, &diag, o.common.frontend()));
+      p.in = std::make_unique<io::MapperInputs>(
+          io::load_mapper_inputs(files, &diag, o.common.frontend()));
       auto& m = p.in->model;
       if (spec && spec->equal_area) {
         if (!cfg.info.glb_words) {
           apply_equal_area(*spec->equal_area, cfg, m.arch, o.common);
         } else {  // derived for the config's first shape: the same sizes
-          (void)explore::resize_level(m.arch, m.arch.find_level(spec->equal_area->pe_level), *cfg.info.pe_words);
-          (void)explore::resize_level(m.arch, m.arch.find_level(spec->equal_area->glb_level), *cfg.info.glb_words);
+          (void)explore::resize_level(m.arch, m.arch.find_level(spec->equal_area->pe_level),
+                                      *cfg.info.pe_words);
+          (void)explore::resize_level(m.arch, m.arch.find_level(spec->equal_area->glb_level),
+                                      *cfg.info.glb_words);
         }
       }
       if (std::filesystem::path(cfg.dataflow_path).stem() == "no-local-reuse")
@@ -392,7 +403,8 @@ int run_compare(const CompareOptions& o) {
   std::vector<explore::ConfigInfo> infos;
   for (const auto& c : configs) infos.push_back(c.info);
   write_file(dir / "compare.csv", [&](std::ostream& os) { explore::write_compare_csv(os, rows); });
-  write_file(dir / "summary.csv", [&](std::ostream& os) { explore::write_summary_csv(os, summary); });
+  write_file(dir / "summary.csv",
+             [&](std::ostream& os) { explore::write_summary_csv(os, summary); });
   write_file(dir / "compare.json", [&](std::ostream& os) {
     explore::write_compare_json(os, infos, layer_names, summary);
   });
@@ -415,8 +427,9 @@ int run_compare(const CompareOptions& o) {
 Subcommand add_compare(CLI::App& app) {
   auto o = std::make_shared<CompareOptions>();
   auto* sub = app.add_subcommand(
-      "compare", "Compare configurations (architecture, dataflow, energy table) on the same "
-                 "layers (docs/compare.md)");
+      "compare",
+      "Compare configurations (architecture, dataflow, energy table) on the same "
+      "layers (docs/compare.md)");
   sub->add_option("files", o->files,
                   "A compare file (compare:), and/or architecture files with --dataflow; a "
                   "problem or network file (workloads/networks/)")

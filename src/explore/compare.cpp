@@ -32,12 +32,13 @@ std::string result_text(bool proven, std::int64_t n) {
 
 std::string expand_dataflow_name(const std::string& name) {
   std::string s;
-  for (char c : name) s += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : name)
+    s += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::map<std::string, std::string> kShort = {
-      {"ws", "weight-stationary"},       {"os", "output-stationary"},
-      {"rs", "row-stationary"},          {"nlr", "no-local-reuse"},
-      {"is", "input-stationary"},        {"os-a", "output-stationary-a"},
-      {"os-b", "output-stationary-b"},   {"os-c", "output-stationary-c"}};
+      {"ws", "weight-stationary"},     {"os", "output-stationary"},
+      {"rs", "row-stationary"},        {"nlr", "no-local-reuse"},
+      {"is", "input-stationary"},      {"os-a", "output-stationary-a"},
+      {"os-b", "output-stationary-b"}, {"os-c", "output-stationary-c"}};
   auto it = kShort.find(s);
   return it == kShort.end() ? s : it->second;
 }
@@ -52,8 +53,10 @@ std::vector<std::string> split_list(const std::string& text) {
     cur.clear();
   };
   for (char c : text) {
-    if (c == ',') flush();
-    else cur += c;
+    if (c == ',')
+      flush();
+    else
+      cur += c;
   }
   flush();
   return out;
@@ -68,9 +71,9 @@ std::vector<LevelRow> level_rows(const PointResult& p, const Workload& w, const 
     const StorageStats& st = p.eval.levels[l];
     for (std::size_t d = 0; d < w.data_spaces.size() && d < st.data_spaces.size(); ++d) {
       const DataSpaceStats& ds = st.data_spaces[d];
-      rows.push_back({p.config, p.layer, st.name, w.data_spaces[d].name, ds.energy_total_pj * rep,
-                      static_cast<double>(ds.accesses()) *
-                          static_cast<double>(ds.utilized_instances) * rep});
+      rows.push_back(
+          {p.config, p.layer, st.name, w.data_spaces[d].name, ds.energy_total_pj * rep,
+           static_cast<double>(ds.accesses()) * static_cast<double>(ds.utilized_instances) * rep});
     }
   }
   rows.push_back({p.config, p.layer, arch.arithmetic.name, "-", p.eval.compute.energy_pj * rep,
@@ -111,7 +114,9 @@ std::vector<SummaryRow> summarise(const std::vector<PointResult>& points,
       r.utilization = p.eval.utilization;
       r.result = result_text(p.proven, p.max_evaluations);
       double lb = p.proven ? p.eval.energy_pj : p.lower_bound_pj;
-      r.gap = p.proven || r.energy_pj <= 0 ? 0 : std::max(0.0, (p.eval.energy_pj - lb) / p.eval.energy_pj);
+      r.gap = p.proven || r.energy_pj <= 0
+                  ? 0
+                  : std::max(0.0, (p.eval.energy_pj - lb) / p.eval.energy_pj);
       total.macs += r.macs;
       total.energy_pj += r.energy_pj;
       total.cycles += r.cycles;

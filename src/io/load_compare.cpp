@@ -106,15 +106,16 @@ CompareSpec load_compare_file(const std::string& path, Diagnostics* diag) {
   std::set<std::string> names;
   for (const auto& e : items) {
     e.expect_map();
-    e.allow_keys({"name", "architecture", "dataflow", "constraints", "energy", "pe_words",
-                  "description"});
+    e.allow_keys(
+        {"name", "architecture", "dataflow", "constraints", "energy", "pe_words", "description"});
     CompareConfigSpec cs;
     cs.loc = loc_of(e);
     Cursor n = e.required("name");
     cs.name = n.str();
-    if (cs.name.empty() || cs.name == "total" || cs.name.find_first_of(",\"\n") != std::string::npos)
-      n.fail("expected a config name without commas or quotes (and not 'total'), got '" +
-             cs.name + "'");
+    if (cs.name.empty() || cs.name == "total" ||
+        cs.name.find_first_of(",\"\n") != std::string::npos)
+      n.fail("expected a config name without commas or quotes (and not 'total'), got '" + cs.name +
+             "'");
     if (!names.insert(cs.name).second) n.fail("config name '" + cs.name + "' is used twice");
     auto a = e.optional("architecture");
     if (!a && arch_default.empty())

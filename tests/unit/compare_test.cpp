@@ -1,11 +1,12 @@
 // loopsim compare's pure parts (docs/compare.md): dataflow names, normalisation of the
 // summary, the rows of compare.csv, and the equal-area derivation. Numbers derived by hand
 // in the comments.
+#include "loopsim/explore/compare.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
 
-#include "loopsim/explore/compare.hpp"
 #include "loopsim/explore/equal_area.hpp"
 
 using namespace loopsim;
@@ -54,15 +55,14 @@ TEST(CompareNames, ShortFormsExpandToThePresetNames) {
 // B: L1 80 pJ (proven), L2 70 pJ x 2 (proven).
 // Totals: A 200 pJ / 30 MACs, B 220 pJ. Best: L1 80 (B), L2 100 (A), total 200 (A).
 TEST(CompareSummary, NormalisesToTheBestConfigPerLayerAndInTotal) {
-  std::vector<PointResult> pts = {point("A", "L1", 100, 10, 1, 0.5, false, 60),
-                                  point("A", "L2", 50, 10, 2, 1.0, true, 0),
-                                  point("B", "L1", 80, 10, 1, 0.25, true, 0),
-                                  point("B", "L2", 70, 10, 2, 0.5, true, 0)};
+  std::vector<PointResult> pts = {
+      point("A", "L1", 100, 10, 1, 0.5, false, 60), point("A", "L2", 50, 10, 2, 1.0, true, 0),
+      point("B", "L1", 80, 10, 1, 0.25, true, 0), point("B", "L2", 70, 10, 2, 0.5, true, 0)};
   auto rows = summarise(pts, {"A", "B"}, {"L1", "L2"});
   ASSERT_EQ(rows.size(), 6u);
   EXPECT_DOUBLE_EQ(row(rows, "A", "L1").relative_to_best, 1.25);  // 100 / 80
   EXPECT_DOUBLE_EQ(row(rows, "B", "L1").relative_to_best, 1.0);
-  EXPECT_DOUBLE_EQ(row(rows, "B", "L2").relative_to_best, 1.4);   // 140 / 100
+  EXPECT_DOUBLE_EQ(row(rows, "B", "L2").relative_to_best, 1.4);  // 140 / 100
   EXPECT_DOUBLE_EQ(row(rows, "A", "L2").energy_pj, 100);
   EXPECT_EQ(row(rows, "A", "L2").macs, 20);
   EXPECT_EQ(row(rows, "A", "L2").cycles, 20u);
@@ -115,7 +115,8 @@ TEST(CompareRows, LevelRowsCountAllInstancesAndRepeats) {
   p.repeat = 3;
   p.eval.levels.resize(3);
   for (int l = 0; l < 3; ++l) {
-    p.eval.levels[static_cast<std::size_t>(l)].name = arch.storage[static_cast<std::size_t>(l)].name;
+    p.eval.levels[static_cast<std::size_t>(l)].name =
+        arch.storage[static_cast<std::size_t>(l)].name;
     p.eval.levels[static_cast<std::size_t>(l)].data_spaces.resize(2);
   }
   auto& ds = p.eval.levels[0].data_spaces[0];
@@ -177,8 +178,9 @@ TEST(CompareEqualArea, TradesRegisterFileForBuffer) {
     EXPECT_TRUE(resize_level(arch, 0, rf));
     EXPECT_TRUE(resize_level(arch, 1, glb));
     return storage_area_um2(arch, [&](int l) {
-      return l == 0 ? 20.0 * static_cast<double>(*arch.storage[0].size_words)
-                    : l == 1 ? 2.0 * static_cast<double>(*arch.storage[1].size_words) : 1e9;
+      return l == 0   ? 20.0 * static_cast<double>(*arch.storage[0].size_words)
+             : l == 1 ? 2.0 * static_cast<double>(*arch.storage[1].size_words)
+                      : 1e9;
     });
   };
   double budget = total(256, 65536);

@@ -28,11 +28,11 @@ namespace loopsim::explore {
 struct PointResult {
   std::string config, layer;
   std::int64_t repeat = 1;
-  std::int64_t macs = 0;           // of one run (the workload's operations)
-  Evaluation eval;                 // one run of the layer
-  bool proven = false;             // the search proved the optimum
+  std::int64_t macs = 0;             // of one run (the workload's operations)
+  Evaluation eval;                   // one run of the layer
+  bool proven = false;               // the search proved the optimum
   std::int64_t max_evaluations = 0;  // the work bound when not proven
-  double lower_bound_pj = 0;       // of one run (the optimum when proven)
+  double lower_bound_pj = 0;         // of one run (the optimum when proven)
 };
 
 // A row of compare.csv: energy and accesses of all repeats of a layer at one level.
@@ -54,9 +54,9 @@ struct SummaryRow {
   double energy_pj = 0, energy_per_mac_pj = 0;
   double relative_to_best = 0;  // energy / the lowest energy of any config on this layer
   std::uint64_t cycles = 0;
-  double utilization = 0;       // total: weighted by MACs
-  std::string result;           // "proven" or "best of N"
-  double gap = 0;               // (energy - lower bound) / energy; 0 when proven
+  double utilization = 0;  // total: weighted by MACs
+  std::string result;      // "proven" or "best of N"
+  double gap = 0;          // (energy - lower bound) / energy; 0 when proven
 };
 // Rows per config (in `configs` order) × layer (in `layers` order), then each config's
 // total. Every (config, layer) pair must have a point.

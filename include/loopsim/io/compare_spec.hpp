@@ -23,7 +23,7 @@ struct CompareConfigSpec {
 };
 
 struct EqualAreaSpec {
-  double budget_um2 = 0;  // -1: `template`, the template architecture's own storage area
+  double budget_um2 = 0;            // -1: `template`, the template architecture's own storage area
   std::string pe_level, glb_level;  // trade: [pe_level, glb_level]
   std::int64_t max_glb_words = std::int64_t{1} << 26;
   SourceLoc loc;

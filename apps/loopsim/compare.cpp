@@ -194,33 +194,10 @@ void drop_pe_keeps(const std::string& config, const ArchSpec& arch, const Worklo
                   join(dropped) + ") give way to the preset's bypass");
 }
 
-int run_compare(const CompareOptions& o) {
-  namespace fs = std::filesystem;
-  Diagnostics diag(o.common.strict);
-  std::optional<io::CompareSpec> spec;
-  std::string workload;
-  std::vector<std::string> common_files;
-  for (const auto& f : o.files) {
-    std::string kind = io::input_kind(f);
-    if (kind == "compare") {
-      if (spec)
-        throw ConfigError(f, 0, "", "a second compare file (" + spec->file + " is the first)");
-      spec = io::load_compare_file(f, &diag);
-    } else if (kind == "network" || kind == "problem") {
-      if (!workload.empty())
-        throw ConfigError(
-            f, 0, "",
-            "a second workload (" + workload + " is the first): give one problem or network");
-      workload = f;
-    } else {
-      common_files.push_back(f);
-    }
-  }
-  if (workload.empty() && spec) workload = spec->workload;
-  if (workload.empty())
-    throw ConfigError(o.files.empty() ? "loopsim compare" : o.files.front(), 0, "",
-                      "no workload: give a problem file or a network (workloads/networks/), "
-                      "on the command line or as compare.workload");
+// The configs: from the compare file, or one per --dataflow name on the command line's files.
+std::vector<Config> make_configs(const CompareOptions& o,
+                                 const std::optional<io::CompareSpec>& spec,
+                                 const std::vector<std::string>& common_files) {
   std::vector<Config> configs;
   if (spec && !o.dataflows.empty())
     throw ConfigError("--dataflow", 0, "--dataflow",
@@ -259,77 +236,54 @@ int run_compare(const CompareOptions& o) {
       configs.push_back(std::move(cfg));
     }
   }
-  fs::path dir = output_dir(o.out_dir);
-  std::vector<std::string> pick = explore::split_list(o.layers);
-  SourceLoc pick_loc{"--layers", 0, "--layers"};
-  if (pick.empty() && spec) {
-    pick = spec->layers;
-    pick_loc = spec->layers_loc;
-  }
-  std::vector<Layer> layers = load_layers(workload, pick, pick_loc, dir, diag);
-  // Distinct shapes (the network's cache key).
-  std::vector<std::string> shape_file;
-  std::map<std::string, int> by_key;
-  for (auto& l : layers) {
-    std::string key = network::workload_key(io::load_workload_file(l.problem_file));
-    auto [it, fresh] = by_key.emplace(key, static_cast<int>(shape_file.size()));
-    if (fresh) shape_file.push_back(l.problem_file);
-    l.shape = it->second;
-  }
-  const std::int64_t max_eval = o.max_evaluations > 0           ? o.max_evaluations
-                                : spec && spec->max_evaluations ? *spec->max_evaluations
-                                                                : kDefaultMaxEvaluations;
-  const std::uint64_t seed = static_cast<std::uint64_t>(o.seed >= 0          ? o.seed
-                                                        : spec && spec->seed ? *spec->seed
-                                                                             : 1);
-  // Load every point's inputs (serially: the front end and the estimator).
-  std::vector<Point> points;
-  for (std::size_t c = 0; c < configs.size(); ++c) {
-    Config& cfg = configs[c];
-    cfg.info.name = cfg.name;
-    cfg.info.dataflow = cfg.dataflow_label;
-    cfg.info.files = cfg.files;
-    for (std::size_t s = 0; s < shape_file.size(); ++s) {
-      Point p;
-      p.config = static_cast<int>(c);
-      p.shape = static_cast<int>(s);
-      std::vector<std::string> files{shape_file[s]};
-      files.insert(files.end(), cfg.files.begin(), cfg.files.end());
-      p.in = std::make_unique<io::MapperInputs>(
-          io::load_mapper_inputs(files, &diag, o.common.frontend()));
-      auto& m = p.in->model;
-      if (spec && spec->equal_area) {
-        if (!cfg.info.glb_words) {
-          apply_equal_area(*spec->equal_area, cfg, m.arch, o.common);
-        } else {  // derived for the config's first shape: the same sizes
-          (void)explore::resize_level(m.arch, m.arch.find_level(spec->equal_area->pe_level),
-                                      *cfg.info.pe_words);
-          (void)explore::resize_level(m.arch, m.arch.find_level(spec->equal_area->glb_level),
-                                      *cfg.info.glb_words);
-        }
-      }
-      if (std::filesystem::path(cfg.dataflow_path).stem() == "no-local-reuse")
-        drop_pe_keeps(cfg.name, m.arch, m.workload, p.in->constraints, diag, s == 0);
-      if (!cfg.dataflow_path.empty())
-        io::apply_dataflow_file(cfg.dataflow_path, m.workload, m.arch, p.in->constraints);
-      if (auto bad = find_infeasibility(m.workload, m.arch, p.in->constraints))
-        throw ConfigError(bad->where.file, bad->where.line, bad->where.key_path,
-                          "config '" + cfg.name + "': " + bad->message);
-      p.table = std::make_unique<EnergyTable>(EnergyTable::resolve(m.arch, m.energy));
-      MapperSettings& st = p.in->settings;
-      st.algorithm = Algorithm::Auto;
-      st.metrics = {Metric::Energy, Metric::Delay};
-      st.time_budget_s = 0;
-      st.victory_condition = st.timeout = st.search_size = 0;
-      st.max_evaluations = max_eval;
-      st.seed = seed;
-      st.live_status = false;
-      points.push_back(std::move(p));
+  return configs;
+}
+
+// Loads a point's inputs (the layer shape's problem and the config's files), applies the
+// equal-area sizes and the dataflow, and sets the search: auto, energy first, bounded by work.
+Point prepare_point(Config& cfg, int c, int s, const std::string& shape_file,
+                    const std::optional<io::CompareSpec>& spec, const CompareOptions& o,
+                    Diagnostics& diag, std::int64_t max_eval, std::uint64_t seed) {
+  Point p;
+  p.config = c;
+  p.shape = s;
+  std::vector<std::string> files{shape_file};
+  files.insert(files.end(), cfg.files.begin(), cfg.files.end());
+  p.in =
+      std::make_unique<io::MapperInputs>(io::load_mapper_inputs(files, &diag, o.common.frontend()));
+  auto& m = p.in->model;
+  if (spec && spec->equal_area) {
+    if (!cfg.info.glb_words) {
+      apply_equal_area(*spec->equal_area, cfg, m.arch, o.common);
+    } else {  // derived for the config's first shape: the same sizes
+      (void)explore::resize_level(m.arch, m.arch.find_level(spec->equal_area->pe_level),
+                                  *cfg.info.pe_words);
+      (void)explore::resize_level(m.arch, m.arch.find_level(spec->equal_area->glb_level),
+                                  *cfg.info.glb_words);
     }
   }
-  std::set<std::string> seen;
-  for (const auto& w : diag.warnings())
-    if (seen.insert(format_warning(w)).second) std::cerr << format_warning(w) << "\n";
+  if (std::filesystem::path(cfg.dataflow_path).stem() == "no-local-reuse")
+    drop_pe_keeps(cfg.name, m.arch, m.workload, p.in->constraints, diag, s == 0);
+  if (!cfg.dataflow_path.empty())
+    io::apply_dataflow_file(cfg.dataflow_path, m.workload, m.arch, p.in->constraints);
+  if (auto bad = find_infeasibility(m.workload, m.arch, p.in->constraints))
+    throw ConfigError(bad->where.file, bad->where.line, bad->where.key_path,
+                      "config '" + cfg.name + "': " + bad->message);
+  p.table = std::make_unique<EnergyTable>(EnergyTable::resolve(m.arch, m.energy));
+  MapperSettings& st = p.in->settings;
+  st.algorithm = Algorithm::Auto;
+  st.metrics = {Metric::Energy, Metric::Delay};
+  st.time_budget_s = 0;
+  st.victory_condition = st.timeout = st.search_size = 0;
+  st.max_evaluations = max_eval;
+  st.seed = seed;
+  st.live_status = false;
+  return p;
+}
+
+// Runs the searches, points in parallel (one thread each; a single point gets them all).
+// Returns the wall time; `interrupted` is set when a signal stopped them.
+double search_points(std::vector<Point>& points, const CompareOptions& o, bool& interrupted) {
   std::optional<StopSignals> stop_signals(std::in_place);
   const std::atomic<bool>* stop = stop_signals->flag();
   const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
@@ -364,8 +318,79 @@ int run_compare(const CompareOptions& o) {
   }
   stop_signals.reset();
   if (!o.common.quiet) std::fprintf(stderr, "\n");
-  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (stop->load()) {
+  interrupted = stop->load();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+int run_compare(const CompareOptions& o) {
+  namespace fs = std::filesystem;
+  Diagnostics diag(o.common.strict);
+  std::optional<io::CompareSpec> spec;
+  std::string workload;
+  std::vector<std::string> common_files;
+  for (const auto& f : o.files) {
+    std::string kind = io::input_kind(f);
+    if (kind == "compare") {
+      if (spec)
+        throw ConfigError(f, 0, "", "a second compare file (" + spec->file + " is the first)");
+      spec = io::load_compare_file(f, &diag);
+    } else if (kind == "network" || kind == "problem") {
+      if (!workload.empty())
+        throw ConfigError(
+            f, 0, "",
+            "a second workload (" + workload + " is the first): give one problem or network");
+      workload = f;
+    } else {
+      common_files.push_back(f);
+    }
+  }
+  if (workload.empty() && spec) workload = spec->workload;
+  if (workload.empty())
+    throw ConfigError(o.files.empty() ? "loopsim compare" : o.files.front(), 0, "",
+                      "no workload: give a problem file or a network (workloads/networks/), "
+                      "on the command line or as compare.workload");
+  std::vector<Config> configs = make_configs(o, spec, common_files);
+  fs::path dir = output_dir(o.out_dir);
+  std::vector<std::string> pick = explore::split_list(o.layers);
+  SourceLoc pick_loc{"--layers", 0, "--layers"};
+  if (pick.empty() && spec) {
+    pick = spec->layers;
+    pick_loc = spec->layers_loc;
+  }
+  std::vector<Layer> layers = load_layers(workload, pick, pick_loc, dir, diag);
+  // Distinct shapes (the network's cache key).
+  std::vector<std::string> shape_file;
+  std::map<std::string, int> by_key;
+  for (auto& l : layers) {
+    std::string key = network::workload_key(io::load_workload_file(l.problem_file));
+    auto [it, fresh] = by_key.emplace(key, static_cast<int>(shape_file.size()));
+    if (fresh) shape_file.push_back(l.problem_file);
+    l.shape = it->second;
+  }
+  const std::int64_t max_eval = o.max_evaluations > 0           ? o.max_evaluations
+                                : spec && spec->max_evaluations ? *spec->max_evaluations
+                                                                : kDefaultMaxEvaluations;
+  const std::uint64_t seed = static_cast<std::uint64_t>(o.seed >= 0          ? o.seed
+                                                        : spec && spec->seed ? *spec->seed
+                                                                             : 1);
+  // Load every point's inputs (serially: the front end and the estimator).
+  std::vector<Point> points;
+  for (std::size_t c = 0; c < configs.size(); ++c) {
+    Config& cfg = configs[c];
+    cfg.info.name = cfg.name;
+    cfg.info.dataflow = cfg.dataflow_label;
+    cfg.info.files = cfg.files;
+    for (std::size_t s = 0; s < shape_file.size(); ++s) {
+      points.push_back(prepare_point(cfg, static_cast<int>(c), static_cast<int>(s), shape_file[s],
+                                     spec, o, diag, max_eval, seed));
+    }
+  }
+  std::set<std::string> seen;
+  for (const auto& w : diag.warnings())
+    if (seen.insert(format_warning(w)).second) std::cerr << format_warning(w) << "\n";
+  bool interrupted = false;
+  const double wall = search_points(points, o, interrupted);
+  if (interrupted) {
     std::cerr << "loopsim compare: interrupted; no table written (every point is needed)\n";
     return kInterruptedExit;
   }

@@ -346,7 +346,7 @@ int run_compare(const CompareOptions& o) {
   }
   if (workload.empty() && spec) workload = spec->workload;
   if (workload.empty())
-    throw ConfigError(o.files.empty() ? "loopsim compare" : o.files.front(), 0, "",
+    throw ConfigError("loopsim compare", 0, "workload",
                       "no workload: give a problem file or a network (workloads/networks/), "
                       "on the command line or as compare.workload");
   std::vector<Config> configs = make_configs(o, spec, common_files);

@@ -135,6 +135,10 @@ with tempfile.TemporaryDirectory() as tmp:
         f.write("compare:\n  workload: small.yaml\n  configs: []\n")
     p = run(bad, "-o", out, expect=2)
     check(f"{bad}:3:" in p.stderr and "empty" in p.stderr, f"empty config list: {p.stderr}")
+    p = run(arch[0], "--dataflow", "ws", "-o", out, expect=2)
+    check("no workload" in p.stderr, f"no workload: {p.stderr}")
+    p = run(cmp, "--dataflow", "ws", "-o", out, expect=2)
+    check("give one or the other" in p.stderr, f"compare file and --dataflow: {p.stderr}")
     p = run(cmp, "--layers", "c", "-o", out, expect=2)
     check("no layer 'c'" in p.stderr, f"unknown layer: {p.stderr}")
 

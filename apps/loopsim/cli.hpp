@@ -29,6 +29,7 @@ Subcommand add_map(CLI::App& app);
 Subcommand add_energy(CLI::App& app);
 Subcommand add_network(CLI::App& app);
 Subcommand add_account(CLI::App& app);
+Subcommand add_compare(CLI::App& app);
 
 // Options every subcommand that reads inputs has.
 struct CommonOptions {

@@ -20,8 +20,8 @@
 
 #include "cli.hpp"
 #include "loopsim/core/error.hpp"
-#include "loopsim/core/text.hpp"
 #include "loopsim/core/expr.hpp"
+#include "loopsim/core/text.hpp"
 #include "loopsim/io/accounting.hpp"
 #include "loopsim/io/emit.hpp"
 #include "loopsim/io/load.hpp"
@@ -52,16 +52,19 @@ struct NetworkOptions {
 };
 
 // --op-energy: the energy of one operation of an operation layer (negative: skipped).
-std::pair<double, std::string> resolve_op_energy(const std::string& flag, const EnergyTable* table) {
+std::pair<double, std::string> resolve_op_energy(const std::string& flag,
+                                                 const EnergyTable* table) {
   if (flag == "skip") return {-1.0, ""};
   if (flag == "mac") {
     if (!table) return {-1.0, ""};
-    return {table->compute().compute_pj, "the energy of one MAC of the architecture's arithmetic unit"};
+    return {table->compute().compute_pj,
+            "the energy of one MAC of the architecture's arithmetic unit"};
   }
   auto v = parse_number(flag);
   if (!v || *v < 0)
-    throw ConfigError("--op-energy", 0, "--op-energy",
-                      "expected skip, mac or a number of pJ per operation >= 0, got '" + flag + "'");
+    throw ConfigError(
+        "--op-energy", 0, "--op-energy",
+        "expected skip, mac or a number of pJ per operation >= 0, got '" + flag + "'");
   return {*v, "--op-energy " + flag + " pJ per operation"};
 }
 
@@ -81,7 +84,8 @@ int run_network(const NetworkOptions& o) {
   fs::path dir = output_dir(o.out_dir);
   std::vector<std::pair<std::string, std::string>> overrides;
   for (const auto& v : o.common.vars) overrides.push_back(frontend::parse_var(v));
-  network::Network net = network::load_network(o.net, (dir / "problems").string(), &diag, overrides);
+  network::Network net =
+      network::load_network(o.net, (dir / "problems").string(), &diag, overrides);
   std::optional<network::TrainingSpec> training =
       o.training.empty() ? io::load_network_training(o.net, &diag)
                          : std::optional(io::load_training_file(o.training, &diag));
@@ -223,7 +227,8 @@ int run_network(const NetworkOptions& o) {
       });
   auto [op_pj, op_source] =
       resolve_op_energy(o.op_energy, shapes.empty() ? nullptr : shapes.front().table.get());
-  ReportInputs rep{net, shapes, shape_of, wall, outer, inner, interrupted, &warnings, op_pj, op_source};
+  ReportInputs rep{net,   shapes,      shape_of,  wall,  outer,
+                   inner, interrupted, &warnings, op_pj, op_source};
   NetworkTotals totals = write_network_report(dir, rep, o.common.quiet);
   if (training && totals.complete) {
     // One run of the network is one inference (docs/network.md, Accounting).
@@ -238,7 +243,8 @@ int run_network(const NetworkOptions& o) {
       std::cout << "\n";
       network::print_accounting(std::cout, report);
     }
-    write_file(dir / "accounting.json", [&](std::ostream& out) { io::write_accounting_json(out, report); });
+    write_file(dir / "accounting.json",
+               [&](std::ostream& out) { io::write_accounting_json(out, report); });
   }
   for (const auto& s : shapes)
     if (!s.failure.empty() && !(interrupted && !s.eval)) {

@@ -64,8 +64,9 @@ NetworkTotals write_network_report(const std::filesystem::path& dir, const Repor
         double e = static_cast<double>(l.op_count) * r.op_energy_pj;
         t.op_energy_pj += e;
         t.energy_pj += e;
-        csv << csv_field(l.name) << "," << csv_field("op=" + l.op + " out=" + network::to_string(l.output))
-            << "," << l.repeat << ",0,0," << e;
+        csv << csv_field(l.name) << ","
+            << csv_field("op=" + l.op + " out=" + network::to_string(l.output)) << "," << l.repeat
+            << ",0,0," << e;
         for (std::size_t k = 0; k < levels.size(); ++k) csv << ",0";
         csv << ",0," << e << ",0,op,false\n";
       }
@@ -102,8 +103,7 @@ NetworkTotals write_network_report(const std::filesystem::path& dir, const Repor
     t.mac_energy_pj += ev.compute.energy_pj * rep;
     csv << "," << ev.compute.energy_pj * rep;
     if (count_ops) csv << ",0";
-    csv << "," << ev.utilization << "," << s.id << ","
-        << (hit ? "true" : "false") << "\n";
+    csv << "," << ev.utilization << "," << s.id << "," << (hit ? "true" : "false") << "\n";
   }
   int searches = 0, reused = 0;
   for (const auto& s : r.shapes) {
@@ -117,12 +117,13 @@ NetworkTotals write_network_report(const std::filesystem::path& dir, const Repor
   j["network"] = {{"name", net.name}, {"source", net.source}, {"file", net.file},
                   {"stated_macs", net.stated_macs}};
   j["layers"] = t.layers;
-  j["operation_layers"] = {{"count", t.ops},
-                           {"operations", t.op_count},
-                           {"modelled", count_ops},
-                           {"energy_per_operation_pj", count_ops ? r.op_energy_pj : 0.0},
-                           {"energy_pj", t.op_energy_pj},
-                           {"energy_source", count_ops ? r.op_energy_source : "skipped: not modelled"}};
+  j["operation_layers"] = {
+      {"count", t.ops},
+      {"operations", t.op_count},
+      {"modelled", count_ops},
+      {"energy_per_operation_pj", count_ops ? r.op_energy_pj : 0.0},
+      {"energy_pj", t.op_energy_pj},
+      {"energy_source", count_ops ? r.op_energy_source : "skipped: not modelled"}};
   j["operation_layers_not_modelled"] = count_ops ? 0 : t.ops;
   j["layers_mapped"] = t.mapped;
   j["distinct_shapes"] = r.shapes.size();
@@ -161,10 +162,9 @@ NetworkTotals write_network_report(const std::filesystem::path& dir, const Repor
   os << "Network: " << (net.name.empty() ? net.file : net.name) << "\n";
   if (!net.source.empty()) os << "Source: " << net.source << "\n";
   os << "Layers: " << t.layers << " (" << r.shapes.size() << " distinct shapes, " << searches
-     << " searches, " << reused << " mappings reused, " << t.cache_hits << " cache hits); "
-     << t.ops << " operation layers (pooling, add, concat, flatten, elementwise, reshape, slice; "
-     << t.op_count << " arithmetic operations) "
-     << (count_ops ? "counted at " : "not modelled") ;
+     << " searches, " << reused << " mappings reused, " << t.cache_hits << " cache hits); " << t.ops
+     << " operation layers (pooling, add, concat, flatten, elementwise, reshape, slice; "
+     << t.op_count << " arithmetic operations) " << (count_ops ? "counted at " : "not modelled");
   if (count_ops) os << r.op_energy_pj << " pJ/op (" << r.op_energy_source << ")";
   os << "\n";
   if (t.mapped != t.layers)
@@ -194,7 +194,8 @@ NetworkTotals write_network_report(const std::filesystem::path& dir, const Repor
   if (r.warnings && !r.warnings->empty()) os << "Warnings: " << r.warnings->size() << "\n";
   write_file(dir / "network.summary.txt", [&](std::ostream& out) { out << os.str(); });
   if (!quiet) std::cout << os.str();
-  return NetworkTotals{t.macs_mapped, t.energy_pj, t.cycles, cycle_s, t.mapped == t.layers && !r.interrupted};
+  return NetworkTotals{t.macs_mapped, t.energy_pj, t.cycles, cycle_s,
+                       t.mapped == t.layers && !r.interrupted};
 }
 
 }  // namespace loopsim::cli

@@ -3,10 +3,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
 #include <boost/graph/topological_sort.hpp>
-#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kOps = {"maxpool", "avgpool", "add",     "concat",
+const std::vector<std::string> kOps = {"maxpool", "avgpool",     "add",     "concat",
                                        "flatten", "elementwise", "reshape", "slice"};
 
 struct Reader {
@@ -34,7 +34,8 @@ struct Reader {
   // as expressions over them.
   std::map<std::string, double> vars;
   // The value of `text` as an expression over the variables; fails at `n` unless integral.
-  std::int64_t expression(const YAML::Node& n, const std::string& key, const std::string& text) const {
+  std::int64_t expression(const YAML::Node& n, const std::string& key,
+                          const std::string& text) const {
     double v = 0;
     try {
       v = evaluate_expression(text, [&](const std::string& name) -> std::optional<double> {
@@ -45,9 +46,10 @@ struct Reader {
     } catch (const ExprError& e) {
       std::vector<std::string> names;
       for (const auto& [k, x] : vars) names.push_back(k);
-      fail(n, key, "expected an integer or an expression over the network's variables (" +
-                       (names.empty() ? std::string("none") : join(names)) + "), got '" + text +
-                       "': " + e.what());
+      fail(n, key,
+           "expected an integer or an expression over the network's variables (" +
+               (names.empty() ? std::string("none") : join(names)) + "), got '" + text +
+               "': " + e.what());
     }
     if (v != static_cast<double>(static_cast<std::int64_t>(v)) || std::abs(v) > 9.0e15)
       fail(n, key, "'" + text + "' is " + std::to_string(v) + ", not an integer");
@@ -155,8 +157,9 @@ namespace {
 Layer read_layer(const Reader& rd, const YAML::Node& n, const std::string& key,
                  const fs::path& base, const fs::path& scratch) {
   if (!n.IsMap()) rd.fail(n, key, "expected a map with name, problem or op, inputs");
-  rd.allow(n, key, {"name", "problem", "op", "inputs", "pad", "size", "stride", "repeat", "into",
-                    "axis", "shape"});
+  rd.allow(n, key,
+           {"name", "problem", "op", "inputs", "pad", "size", "stride", "repeat", "into", "axis",
+            "shape"});
   Layer l;
   l.line = n.Mark().line + 1;
   if (!n["name"]) rd.fail(n, key, "a layer needs a name");
@@ -218,8 +221,9 @@ Layer read_layer(const Reader& rd, const YAML::Node& n, const std::string& key,
   const bool reshaping = l.op == "reshape" || l.op == "slice";
   if (n["shape"]) {
     if (!reshaping || !n["shape"].IsSequence() || n["shape"].size() == 0)
-      rd.fail(n["shape"], key + ".shape",
-              reshaping ? "expected a list of extents" : "only reshape and slice layers have a shape");
+      rd.fail(
+          n["shape"], key + ".shape",
+          reshaping ? "expected a list of extents" : "only reshape and slice layers have a shape");
     for (std::size_t i = 0; i < n["shape"].size(); ++i)
       l.target.push_back(rd.integer(n["shape"][i], key + ".shape[" + std::to_string(i) + "]", 1));
   } else if (reshaping) {
@@ -234,24 +238,28 @@ Layer read_layer(const Reader& rd, const YAML::Node& n, const std::string& key,
     li.line = in[i].Mark().line + 1;
     if (in[i].IsMap()) {  // {name: T, into: D}
       rd.allow(in[i], k, {"name", "into"});
-      if (!in[i]["name"] || !in[i]["into"]) rd.fail(in[i], k, "expected {name: TENSOR, into: DATA_SPACE}");
+      if (!in[i]["name"] || !in[i]["into"])
+        rd.fail(in[i], k, "expected {name: TENSOR, into: DATA_SPACE}");
       li.tensor = rd.str(in[i]["name"], k + ".name");
       li.into = rd.str(in[i]["into"], k + ".into");
-      if (!l.is_problem()) rd.fail(in[i]["into"], k + ".into", "only a problem layer has data spaces");
+      if (!l.is_problem())
+        rd.fail(in[i]["into"], k + ".into", "only a problem layer has data spaces");
       int d = l.workload.data_space_index(li.into);
       if (d < 0 || l.workload.is_read_write(d)) {
         std::vector<std::string> ro;
         for (const auto& ds : l.workload.data_spaces)
           if (!ds.read_write) ro.push_back(ds.name);
-        rd.fail(in[i]["into"], k + ".into", "no read-only data space '" + li.into + "'" +
-                                                did_you_mean(li.into, ro) + "; the problem's: " + join(ro));
+        rd.fail(in[i]["into"], k + ".into",
+                "no read-only data space '" + li.into + "'" + did_you_mean(li.into, ro) +
+                    "; the problem's: " + join(ro));
       }
     } else {
       li.tensor = rd.str(in[i], k);
     }
     l.inputs.push_back(li);
   }
-  if (std::none_of(l.inputs.begin(), l.inputs.end(), [](const LayerInput& x) { return x.into.empty(); }))
+  if (std::none_of(l.inputs.begin(), l.inputs.end(),
+                   [](const LayerInput& x) { return x.into.empty(); }))
     rd.fail(in, key + ".inputs", "a layer needs a main input (a tensor name without `into:`)");
   return l;
 }
@@ -289,15 +297,16 @@ TensorShape infer(const Reader& rd, Layer& l, const std::vector<TensorShape>& al
     if (elements(all[i]) != l.workload.tensor_size(d))
       throw ConfigError(rd.file, li.line, key + ".inputs[" + std::to_string(i) + "].into",
                         "shape mismatch on the edge into '" + l.name + "': tensor '" + li.tensor +
-                            "' (" + to_string(all[i]) + ") has " + std::to_string(elements(all[i])) +
-                            " elements, but its data space '" + li.into + "' has " +
-                            std::to_string(l.workload.tensor_size(d)));
+                            "' (" + to_string(all[i]) + ") has " +
+                            std::to_string(elements(all[i])) + " elements, but its data space '" +
+                            li.into + "' has " + std::to_string(l.workload.tensor_size(d)));
   }
   Layer view = l;
   view.inputs = main;
   TensorShape out = infer_main(rd, view, in, key);
   if (l.op == "elementwise" || l.op == "add")
-    l.op_count = elements(out) * std::max<std::int64_t>(1, static_cast<std::int64_t>(in.size()) - 1);
+    l.op_count =
+        elements(out) * std::max<std::int64_t>(1, static_cast<std::int64_t>(in.size()) - 1);
   else if (l.op == "maxpool" || l.op == "avgpool")
     l.op_count = elements(out) * l.size * l.size;
   l.op_count *= l.repeat;
@@ -312,12 +321,15 @@ TensorShape infer_main(const Reader& rd, const Layer& l, const std::vector<Tenso
   auto desc = [&](std::size_t i) { return "tensor '" + l.inputs[i].tensor + "' (" + to_string(in[i]) + ")"; };
   if (l.op == "reshape" || l.op == "slice") {
     if (in.size() != 1) fail_at(1, "a " + l.op + " layer has one input");
-    bool ok = l.op == "reshape" ? elements(l.target) == elements(in[0]) : l.target.size() == in[0].size();
-    for (std::size_t k = 0; ok && l.op == "slice" && k < l.target.size(); ++k) ok = l.target[k] <= in[0][k];
+    bool ok =
+        l.op == "reshape" ? elements(l.target) == elements(in[0]) : l.target.size() == in[0].size();
+    for (std::size_t k = 0; ok && l.op == "slice" && k < l.target.size(); ++k)
+      ok = l.target[k] <= in[0][k];
     if (!ok)
       fail_at(0, "shape mismatch: " + l.op + " '" + l.name + "' to " + to_string(l.target) + " " +
                      (l.op == "reshape" ? "needs the same number of elements as "
-                                        : "needs no extent larger than and as many as ") + desc(0));
+                                        : "needs no extent larger than and as many as ") +
+                     desc(0));
     return l.target;
   }
   if (l.op == "add" || l.op == "elementwise") {
@@ -406,7 +418,8 @@ Network load_network(const std::string& path, const std::string& scratch_dir, Di
   Network N;
   N.file = path;
   if (YAML::Node vs = net["variables"]) {
-    if (!vs.IsMap()) rd.fail(vs, "network.variables", "expected a map of NAME: integer or expression");
+    if (!vs.IsMap())
+      rd.fail(vs, "network.variables", "expected a map of NAME: integer or expression");
     for (const auto& kv : vs) {
       std::string name = kv.first.Scalar(), k = "network.variables." + name;
       std::int64_t v = rd.integer(kv.second, k, 0);

@@ -19,7 +19,9 @@ namespace {
 std::string net_path(const std::string& f) {
   return std::string(LOOPSIM_SOURCE_DIR) + "/workloads/networks/" + f;
 }
-std::string scratch() { return (std::filesystem::temp_directory_path() / "loopsim-tf-test").string(); }
+std::string scratch() {
+  return (std::filesystem::temp_directory_path() / "loopsim-tf-test").string();
+}
 std::string write(const std::string& name, const std::string& text) {
   auto dir = std::filesystem::temp_directory_path() / "loopsim-tf-unit";
   std::filesystem::create_directories(dir);
@@ -40,8 +42,8 @@ const network::Layer& layer(const network::Network& n, const std::string& name) 
 
 struct Case {
   const char* file;
-  std::int64_t macs;     // transformer_macs.hpp, from the configuration
-  std::size_t shapes;    // distinct problem shapes, counted by hand
+  std::int64_t macs;   // transformer_macs.hpp, from the configuration
+  std::size_t shapes;  // distinct problem shapes, counted by hand
 };
 
 }  // namespace
@@ -78,8 +80,10 @@ TEST(Transformers, LlamaLengthIsAVariable) {
     SCOPED_TRACE(L);
     Diagnostics diag(false);
     std::vector<std::pair<std::string, std::string>> var{{"L", std::to_string(L)}, {"OTHER", "3"}};
-    network::Network pre = network::load_network(net_path("llama3-8b-prefill.yaml"), scratch(), &diag, var);
-    network::Network dec = network::load_network(net_path("llama3-8b-decode.yaml"), scratch(), &diag, var);
+    network::Network pre =
+        network::load_network(net_path("llama3-8b-prefill.yaml"), scratch(), &diag, var);
+    network::Network dec =
+        network::load_network(net_path("llama3-8b-decode.yaml"), scratch(), &diag, var);
     EXPECT_TRUE(diag.warnings().empty());  // `macs:` is a formula of L: no disagreement
     EXPECT_EQ(pre.total_macs(), network::llama3_8b_prefill_macs(L).total);
     EXPECT_EQ(dec.total_macs(), network::llama3_8b_decode_macs(L).total);
@@ -123,7 +127,8 @@ TEST(Transformers, EdgeErrors) {
   const std::string mm =
       "    problem: {shape: {name: g, dimensions: [C, M, N, P], data_spaces: [{name: Weights, "
       "projection: [[[C]], [[M]]]}, {name: Inputs, projection: [[[N]], [[C]], [[P]]]}, {name: "
-      "Outputs, projection: [[[N]], [[M]], [[P]]], read_write: true}]}, instance: {C: 4, M: 6, N: 1, P: 2}}\n";
+      "Outputs, projection: [[[N]], [[M]], [[P]]], read_write: true}]}, instance: {C: 4, M: 6, N: "
+      "1, P: 2}}\n";
   struct Bad {
     std::string layers;
     int line;
@@ -138,18 +143,22 @@ TEST(Transformers, EdgeErrors) {
        "tensor 'k' (3x7) has 21 elements, but its data space 'Weights' has 24"},
       {"  - name: m\n" + mm + "    inputs: [x, {name: k, into: Outputs}]\n", 10,
        "network.layers[0].inputs[1].into", "no read-only data space 'Outputs'"},
-      {"  - {name: s, op: slice, shape: [1, 4, 1, M], inputs: [x]}\n", 8, "network.layers[0].shape[3]",
+      {"  - {name: s, op: slice, shape: [1, 4, 1, M], inputs: [x]}\n", 8,
+       "network.layers[0].shape[3]",
        "expected an integer or an expression over the network's variables (T), got 'M'"},
       {"  - {name: c, op: concat, axis: 3, inputs: [x, w]}\n", 8, "network.layers[0].inputs[1]",
        "differ beyond axis 3: tensor 'w' (1x3x1x2)"},
-      {"  - {name: s, op: slice, shape: [1, 4, 1, 3], inputs: [x]}\n", 8, "network.layers[0].inputs[0]",
-       "slice 's' to 1x4x1x3 needs no extent larger than"},
+      {"  - {name: s, op: slice, shape: [1, 4, 1, 3], inputs: [x]}\n", 8,
+       "network.layers[0].inputs[0]", "slice 's' to 1x4x1x3 needs no extent larger than"},
   };
   for (const auto& b : bad) {
     SCOPED_TRACE(b.text);
-    std::string p = write("bad.yaml", "network:\n  variables: {T: 2}\n  inputs:\n  - {name: x, shape: [1, 4, 1, T]}\n"
-                                      "  - {name: k, shape: [3, 7]}\n  - {name: w, shape: [1, 3, 1, T]}\n"
-                                      "  layers:\n" + b.layers);
+    std::string p =
+        write("bad.yaml",
+              "network:\n  variables: {T: 2}\n  inputs:\n  - {name: x, shape: [1, 4, 1, T]}\n"
+              "  - {name: k, shape: [3, 7]}\n  - {name: w, shape: [1, 3, 1, T]}\n"
+              "  layers:\n" +
+                  b.layers);
     Diagnostics diag(false);
     try {
       (void)network::load_network(p, scratch(), &diag);

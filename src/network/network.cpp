@@ -277,20 +277,22 @@ struct CycleFinder : boost::default_dfs_visitor {
 
 // The output shape of layer `l` given its inputs' shapes; a mismatch is a ConfigError at the
 // input's line.
+// `in`: the shapes of the main inputs (those without `into:`), `pos`: their indices in
+// l.inputs (for the messages).
 TensorShape infer_main(const Reader& rd, const Layer& l, const std::vector<TensorShape>& in,
-                       const std::string& key);
+                       const std::vector<std::size_t>& pos, const std::string& key);
 
 // Checks the inputs fed `into:` a data space (element counts), then infers the output from
 // the main inputs; sets the layer's operation count.
 TensorShape infer(const Reader& rd, Layer& l, const std::vector<TensorShape>& all,
                   const std::string& key) {
   std::vector<TensorShape> in;
-  std::vector<LayerInput> main;
+  std::vector<std::size_t> pos;
   for (std::size_t i = 0; i < all.size(); ++i) {
     const LayerInput& li = l.inputs[i];
     if (li.into.empty()) {
       in.push_back(all[i]);
-      main.push_back(li);
+      pos.push_back(i);
       continue;
     }
     int d = l.workload.data_space_index(li.into);
@@ -301,9 +303,7 @@ TensorShape infer(const Reader& rd, Layer& l, const std::vector<TensorShape>& al
                             std::to_string(elements(all[i])) + " elements, but its data space '" +
                             li.into + "' has " + std::to_string(l.workload.tensor_size(d)));
   }
-  Layer view = l;
-  view.inputs = main;
-  TensorShape out = infer_main(rd, view, in, key);
+  TensorShape out = infer_main(rd, l, in, pos, key);
   if (l.op == "elementwise" || l.op == "add")
     l.op_count =
         elements(out) * std::max<std::int64_t>(1, static_cast<std::int64_t>(in.size()) - 1);
@@ -314,11 +314,14 @@ TensorShape infer(const Reader& rd, Layer& l, const std::vector<TensorShape>& al
 }
 
 TensorShape infer_main(const Reader& rd, const Layer& l, const std::vector<TensorShape>& in,
-                       const std::string& key) {
+                       const std::vector<std::size_t>& pos, const std::string& key) {
   auto fail_at = [&](std::size_t i, const std::string& msg) -> void {
-    throw ConfigError(rd.file, l.inputs[i].line, key + ".inputs[" + std::to_string(i) + "]", msg);
+    throw ConfigError(rd.file, l.inputs[pos[i]].line,
+                      key + ".inputs[" + std::to_string(pos[i]) + "]", msg);
   };
-  auto desc = [&](std::size_t i) { return "tensor '" + l.inputs[i].tensor + "' (" + to_string(in[i]) + ")"; };
+  auto desc = [&](std::size_t i) {
+    return "tensor '" + l.inputs[pos[i]].tensor + "' (" + to_string(in[i]) + ")";
+  };
   if (l.op == "reshape" || l.op == "slice") {
     if (in.size() != 1) fail_at(1, "a " + l.op + " layer has one input");
     bool ok =

@@ -134,22 +134,26 @@ TEST(Transformers, EdgeErrors) {
     int line;
     std::string key, text;
   };
-  // Lines: 1 network:, 2 variables, 3 inputs:, 4 x, 5 k, 6 w, 7 layers:, 8 the layer.
+  // Lines: 1 network:, 2 variables, 3 inputs:, 4 x, 5 k, 6 w, 7 w24, 8 layers:, 9 the layer.
   const Bad bad[] = {
-      {"  - {name: r, op: reshape, shape: [1, 5], inputs: [x]}\n", 8, "network.layers[0].inputs[0]",
+      {"  - {name: r, op: reshape, shape: [1, 5], inputs: [x]}\n", 9, "network.layers[0].inputs[0]",
        "reshape 'r' to 1x5 needs the same number of elements as tensor 'x' (1x4x1x2)"},
-      {"  - name: m\n" + mm + "    inputs: [x, {name: k, into: Weights}]\n", 10,
+      {"  - name: m\n" + mm + "    inputs: [x, {name: k, into: Weights}]\n", 11,
        "network.layers[0].inputs[1].into",
        "tensor 'k' (3x7) has 21 elements, but its data space 'Weights' has 24"},
-      {"  - name: m\n" + mm + "    inputs: [x, {name: k, into: Outputs}]\n", 10,
+      {"  - name: m\n" + mm + "    inputs: [x, {name: k, into: Outputs}]\n", 11,
        "network.layers[0].inputs[1].into", "no read-only data space 'Outputs'"},
-      {"  - {name: s, op: slice, shape: [1, 4, 1, M], inputs: [x]}\n", 8,
+      {"  - {name: s, op: slice, shape: [1, 4, 1, M], inputs: [x]}\n", 9,
        "network.layers[0].shape[3]",
        "expected an integer or an expression over the network's variables (T), got 'M'"},
-      {"  - {name: c, op: concat, axis: 3, inputs: [x, w]}\n", 8, "network.layers[0].inputs[1]",
+      {"  - {name: c, op: concat, axis: 3, inputs: [x, w]}\n", 9, "network.layers[0].inputs[1]",
        "differ beyond axis 3: tensor 'w' (1x3x1x2)"},
-      {"  - {name: s, op: slice, shape: [1, 4, 1, 3], inputs: [x]}\n", 8,
+      {"  - {name: s, op: slice, shape: [1, 4, 1, 3], inputs: [x]}\n", 9,
        "network.layers[0].inputs[0]", "slice 's' to 1x4x1x3 needs no extent larger than"},
+      // A main input after one fed into Weights: the message names its own index.
+      {"  - name: m\n" + mm + "    inputs: [{name: w24, into: Weights}, w]\n", 11,
+       "network.layers[0].inputs[1]",
+       "tensor 'w' (1x3x1x2) has 6 elements, but its data space 'Inputs' has 8"},
   };
   for (const auto& b : bad) {
     SCOPED_TRACE(b.text);
@@ -157,6 +161,7 @@ TEST(Transformers, EdgeErrors) {
         write("bad.yaml",
               "network:\n  variables: {T: 2}\n  inputs:\n  - {name: x, shape: [1, 4, 1, T]}\n"
               "  - {name: k, shape: [3, 7]}\n  - {name: w, shape: [1, 3, 1, T]}\n"
+              "  - {name: w24, shape: [4, 6]}\n"
               "  layers:\n" +
                   b.layers);
     Diagnostics diag(false);

@@ -63,7 +63,8 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
                 "Treat warnings (inputs Timeloop accepts that look like a mistake) as errors");
   sub->add_option("--var", o.vars,
                   "NAME=VALUE: a variable of the Jinja2 templates (.jinja2/.j2 files), as "
-                  "timeloopfe's jinja_parse_data; repeatable; VALUE is read as a YAML scalar")
+                  "timeloopfe's jinja_parse_data, and (loopsim network) of the network's "
+                  "variables; repeatable; VALUE is read as a YAML scalar")
       ->take_all()
       ->allow_extra_args(false);
   sub->add_flag("--render-only", o.render_only,

@@ -20,7 +20,9 @@
 
 #include "cli.hpp"
 #include "loopsim/core/error.hpp"
+#include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
+#include "loopsim/io/accounting.hpp"
 #include "loopsim/io/emit.hpp"
 #include "loopsim/io/load.hpp"
 #include "loopsim/mapper/feasibility.hpp"
@@ -44,8 +46,27 @@ struct NetworkOptions {
   std::int64_t max_evaluations = -1;
   std::int64_t seed = -1;
   bool dummy_table = false;
+  std::string op_energy = "skip";  // skip | mac | a number of pJ
+  std::string training;            // --training FILE
   CommonOptions common;
 };
+
+// --op-energy: the energy of one operation of an operation layer (negative: skipped).
+std::pair<double, std::string> resolve_op_energy(const std::string& flag,
+                                                 const EnergyTable* table) {
+  if (flag == "skip") return {-1.0, ""};
+  if (flag == "mac") {
+    if (!table) return {-1.0, ""};
+    return {table->compute().compute_pj,
+            "the energy of one MAC of the architecture's arithmetic unit"};
+  }
+  auto v = parse_number(flag);
+  if (!v || *v < 0)
+    throw ConfigError(
+        "--op-energy", 0, "--op-energy",
+        "expected skip, mac or a number of pJ per operation >= 0, got '" + flag + "'");
+  return {*v, "--op-energy " + flag + " pJ per operation"};
+}
 
 std::string mapping_id(const std::string& key) {
   std::uint64_t h = 1469598103934665603ull;  // FNV-1a
@@ -61,7 +82,14 @@ int run_network(const NetworkOptions& o) {
   std::optional<StopSignals> stop_signals(std::in_place);
   const std::atomic<bool>* stop = stop_signals->flag();
   fs::path dir = output_dir(o.out_dir);
-  network::Network net = network::load_network(o.net, (dir / "problems").string(), &diag);
+  std::vector<std::pair<std::string, std::string>> overrides;
+  for (const auto& v : o.common.vars) overrides.push_back(frontend::parse_var(v));
+  network::Network net =
+      network::load_network(o.net, (dir / "problems").string(), &diag, overrides);
+  std::optional<network::TrainingSpec> training =
+      o.training.empty() ? io::load_network_training(o.net, &diag)
+                         : std::optional(io::load_training_file(o.training, &diag));
+  if (o.op_energy != "skip" && o.op_energy != "mac") (void)resolve_op_energy(o.op_energy, nullptr);
   // Distinct shapes, in topological order of first use.
   std::vector<ShapeRun> shapes;
   std::map<std::string, int> by_key;
@@ -197,8 +225,27 @@ int run_network(const NetworkOptions& o) {
         io::EmitContext ctx{s.in->model.workload, s.in->model.arch, *s.table, *s.mapping, *s.eval, nullptr};
         io::write_map_yaml(os, ctx);
       });
-  ReportInputs rep{net, shapes, shape_of, wall, outer, inner, interrupted, &warnings};
-  write_network_report(dir, rep, o.common.quiet);
+  auto [op_pj, op_source] =
+      resolve_op_energy(o.op_energy, shapes.empty() ? nullptr : shapes.front().table.get());
+  ReportInputs rep{net,   shapes,      shape_of,  wall,  outer,
+                   inner, interrupted, &warnings, op_pj, op_source};
+  NetworkTotals totals = write_network_report(dir, rep, o.common.quiet);
+  if (training && totals.complete) {
+    // One run of the network is one inference (docs/network.md, Accounting).
+    if (!training->clock_hz) training->clock_hz = 1.0 / totals.cycle_seconds;
+    network::InferenceFigures f;
+    f.macs = static_cast<double>(totals.macs);
+    f.energy_pj = totals.energy_pj;
+    f.cycles = static_cast<double>(totals.cycles);
+    f.source = "loopsim network " + o.net;
+    network::AccountingReport report = network::account(*training, f);
+    if (!o.common.quiet) {
+      std::cout << "\n";
+      network::print_accounting(std::cout, report);
+    }
+    write_file(dir / "accounting.json",
+               [&](std::ostream& out) { io::write_accounting_json(out, report); });
+  }
   for (const auto& s : shapes)
     if (!s.failure.empty() && !(interrupted && !s.eval)) {
       std::cerr << "loopsim network: layer '" << net.layers[s.first_layer].name << "': " << s.failure << "\n";
@@ -238,6 +285,13 @@ Subcommand add_network(CLI::App& app) {
                   "mapping there is evaluated, not searched");
   sub->add_flag("-q,--quiet", o->common.quiet, "No progress line or summary");
   sub->add_flag("--dummy-table", o->dummy_table, "Placeholder energies (as loopsim map)");
+  sub->add_option("--op-energy", o->op_energy,
+                  "Operation layers (elementwise, add, pooling): skip (default: not modelled), "
+                  "mac (each operation costs one MAC's energy) or pJ per operation");
+  sub->add_option("--training", o->training,
+                  "A file with a training: section: compute and carbon accounting of the network "
+                  "(docs/accounting.md); else the network file's network.training, if any")
+      ->check(CLI::ExistingFile);
   add_common_options(sub, o->common);
   return Subcommand{sub, [o] { return run_network(*o); }};
 }

@@ -22,6 +22,8 @@ struct Totals {
   std::vector<double> level_pj;
   std::map<std::string, double> data_space_pj;
   int layers = 0, mapped = 0, cache_hits = 0, ops = 0;
+  std::int64_t op_count = 0;  // arithmetic operations of the operation layers
+  double op_energy_pj = 0;
 };
 
 std::string csv_field(const std::string& s) {
@@ -30,7 +32,9 @@ std::string csv_field(const std::string& s) {
 
 }  // namespace
 
-void write_network_report(const std::filesystem::path& dir, const ReportInputs& r, bool quiet) {
+NetworkTotals write_network_report(const std::filesystem::path& dir, const ReportInputs& r,
+                                   bool quiet) {
+  const bool count_ops = r.op_energy_pj >= 0;
   const auto& net = r.net;
   std::vector<std::string> levels;
   double cycle_s = 1e-9;
@@ -47,12 +51,25 @@ void write_network_report(const std::filesystem::path& dir, const ReportInputs& 
   csv << std::setprecision(15);
   csv << "name,shape,repeat,macs,cycles,energy_pj";
   for (const auto& l : levels) csv << ",energy_" << l << "_pj";
-  csv << ",energy_mac_pj,utilization,mapping_id,cache_hit\n";
+  csv << ",energy_mac_pj";
+  if (count_ops) csv << ",energy_operations_pj";
+  csv << ",utilization,mapping_id,cache_hit\n";
   std::vector<char> seen(r.shapes.size(), 0);
   for (int i : net.order) {
     const auto& l = net.layers[i];
     if (!l.is_problem()) {
       ++t.ops;
+      t.op_count += l.op_count;
+      if (count_ops) {  // a row: no MACs, no cycles (not modelled), op_count x the op energy
+        double e = static_cast<double>(l.op_count) * r.op_energy_pj;
+        t.op_energy_pj += e;
+        t.energy_pj += e;
+        csv << csv_field(l.name) << ","
+            << csv_field("op=" + l.op + " out=" + network::to_string(l.output)) << "," << l.repeat
+            << ",0,0," << e;
+        for (std::size_t k = 0; k < levels.size(); ++k) csv << ",0";
+        csv << ",0," << e << ",0,op,false\n";
+      }
       continue;
     }
     ++t.layers;
@@ -84,8 +101,9 @@ void write_network_report(const std::filesystem::path& dir, const ReportInputs& 
             ev.levels[k].data_spaces[d].energy_total_pj * rep;
     }
     t.mac_energy_pj += ev.compute.energy_pj * rep;
-    csv << "," << ev.compute.energy_pj * rep << "," << ev.utilization << "," << s.id << ","
-        << (hit ? "true" : "false") << "\n";
+    csv << "," << ev.compute.energy_pj * rep;
+    if (count_ops) csv << ",0";
+    csv << "," << ev.utilization << "," << s.id << "," << (hit ? "true" : "false") << "\n";
   }
   int searches = 0, reused = 0;
   for (const auto& s : r.shapes) {
@@ -99,7 +117,14 @@ void write_network_report(const std::filesystem::path& dir, const ReportInputs& 
   j["network"] = {{"name", net.name}, {"source", net.source}, {"file", net.file},
                   {"stated_macs", net.stated_macs}};
   j["layers"] = t.layers;
-  j["operation_layers_not_modelled"] = t.ops;
+  j["operation_layers"] = {
+      {"count", t.ops},
+      {"operations", t.op_count},
+      {"modelled", count_ops},
+      {"energy_per_operation_pj", count_ops ? r.op_energy_pj : 0.0},
+      {"energy_pj", t.op_energy_pj},
+      {"energy_source", count_ops ? r.op_energy_source : "skipped: not modelled"}};
+  j["operation_layers_not_modelled"] = count_ops ? 0 : t.ops;
   j["layers_mapped"] = t.mapped;
   j["distinct_shapes"] = r.shapes.size();
   j["searches"] = searches;
@@ -121,6 +146,7 @@ void write_network_report(const std::filesystem::path& dir, const ReportInputs& 
   nlohmann::ordered_json lv = nlohmann::ordered_json::object();
   for (std::size_t k = 0; k < levels.size(); ++k) lv[levels[k]] = t.level_pj[k];
   lv["MAC"] = t.mac_energy_pj;
+  if (count_ops) lv["operations"] = t.op_energy_pj;
   j["energy_per_level_pj"] = lv;
   j["energy_per_data_space_pj"] = t.data_space_pj;
   j["search"] = {{"wall_seconds", r.wall_seconds},
@@ -136,8 +162,11 @@ void write_network_report(const std::filesystem::path& dir, const ReportInputs& 
   os << "Network: " << (net.name.empty() ? net.file : net.name) << "\n";
   if (!net.source.empty()) os << "Source: " << net.source << "\n";
   os << "Layers: " << t.layers << " (" << r.shapes.size() << " distinct shapes, " << searches
-     << " searches, " << reused << " mappings reused, " << t.cache_hits << " cache hits); "
-     << t.ops << " operation layers (pooling, add, concat, flatten, elementwise) not modelled\n";
+     << " searches, " << reused << " mappings reused, " << t.cache_hits << " cache hits); " << t.ops
+     << " operation layers (pooling, add, concat, flatten, elementwise, reshape, slice; "
+     << t.op_count << " arithmetic operations) " << (count_ops ? "counted at " : "not modelled");
+  if (count_ops) os << r.op_energy_pj << " pJ/op (" << r.op_energy_source << ")";
+  os << "\n";
   if (t.mapped != t.layers)
     os << "INCOMPLETE: " << t.mapped << " of " << t.layers
        << " layers mapped; the totals below cover those only\n";
@@ -155,6 +184,9 @@ void write_network_report(const std::filesystem::path& dir, const ReportInputs& 
        << (t.energy_pj > 0 ? 100 * t.level_pj[k] / t.energy_pj : 0) << " %)\n";
   os << "  MAC: " << t.mac_energy_pj / 1e6 << " uJ ("
      << (t.energy_pj > 0 ? 100 * t.mac_energy_pj / t.energy_pj : 0) << " %)\n";
+  if (count_ops)
+    os << "  operations: " << t.op_energy_pj / 1e6 << " uJ ("
+       << (t.energy_pj > 0 ? 100 * t.op_energy_pj / t.energy_pj : 0) << " %)\n";
   os << "Energy per data space (accesses; leakage excluded):\n";
   for (const auto& [name, pj] : t.data_space_pj) os << "  " << name << ": " << pj / 1e6 << " uJ\n";
   os << "Search wall time: " << r.wall_seconds << " s (" << r.parallel_shapes
@@ -162,6 +194,8 @@ void write_network_report(const std::filesystem::path& dir, const ReportInputs& 
   if (r.warnings && !r.warnings->empty()) os << "Warnings: " << r.warnings->size() << "\n";
   write_file(dir / "network.summary.txt", [&](std::ostream& out) { out << os.str(); });
   if (!quiet) std::cout << os.str();
+  return NetworkTotals{t.macs_mapped, t.energy_pj, t.cycles, cycle_s,
+                       t.mapped == t.layers && !r.interrupted};
 }
 
 }  // namespace loopsim::cli

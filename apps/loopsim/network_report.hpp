@@ -37,9 +37,23 @@ struct ReportInputs {
   int parallel_shapes = 1, threads_per_search = 1;
   bool interrupted = false;
   const std::vector<Warning>* warnings = nullptr;
+  // Energy of one arithmetic operation of an operation layer (elementwise, add, pooling:
+  // network::Layer::op_count); negative: operation layers are not modelled (skipped).
+  double op_energy_pj = -1;
+  std::string op_energy_source;  // where op_energy_pj comes from, for the outputs
+};
+
+// The totals of the layers mapped (for the accounting).
+struct NetworkTotals {
+  std::int64_t macs = 0;
+  double energy_pj = 0;
+  std::uint64_t cycles = 0;
+  double cycle_seconds = 1e-9;
+  bool complete = false;
 };
 
 // Writes the three files; prints the summary on stdout unless quiet.
-void write_network_report(const std::filesystem::path& dir, const ReportInputs& r, bool quiet);
+NetworkTotals write_network_report(const std::filesystem::path& dir, const ReportInputs& r,
+                                   bool quiet);
 
 }  // namespace loopsim::cli

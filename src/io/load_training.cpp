@@ -110,6 +110,17 @@ network::TrainingSpec load_training_file(const std::string& path, Diagnostics* d
   return parse_training(root.required("training"));
 }
 
+std::optional<network::TrainingSpec> load_network_training(const std::string& path,
+                                                           Diagnostics* diag) {
+  Cursor root(load_yaml_file(path), path, "", diag);
+  if (!root.is_map()) return std::nullopt;
+  auto net = root.optional("network");
+  if (!net || !net->is_map()) return std::nullopt;
+  auto t = net->optional("training");
+  if (!t) return std::nullopt;
+  return parse_training(*t);
+}
+
 network::InferenceFigures load_inference_figures(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw ConfigError(path, 0, "--from-stats", "cannot read this file");

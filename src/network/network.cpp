@@ -3,10 +3,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
 #include <boost/graph/topological_sort.hpp>
-#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 #include <sstream>
 
 #include "loopsim/core/error.hpp"
+#include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
 #include "loopsim/io/load.hpp"
 
@@ -23,11 +25,36 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kOps = {"maxpool", "avgpool", "add", "concat", "flatten",
-                                       "elementwise"};
+const std::vector<std::string> kOps = {"maxpool", "avgpool",     "add",     "concat",
+                                       "flatten", "elementwise", "reshape", "slice"};
 
 struct Reader {
   std::string file;
+  // The network's `variables:` (with the command line's overrides): integers may be written
+  // as expressions over them.
+  std::map<std::string, double> vars;
+  // The value of `text` as an expression over the variables; fails at `n` unless integral.
+  std::int64_t expression(const YAML::Node& n, const std::string& key,
+                          const std::string& text) const {
+    double v = 0;
+    try {
+      v = evaluate_expression(text, [&](const std::string& name) -> std::optional<double> {
+        auto it = vars.find(name);
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+      });
+    } catch (const ExprError& e) {
+      std::vector<std::string> names;
+      for (const auto& [k, x] : vars) names.push_back(k);
+      fail(n, key,
+           "expected an integer or an expression over the network's variables (" +
+               (names.empty() ? std::string("none") : join(names)) + "), got '" + text +
+               "': " + e.what());
+    }
+    if (v != static_cast<double>(static_cast<std::int64_t>(v)) || std::abs(v) > 9.0e15)
+      fail(n, key, "'" + text + "' is " + std::to_string(v) + ", not an integer");
+    return static_cast<std::int64_t>(v);
+  }
   [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& msg) const {
     throw ConfigError(file, n ? n.Mark().line + 1 : 0, key, msg);
   }
@@ -37,8 +64,9 @@ struct Reader {
       if (!n.IsScalar()) fail(n, key, "expected an integer");
       std::size_t used = 0;
       const std::string s = n.Scalar();
-      v = std::stoll(s, &used);
-      if (used != s.size()) fail(n, key, "expected an integer, got '" + s + "'");
+      bool plain = !s.empty() && s.find_first_not_of("+-0123456789") == std::string::npos;
+      if (plain) v = std::stoll(s, &used);
+      if (!plain || used != s.size()) v = expression(n, key, s);
     } catch (const std::logic_error&) {
       fail(n, key, "expected an integer, got '" + (n.IsScalar() ? n.Scalar() : "") + "'");
     }
@@ -129,7 +157,9 @@ namespace {
 Layer read_layer(const Reader& rd, const YAML::Node& n, const std::string& key,
                  const fs::path& base, const fs::path& scratch) {
   if (!n.IsMap()) rd.fail(n, key, "expected a map with name, problem or op, inputs");
-  rd.allow(n, key, {"name", "problem", "op", "inputs", "pad", "size", "stride", "repeat", "into"});
+  rd.allow(n, key,
+           {"name", "problem", "op", "inputs", "pad", "size", "stride", "repeat", "into", "axis",
+            "shape"});
   Layer l;
   l.line = n.Mark().line + 1;
   if (!n["name"]) rd.fail(n, key, "a layer needs a name");
@@ -145,7 +175,14 @@ Layer read_layer(const Reader& rd, const YAML::Node& n, const std::string& key,
       fs::create_directories(scratch);
       fs::path f = scratch / (l.name + ".problem.yaml");
       YAML::Node doc;
-      doc["problem"] = p;
+      doc["problem"] = YAML::Clone(p);
+      // Instance values written as expressions over the network's variables: their values.
+      if (YAML::Node inst = doc["problem"]["instance"]; inst && inst.IsMap() && !rd.vars.empty())
+        for (auto kv : inst) {
+          YAML::Node orig = p["instance"][kv.first.Scalar()];
+          if (kv.second.IsScalar() && !parse_number(kv.second.Scalar()))
+            kv.second = rd.integer(orig, key + ".problem.instance." + kv.first.Scalar(), 0);
+        }
       std::ofstream(f) << "# inline problem of layer " << l.name << " (" << rd.file << ":"
                        << p.Mark().line + 1 << ")\n" << YAML::Dump(doc) << "\n";
       l.problem_file = f.string();
@@ -176,15 +213,54 @@ Layer read_layer(const Reader& rd, const YAML::Node& n, const std::string& key,
   if (n["pad"]) l.pad = rd.integer(n["pad"], key + ".pad", 0);
   if (n["size"]) l.size = rd.integer(n["size"], key + ".size", 1);
   if (n["stride"]) l.stride = rd.integer(n["stride"], key + ".stride", 1);
-  if (n["repeat"]) {
-    if (!l.is_problem()) rd.fail(n["repeat"], key + ".repeat", "only a problem layer repeats");
-    l.repeat = rd.integer(n["repeat"], key + ".repeat", 1);
+  if (n["repeat"]) l.repeat = rd.integer(n["repeat"], key + ".repeat", 1);
+  if (n["axis"]) {
+    if (l.op != "concat") rd.fail(n["axis"], key + ".axis", "only a concat layer has an axis");
+    l.axis = rd.integer(n["axis"], key + ".axis", 0);
+  }
+  const bool reshaping = l.op == "reshape" || l.op == "slice";
+  if (n["shape"]) {
+    if (!reshaping || !n["shape"].IsSequence() || n["shape"].size() == 0)
+      rd.fail(
+          n["shape"], key + ".shape",
+          reshaping ? "expected a list of extents" : "only reshape and slice layers have a shape");
+    for (std::size_t i = 0; i < n["shape"].size(); ++i)
+      l.target.push_back(rd.integer(n["shape"][i], key + ".shape[" + std::to_string(i) + "]", 1));
+  } else if (reshaping) {
+    rd.fail(n, key, "a " + l.op + " layer needs `shape:` (the output's extents)");
   }
   YAML::Node in = n["inputs"];
   if (!in || !in.IsSequence() || in.size() == 0)
     rd.fail(in ? in : n, key + ".inputs", "a layer needs a list of input tensors (layer or network input names)");
-  for (std::size_t i = 0; i < in.size(); ++i)
-    l.inputs.push_back({rd.str(in[i], key + ".inputs[" + std::to_string(i) + "]"), in[i].Mark().line + 1});
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    std::string k = key + ".inputs[" + std::to_string(i) + "]";
+    LayerInput li;
+    li.line = in[i].Mark().line + 1;
+    if (in[i].IsMap()) {  // {name: T, into: D}
+      rd.allow(in[i], k, {"name", "into"});
+      if (!in[i]["name"] || !in[i]["into"])
+        rd.fail(in[i], k, "expected {name: TENSOR, into: DATA_SPACE}");
+      li.tensor = rd.str(in[i]["name"], k + ".name");
+      li.into = rd.str(in[i]["into"], k + ".into");
+      if (!l.is_problem())
+        rd.fail(in[i]["into"], k + ".into", "only a problem layer has data spaces");
+      int d = l.workload.data_space_index(li.into);
+      if (d < 0 || l.workload.is_read_write(d)) {
+        std::vector<std::string> ro;
+        for (const auto& ds : l.workload.data_spaces)
+          if (!ds.read_write) ro.push_back(ds.name);
+        rd.fail(in[i]["into"], k + ".into",
+                "no read-only data space '" + li.into + "'" + did_you_mean(li.into, ro) +
+                    "; the problem's: " + join(ro));
+      }
+    } else {
+      li.tensor = rd.str(in[i], k);
+    }
+    l.inputs.push_back(li);
+  }
+  if (std::none_of(l.inputs.begin(), l.inputs.end(),
+                   [](const LayerInput& x) { return x.into.empty(); }))
+    rd.fail(in, key + ".inputs", "a layer needs a main input (a tensor name without `into:`)");
   return l;
 }
 
@@ -201,12 +277,64 @@ struct CycleFinder : boost::default_dfs_visitor {
 
 // The output shape of layer `l` given its inputs' shapes; a mismatch is a ConfigError at the
 // input's line.
-TensorShape infer(const Reader& rd, const Layer& l, const std::vector<TensorShape>& in,
+// `in`: the shapes of the main inputs (those without `into:`), `pos`: their indices in
+// l.inputs (for the messages).
+TensorShape infer_main(const Reader& rd, const Layer& l, const std::vector<TensorShape>& in,
+                       const std::vector<std::size_t>& pos, const std::string& key);
+
+// Checks the inputs fed `into:` a data space (element counts), then infers the output from
+// the main inputs; sets the layer's operation count.
+TensorShape infer(const Reader& rd, Layer& l, const std::vector<TensorShape>& all,
                   const std::string& key) {
+  std::vector<TensorShape> in;
+  std::vector<std::size_t> pos;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const LayerInput& li = l.inputs[i];
+    if (li.into.empty()) {
+      in.push_back(all[i]);
+      pos.push_back(i);
+      continue;
+    }
+    int d = l.workload.data_space_index(li.into);
+    if (elements(all[i]) != l.workload.tensor_size(d))
+      throw ConfigError(rd.file, li.line, key + ".inputs[" + std::to_string(i) + "].into",
+                        "shape mismatch on the edge into '" + l.name + "': tensor '" + li.tensor +
+                            "' (" + to_string(all[i]) + ") has " +
+                            std::to_string(elements(all[i])) + " elements, but its data space '" +
+                            li.into + "' has " + std::to_string(l.workload.tensor_size(d)));
+  }
+  TensorShape out = infer_main(rd, l, in, pos, key);
+  if (l.op == "elementwise" || l.op == "add")
+    l.op_count =
+        elements(out) * std::max<std::int64_t>(1, static_cast<std::int64_t>(in.size()) - 1);
+  else if (l.op == "maxpool" || l.op == "avgpool")
+    l.op_count = elements(out) * l.size * l.size;
+  l.op_count *= l.repeat;
+  return out;
+}
+
+TensorShape infer_main(const Reader& rd, const Layer& l, const std::vector<TensorShape>& in,
+                       const std::vector<std::size_t>& pos, const std::string& key) {
   auto fail_at = [&](std::size_t i, const std::string& msg) -> void {
-    throw ConfigError(rd.file, l.inputs[i].line, key + ".inputs[" + std::to_string(i) + "]", msg);
+    throw ConfigError(rd.file, l.inputs[pos[i]].line,
+                      key + ".inputs[" + std::to_string(pos[i]) + "]", msg);
   };
-  auto desc = [&](std::size_t i) { return "tensor '" + l.inputs[i].tensor + "' (" + to_string(in[i]) + ")"; };
+  auto desc = [&](std::size_t i) {
+    return "tensor '" + l.inputs[pos[i]].tensor + "' (" + to_string(in[i]) + ")";
+  };
+  if (l.op == "reshape" || l.op == "slice") {
+    if (in.size() != 1) fail_at(1, "a " + l.op + " layer has one input");
+    bool ok =
+        l.op == "reshape" ? elements(l.target) == elements(in[0]) : l.target.size() == in[0].size();
+    for (std::size_t k = 0; ok && l.op == "slice" && k < l.target.size(); ++k)
+      ok = l.target[k] <= in[0][k];
+    if (!ok)
+      fail_at(0, "shape mismatch: " + l.op + " '" + l.name + "' to " + to_string(l.target) + " " +
+                     (l.op == "reshape" ? "needs the same number of elements as "
+                                        : "needs no extent larger than and as many as ") +
+                     desc(0));
+    return l.target;
+  }
   if (l.op == "add" || l.op == "elementwise") {
     for (std::size_t i = 1; i < in.size(); ++i)
       if (in[i] != in[0])
@@ -216,14 +344,17 @@ TensorShape infer(const Reader& rd, const Layer& l, const std::vector<TensorShap
   }
   // Concatenation along the channels (a problem layer with several inputs concatenates too).
   TensorShape cat = in[0];
+  const std::size_t axis = cat.size() == 1 ? 0 : static_cast<std::size_t>(l.axis);
+  if (axis >= cat.size())
+    fail_at(0, "concat axis " + std::to_string(axis) + " is beyond " + desc(0));
   for (std::size_t i = 1; i < in.size(); ++i) {
     bool ok = in[i].size() == cat.size();
     for (std::size_t k = 0; ok && k < cat.size(); ++k)
-      if (k != (cat.size() == 1 ? 0u : 1u) && in[i][k] != cat[k]) ok = false;
+      if (k != axis && in[i][k] != cat[k]) ok = false;
     if (!ok)
-      fail_at(i, "shape mismatch: concatenated tensors differ beyond the channels: " + desc(i) +
-                     " vs " + desc(0));
-    cat[cat.size() == 1 ? 0 : 1] += in[i][cat.size() == 1 ? 0 : 1];
+      fail_at(i, "shape mismatch: concatenated tensors differ beyond axis " + std::to_string(axis) +
+                     ": " + desc(i) + " vs " + desc(0));
+    cat[axis] += in[i][axis];
   }
   if (l.op == "concat") return cat;
   if (l.op == "flatten") return {cat.size() == 4 ? cat[0] : 1, elements(cat) / (cat.size() == 4 ? cat[0] : 1), 1, 1};
@@ -271,8 +402,9 @@ TensorShape infer(const Reader& rd, const Layer& l, const std::vector<TensorShap
 
 }  // namespace
 
-Network load_network(const std::string& path, const std::string& scratch_dir, Diagnostics* diag) {
-  Reader rd{path};
+Network load_network(const std::string& path, const std::string& scratch_dir, Diagnostics* diag,
+                     const std::vector<std::pair<std::string, std::string>>& overrides) {
+  Reader rd{path, {}};
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
@@ -285,9 +417,21 @@ Network load_network(const std::string& path, const std::string& scratch_dir, Di
     rd.fail(root, "network", "a network file has a top-level `network:` key (docs/network.md)");
   YAML::Node net = root["network"];
   if (!net.IsMap()) rd.fail(net, "network", "expected a map");
-  rd.allow(net, "network", {"name", "source", "macs", "inputs", "layers"});
+  rd.allow(net, "network", {"name", "source", "macs", "inputs", "layers", "variables", "training"});
   Network N;
   N.file = path;
+  if (YAML::Node vs = net["variables"]) {
+    if (!vs.IsMap())
+      rd.fail(vs, "network.variables", "expected a map of NAME: integer or expression");
+    for (const auto& kv : vs) {
+      std::string name = kv.first.Scalar(), k = "network.variables." + name;
+      std::int64_t v = rd.integer(kv.second, k, 0);
+      for (const auto& [on, ov] : overrides)
+        if (on == name) v = rd.expression(kv.second, "--var " + name, ov);
+      rd.vars[name] = static_cast<double>(v);
+      N.variables.emplace_back(name, v);
+    }
+  }
   if (net["name"]) N.name = rd.str(net["name"], "network.name");
   if (net["source"]) N.source = rd.str(net["source"], "network.source");
   if (net["macs"]) N.stated_macs = rd.integer(net["macs"], "network.macs", 0);

@@ -3,6 +3,7 @@
 // and accounting.json.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -14,6 +15,9 @@ namespace loopsim::io {
 // A file whose top level is `training:` (ConfigError with file:line on a missing, negative or
 // non-numeric value, an unknown key, or settings that contradict each other).
 network::TrainingSpec load_training_file(const std::string& path, Diagnostics* diag = nullptr);
+// The `training:` section under a network file's `network:` (docs/network.md), if any.
+std::optional<network::TrainingSpec> load_network_training(const std::string& path,
+                                                           Diagnostics* diag = nullptr);
 
 // summary.energy_pj, summary.cycles and workload.operations (MACs) of a stats.json; the
 // batch is workload.bounds.N when the workload has that dimension.

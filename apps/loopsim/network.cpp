@@ -44,6 +44,7 @@ struct NetworkOptions {
   std::int64_t max_evaluations = -1;
   std::int64_t seed = -1;
   bool dummy_table = false;
+  bool report = false;  // --report: DIR/report.html
   CommonOptions common;
 };
 
@@ -199,6 +200,8 @@ int run_network(const NetworkOptions& o) {
       });
   ReportInputs rep{net, shapes, shape_of, wall, outer, inner, interrupted, &warnings};
   write_network_report(dir, rep, o.common.quiet);
+  if (o.report)
+    if (int rc = write_report_at_end(dir, o.common.quiet); rc != 0) return rc;
   for (const auto& s : shapes)
     if (!s.failure.empty() && !(interrupted && !s.eval)) {
       std::cerr << "loopsim network: layer '" << net.layers[s.first_layer].name << "': " << s.failure << "\n";
@@ -238,6 +241,8 @@ Subcommand add_network(CLI::App& app) {
                   "mapping there is evaluated, not searched");
   sub->add_flag("-q,--quiet", o->common.quiet, "No progress line or summary");
   sub->add_flag("--dummy-table", o->dummy_table, "Placeholder energies (as loopsim map)");
+  sub->add_flag("--report", o->report,
+                "Also write DIR/report.html: charts of the results (docs/report.md)");
   add_common_options(sub, o->common);
   return Subcommand{sub, [o] { return run_network(*o); }};
 }

@@ -51,9 +51,12 @@ json base_spec(const DataTable& data, int width, int height) {
 
 json tooltip() { return {{"signal", "datum"}}; }
 
-json x_axis(const std::string& title, std::size_t categories) {
+// Labels turn when they would not fit side by side (about 6.5 px per character).
+json x_axis(const std::string& title, const json& categories, int width) {
+  std::size_t longest = 0;
+  for (const auto& c : categories) longest = std::max(longest, c.get<std::string>().size());
   json a = {{"orient", "bottom"}, {"scale", "x"}, {"title", title}, {"labelLimit", 140}};
-  if (categories > 6) {
+  if (static_cast<double>(categories.size() * (longest + 1)) * 6.5 > width) {
     a["labelAngle"] = -40;
     a["labelAlign"] = "right";
     a["labelBaseline"] = "middle";
@@ -99,6 +102,16 @@ json y_axis(const std::string& title, double max_value) {
 json bar_spec(const DataTable& data, const BarOptions& o) {
   json xs = domain_of(data, o.x);
   json cs = o.color.empty() ? json::array() : domain_of(data, o.color);
+  if (!o.color_order.empty()) {
+    json ordered = json::array();
+    for (const auto& v : o.color_order)
+      if (std::find(cs.begin(), cs.end(), json(v)) != cs.end() &&
+          std::find(ordered.begin(), ordered.end(), json(v)) == ordered.end())
+        ordered.push_back(v);
+    for (const auto& v : cs)
+      if (std::find(ordered.begin(), ordered.end(), v) == ordered.end()) ordered.push_back(v);
+    cs = ordered;
+  }
   std::size_t per = o.mode == BarMode::Grouped ? std::max<std::size_t>(1, cs.size()) : 1;
   int step = static_cast<int>(std::min<std::size_t>(60, 16 + 14 * per));
   int width = std::max(320, std::min(1000, static_cast<int>(xs.size()) * step));
@@ -119,7 +132,7 @@ json bar_spec(const DataTable& data, const BarOptions& o) {
        {{"name", "y"}, {"type", "linear"}, {"domain", y_domain}, {"range", "height"},
         {"nice", true}, {"zero", true}}});
   spec["axes"] = json::array(
-      {x_axis(o.x_title, xs.size()),
+      {x_axis(o.x_title, xs, width),
        y_axis(o.y_title, max_abs(data, o.y, o.mode == BarMode::Stacked ? o.x : ""))});
   if (!o.color.empty()) {
     spec["scales"].push_back({{"name", "color"}, {"type", "ordinal"}, {"domain", cs},

@@ -155,10 +155,16 @@ Page model_page(const fs::path& stats_path, bool mapper) {
   std::stable_sort(ds_rows.begin(), ds_rows.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& r : ds_rows) by_ds.data.add(std::move(r.second));
+  // Colours in a fixed order: data spaces by name, then leakage and MAC; levels innermost first.
+  std::vector<std::string> ds_order, level_order;
+  for (const auto& r : ds_rows) ds_order.push_back(r.first);
+  ds_order.insert(ds_order.end(), {"leakage and other", "MAC"});
+  for (const auto& lv : levels) level_order.push_back(lv.value("name", std::string("?")));
   by_level.spec = bar_spec(by_level.data, {"level", "energy_pj", "data_space", BarMode::Stacked,
-                                           "level (innermost first)", "energy (pJ)", "data space"});
+                                           "level (innermost first)", "energy (pJ)", "data space",
+                                           ds_order});
   by_ds.spec = bar_spec(by_ds.data, {"data_space", "energy_pj", "level", BarMode::Stacked,
-                                     "data space", "energy (pJ)", "level"});
+                                     "data space", "energy (pJ)", "level", level_order});
   util.spec = bar_spec(util.data, {"level", "fraction", "measure", BarMode::Grouped, "level",
                                    "fraction", "measure"});
   Pre nest{"Mapping (loop nest, outermost first)", ""};

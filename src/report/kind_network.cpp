@@ -50,6 +50,13 @@ Page network_page(const fs::path& dir) {
       level_cols.emplace_back(m[1].str(), static_cast<int>(i));
   }
   if (c_mac >= 0) level_cols.emplace_back("MAC", c_mac);
+  // A level that costs nothing in every layer (a container's fan-out) gets no bars.
+  std::erase_if(level_cols, [&](const auto& lc) {
+    return std::all_of(layers.rows.begin(), layers.rows.end(), [&](const auto& r) {
+      auto v = to_number(r[static_cast<std::size_t>(lc.second)]);
+      return v && *v == 0;
+    });
+  });
 
   Page p;
   const json net = s.value("network", json::object());
@@ -109,7 +116,8 @@ Page network_page(const fs::path& dir) {
   for (const auto& [k, v] : per_level.items())
     if (std::find(order.begin(), order.end(), k) == order.end()) order.push_back(k);
   for (const auto& k : order)
-    if (auto it = per_level.find(k); it != per_level.end() && it->is_number())
+    if (auto it = per_level.find(k); it != per_level.end() && it->is_number() &&
+                                      it->get<double>() != 0)
       by_level.data.add({k, it->get<double>()});
   by_level.spec = bar_spec(by_level.data, {"level", "energy_pj", "", BarMode::Single, "level",
                                            "energy (pJ)", ""});

@@ -89,6 +89,9 @@ struct BarOptions {
   std::string x, y, color;  // columns of the data; color empty for Single
   BarMode mode = BarMode::Single;
   std::string x_title, y_title, color_title;
+  // The order of the colours (values absent from the data are dropped); empty: the order of
+  // first appearance, as for x.
+  std::vector<std::string> color_order = {};
 };
 // x and color domains follow the order of first appearance in the data.
 nlohmann::json bar_spec(const DataTable& data, const BarOptions& o);

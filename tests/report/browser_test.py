@@ -123,8 +123,8 @@ with tempfile.TemporaryDirectory() as tmp:
         os.path.join(repo, "mappings/eyeriss_like.alexnet-conv3.rs.map.yaml"), "-o", d, "-q", "--report")
     pages["model"] = d
     d = os.path.join(tmp, "map")
-    run("map", *arch, os.path.join(repo, "workloads/alexnet/conv2.yaml"), "--dataflow", "row-stationary",
-        "--max-evaluations", "2000", "--seed", "1", "--threads", "2", "-o", d, "-q", "--report")
+    run("map", *arch, os.path.join(repo, "workloads/alexnet/conv3.yaml"), "--dataflow", "row-stationary",
+        "--max-evaluations", "20000", "--seed", "1", "--threads", "2", "-o", d, "-q", "--report")
     pages["map"] = d
     d = os.path.join(tmp, "network")
     run("network", os.path.join(repo, "workloads/networks/alexnet.yaml"), *arch, "--threads", "2",

@@ -1,10 +1,11 @@
 // `loopsim report DIR -o report.html`: an HTML page with charts from any output folder
 // (docs/report.md); `--report` of model, map and network calls write_report_at_end().
+#include "loopsim/report/report.hpp"
+
 #include <iostream>
 #include <memory>
 
 #include "cli.hpp"
-#include "loopsim/report/report.hpp"
 
 namespace loopsim::cli {
 
@@ -42,9 +43,10 @@ int write_report_at_end(const fs::path& dir, bool quiet) {
 
 Subcommand add_report(CLI::App& app) {
   auto o = std::make_shared<ReportOptions>();
-  auto* sub = app.add_subcommand(
-      "report", "An HTML page with charts (Vega, inlined: opens offline) from the output "
-                "folder of model, map, network, sweep or compare (docs/report.md)");
+  auto* sub =
+      app.add_subcommand("report",
+                         "An HTML page with charts (Vega, inlined: opens offline) from the output "
+                         "folder of model, map, network, sweep or compare (docs/report.md)");
   sub->add_option("dir", o->dir, "Output folder of a loopsim run")->required();
   sub->add_option("-o,--output", o->out,
                   "HTML file to write (default: DIR/report.html); each chart's data goes to "

@@ -71,7 +71,8 @@ std::string axis_format(double max_abs) { return max_abs >= 1e4 ? "~s" : "~g"; }
 double max_abs(const DataTable& t, const std::string& col, const std::string& group = "") {
   auto index = [&](const std::string& c) {
     auto it = std::find(t.columns.begin(), t.columns.end(), c);
-    return it == t.columns.end() ? t.columns.size() : static_cast<std::size_t>(it - t.columns.begin());
+    return it == t.columns.end() ? t.columns.size()
+                                 : static_cast<std::size_t>(it - t.columns.begin());
   };
   const std::size_t i = index(col), g = group.empty() ? t.columns.size() : index(group);
   std::map<std::string, double> sums;
@@ -93,7 +94,10 @@ double max_abs(const DataTable& t, const std::string& col, const std::string& gr
 }
 
 json y_axis(const std::string& title, double max_value) {
-  return {{"orient", "left"}, {"scale", "y"}, {"title", title}, {"grid", true},
+  return {{"orient", "left"},
+          {"scale", "y"},
+          {"title", title},
+          {"grid", true},
           {"format", axis_format(max_value)}};
 }
 
@@ -119,23 +123,32 @@ json bar_spec(const DataTable& data, const BarOptions& o) {
   const std::string y = field(o.y), x = field(o.x), c = field(o.color);
   json& table = spec["data"][0];
   if (o.mode == BarMode::Stacked) {
-    table["transform"] = json::array(
-        {{{"type", "formula"}, {"as", "series_order"},
-          {"expr", "indexof(" + cs.dump() + ", datum['" + o.color + "'])"}},
-         {{"type", "stack"}, {"groupby", {x}}, {"field", y},
-          {"sort", {{"field", "series_order"}, {"order", "ascending"}}}}});
+    table["transform"] =
+        json::array({{{"type", "formula"},
+                      {"as", "series_order"},
+                      {"expr", "indexof(" + cs.dump() + ", datum['" + o.color + "'])"}},
+                     {{"type", "stack"},
+                      {"groupby", {x}},
+                      {"field", y},
+                      {"sort", {{"field", "series_order"}, {"order", "ascending"}}}}});
   }
   json y_domain = o.mode == BarMode::Stacked ? json{{"data", "table"}, {"field", "y1"}}
                                              : json{{"data", "table"}, {"field", y}};
   spec["scales"] = json::array(
       {{{"name", "x"}, {"type", "band"}, {"domain", xs}, {"range", "width"}, {"padding", 0.2}},
-       {{"name", "y"}, {"type", "linear"}, {"domain", y_domain}, {"range", "height"},
-        {"nice", true}, {"zero", true}}});
-  spec["axes"] = json::array(
-      {x_axis(o.x_title, xs, width),
-       y_axis(o.y_title, max_abs(data, o.y, o.mode == BarMode::Stacked ? o.x : ""))});
+       {{"name", "y"},
+        {"type", "linear"},
+        {"domain", y_domain},
+        {"range", "height"},
+        {"nice", true},
+        {"zero", true}}});
+  spec["axes"] =
+      json::array({x_axis(o.x_title, xs, width),
+                   y_axis(o.y_title, max_abs(data, o.y, o.mode == BarMode::Stacked ? o.x : ""))});
   if (!o.color.empty()) {
-    spec["scales"].push_back({{"name", "color"}, {"type", "ordinal"}, {"domain", cs},
+    spec["scales"].push_back({{"name", "color"},
+                              {"type", "ordinal"},
+                              {"domain", cs},
                               {"range", {{"scheme", "tableau10"}}}});
     spec["legends"] = json::array({{{"fill", "color"}, {"title", o.color_title}}});
   }
@@ -156,23 +169,22 @@ json bar_spec(const DataTable& data, const BarOptions& o) {
           {"from", {{"facet", {{"data", "table"}, {"name", "facet"}, {"groupby", x}}}}},
           {"encode", {{"enter", {{"x", {{"scale", "x"}, {"field", x}}}}}}},
           {"signals", json::array({{{"name", "width"}, {"update", "bandwidth('x')"}}})},
-          {"scales", json::array({{{"name", "pos"}, {"type", "band"}, {"range", "width"},
-                                   {"domain", cs}}})},
+          {"scales",
+           json::array({{{"name", "pos"}, {"type", "band"}, {"range", "width"}, {"domain", cs}}})},
           {"marks", json::array({inner})}}});
   } else {
     bool stacked = o.mode == BarMode::Stacked;
-    spec["marks"] = json::array(
-        {{{"type", "rect"},
-          {"from", {{"data", "table"}}},
-          {"encode",
-           {{"enter",
-             {{"x", {{"scale", "x"}, {"field", x}}},
-              {"width", {{"scale", "x"}, {"band", 1}}},
-              {"y", {{"scale", "y"}, {"field", stacked ? "y0" : y}}},
-              {"y2", stacked ? json{{"scale", "y"}, {"field", "y1"}}
-                             : json{{"scale", "y"}, {"value", 0}}},
-              {"fill", fill},
-              {"tooltip", tooltip()}}}}}}});
+    spec["marks"] = json::array({{{"type", "rect"},
+                                  {"from", {{"data", "table"}}},
+                                  {"encode",
+                                   {{"enter",
+                                     {{"x", {{"scale", "x"}, {"field", x}}},
+                                      {"width", {{"scale", "x"}, {"band", 1}}},
+                                      {"y", {{"scale", "y"}, {"field", stacked ? "y0" : y}}},
+                                      {"y2", stacked ? json{{"scale", "y"}, {"field", "y1"}}
+                                                     : json{{"scale", "y"}, {"value", 0}}},
+                                      {"fill", fill},
+                                      {"tooltip", tooltip()}}}}}}});
   }
   return spec;
 }
@@ -183,41 +195,52 @@ json scatter_spec(const DataTable& data, const ScatterOptions& o) {
   spec["data"].push_back(
       {{"name", "front"},
        {"source", "table"},
-       {"transform", json::array({{{"type", "filter"},
-                                   {"expr", "datum['" + o.front + "'] === 'Pareto front'"}},
-                                  {{"type", "collect"}, {"sort", {{"field", x}}}}})}});
-  spec["scales"] = json::array(
-      {{{"name", "x"}, {"type", "linear"}, {"domain", {{"data", "table"}, {"field", x}}},
-        {"range", "width"}, {"nice", true}, {"zero", false}},
-       {{"name", "y"}, {"type", "linear"}, {"domain", {{"data", "table"}, {"field", y}}},
-        {"range", "height"}, {"nice", true}, {"zero", false}},
-       {{"name", "color"}, {"type", "ordinal"}, {"domain", {"dominated", "Pareto front"}},
-        {"range", {"#9ecae1", "#d62728"}}}});
-  spec["axes"] = json::array({{{"orient", "bottom"}, {"scale", "x"}, {"title", o.x_title},
-                               {"grid", true}, {"format", axis_format(max_abs(data, o.x))}},
+       {"transform",
+        json::array({{{"type", "filter"}, {"expr", "datum['" + o.front + "'] === 'Pareto front'"}},
+                     {{"type", "collect"}, {"sort", {{"field", x}}}}})}});
+  spec["scales"] = json::array({{{"name", "x"},
+                                 {"type", "linear"},
+                                 {"domain", {{"data", "table"}, {"field", x}}},
+                                 {"range", "width"},
+                                 {"nice", true},
+                                 {"zero", false}},
+                                {{"name", "y"},
+                                 {"type", "linear"},
+                                 {"domain", {{"data", "table"}, {"field", y}}},
+                                 {"range", "height"},
+                                 {"nice", true},
+                                 {"zero", false}},
+                                {{"name", "color"},
+                                 {"type", "ordinal"},
+                                 {"domain", {"dominated", "Pareto front"}},
+                                 {"range", {"#9ecae1", "#d62728"}}}});
+  spec["axes"] = json::array({{{"orient", "bottom"},
+                               {"scale", "x"},
+                               {"title", o.x_title},
+                               {"grid", true},
+                               {"format", axis_format(max_abs(data, o.x))}},
                               y_axis(o.y_title, max_abs(data, o.y))});
   spec["legends"] = json::array({{{"fill", "color"}, {"title", ""}}});
-  spec["marks"] = json::array(
-      {{{"type", "line"},
-        {"from", {{"data", "front"}}},
-        {"encode",
-         {{"enter",
-           {{"x", {{"scale", "x"}, {"field", x}}},
-            {"y", {{"scale", "y"}, {"field", y}}},
-            {"stroke", {{"value", "#d62728"}}},
-            {"strokeWidth", {{"value", 1.5}}},
-            {"interpolate", {{"value", "step-after"}}}}}}}},
-       {{"type", "symbol"},
-        {"from", {{"data", "table"}}},
-        {"encode",
-         {{"enter",
-           {{"x", {{"scale", "x"}, {"field", x}}},
-            {"y", {{"scale", "y"}, {"field", y}}},
-            {"fill", {{"scale", "color"}, {"field", f}}},
-            {"stroke", {{"value", "#333"}}},
-            {"strokeWidth", {{"value", 0.3}}},
-            {"size", {{"value", 50}}},
-            {"tooltip", tooltip()}}}}}}});
+  spec["marks"] = json::array({{{"type", "line"},
+                                {"from", {{"data", "front"}}},
+                                {"encode",
+                                 {{"enter",
+                                   {{"x", {{"scale", "x"}, {"field", x}}},
+                                    {"y", {{"scale", "y"}, {"field", y}}},
+                                    {"stroke", {{"value", "#d62728"}}},
+                                    {"strokeWidth", {{"value", 1.5}}},
+                                    {"interpolate", {{"value", "step-after"}}}}}}}},
+                               {{"type", "symbol"},
+                                {"from", {{"data", "table"}}},
+                                {"encode",
+                                 {{"enter",
+                                   {{"x", {{"scale", "x"}, {"field", x}}},
+                                    {"y", {{"scale", "y"}, {"field", y}}},
+                                    {"fill", {{"scale", "color"}, {"field", f}}},
+                                    {"stroke", {{"value", "#333"}}},
+                                    {"strokeWidth", {{"value", 0.3}}},
+                                    {"size", {{"value", 50}}},
+                                    {"tooltip", tooltip()}}}}}}});
   return spec;
 }
 

@@ -105,8 +105,7 @@ std::string DataTable::to_csv() const {
 
 std::string read_text(const fs::path& p) {
   std::error_code ec;
-  if (!fs::is_regular_file(p, ec))
-    throw ReportError(p.string() + ": not a regular file");
+  if (!fs::is_regular_file(p, ec)) throw ReportError(p.string() + ": not a regular file");
   if (fs::file_size(p, ec) > kMaxInputBytes)
     throw ReportError(p.string() + ": larger than 256 MiB: not a loopsim results file");
   std::ifstream in(p, std::ios::binary);
@@ -139,9 +138,8 @@ CsvFile read_csv(const fs::path& p) {
     if (!next_record(text, pos, rec, line)) break;
     if (rec.size() == 1 && rec[0].empty()) continue;  // blank line
     if (rec.size() != f.header.size())
-      throw ReportError(p.string() + ":" + std::to_string(at) + ": " +
-                        std::to_string(rec.size()) + " fields, the header has " +
-                        std::to_string(f.header.size()));
+      throw ReportError(p.string() + ":" + std::to_string(at) + ": " + std::to_string(rec.size()) +
+                        " fields, the header has " + std::to_string(f.header.size()));
     f.rows.push_back(rec);
   }
   return f;

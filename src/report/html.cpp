@@ -20,11 +20,20 @@ std::string esc(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -123,7 +132,8 @@ void write_page(const Page& page, const fs::path& vega_dir, const fs::path& html
        "</script>\n<script>\n" + vega + "\n</script>\n</head>\n<body>\n";
   h += "<h1>" + esc(page.title) + "</h1>\n<p class=\"sub\">" + esc(page.subtitle) + "</p>\n";
   h += "<table class=\"summary\">\n";
-  for (const auto& [k, v] : page.summary) h += "<tr><td>" + esc(k) + "</td><td>" + esc(v) + "</td></tr>\n";
+  for (const auto& [k, v] : page.summary)
+    h += "<tr><td>" + esc(k) + "</td><td>" + esc(v) + "</td></tr>\n";
   h += "</table>\n";
   if (!page.notes.empty()) {
     h += "<div class=\"notes\"><p>Warnings of the run:</p><ul>";

@@ -42,10 +42,12 @@ Chart split_chart(const CsvFile& cmp, const std::vector<std::string>& configs,
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
     sum[{r[static_cast<std::size_t>(c_cfg)], key}] += number_at(cmp, r, c_e);
   }
-  Chart c{id, title,
+  Chart c{id,
+          title,
           "Energy per MAC (pJ) of each config over all its layers, split by " + what +
               " (compare.csv; MACs from the total rows of summary.csv).",
-          {}, {}};
+          {},
+          {}};
   c.data.columns = {"config", by, "energy_per_mac_pj"};
   for (const auto& cfg : configs) {
     auto m = total_macs.find(cfg);
@@ -90,21 +92,30 @@ Page compare_page(const fs::path& dir) {
     for (const auto& x : *l) {
       ++layer_count;
       if (layer_count <= 12)
-        layer_text += (layer_text.empty() ? "" : ", ") + (x.is_string() ? x.get<std::string>() : x.dump());
+        layer_text +=
+            (layer_text.empty() ? "" : ", ") + (x.is_string() ? x.get<std::string>() : x.dump());
     }
   if (layer_count > 12) layer_text += ", ... (" + std::to_string(layer_count) + " layers)";
   p.summary = {{"Configs", cfg_text}, {"Layers", layer_text}, {"Objective", objective}};
 
-  Chart grouped{"energy_per_mac_by_layer", "Energy per MAC by layer and config",
+  Chart grouped{"energy_per_mac_by_layer",
+                "Energy per MAC by layer and config",
                 "pJ/MAC of each layer (summary.csv), the configs side by side; `total` is the "
-                "whole workload.", {}, {}};
+                "whole workload.",
+                {},
+                {}};
   grouped.data.columns = {"layer", "config", "energy_per_mac_pj"};
   std::map<std::string, double> total_macs;
   HtmlTable totals{"Totals by config (relative to the best on " + objective + ")",
                    {"config", "MACs", "energy (pJ)", "pJ/MAC", "relative to best", "cycles",
-                    "utilization", "result", "gap"}, {}, {}};
-  HtmlTable per_layer{"Per layer", {"config", "layer", "MACs", "pJ/MAC", "relative to best",
-                                    "cycles", "utilization", "result", "gap"}, {}, {}};
+                    "utilization", "result", "gap"},
+                   {},
+                   {}};
+  HtmlTable per_layer{"Per layer",
+                      {"config", "layer", "MACs", "pJ/MAC", "relative to best", "cycles",
+                       "utilization", "result", "gap"},
+                      {},
+                      {}};
   // Layers first, the total last; the x axis keeps this order.
   for (int pass = 0; pass < 2; ++pass)
     for (const auto& r : sum.rows) {
@@ -118,8 +129,14 @@ Page compare_page(const fs::path& dir) {
         auto v = to_number(r[static_cast<std::size_t>(c)]);
         return v ? fmt_number(*v, digits) : r[static_cast<std::size_t>(c)];
       };
-      std::vector<std::string> cells{cfg, f(s_macs, 12), f(s_e), f(s_epm, 4), f(s_rel, 4),
-                                     f(s_cyc, 12), f(s_util, 4), r[static_cast<std::size_t>(s_res)],
+      std::vector<std::string> cells{cfg,
+                                     f(s_macs, 12),
+                                     f(s_e),
+                                     f(s_epm, 4),
+                                     f(s_rel, 4),
+                                     f(s_cyc, 12),
+                                     f(s_util, 4),
+                                     r[static_cast<std::size_t>(s_res)],
                                      r[static_cast<std::size_t>(s_gap)]};
       auto rel = to_number(r[static_cast<std::size_t>(s_rel)]);
       if (total) {
@@ -134,7 +151,8 @@ Page compare_page(const fs::path& dir) {
       }
     }
   if (totals.rows.empty())
-    throw ReportError((dir / "summary.csv").string() + ": no `total` row (one per config expected)");
+    throw ReportError((dir / "summary.csv").string() +
+                      ": no `total` row (one per config expected)");
   grouped.spec = bar_spec(grouped.data, {"layer", "energy_per_mac_pj", "config", BarMode::Grouped,
                                          "layer", "energy per MAC (pJ)", "config"});
   p.blocks.emplace_back(std::move(grouped));

@@ -48,7 +48,8 @@ std::string bounds_text(const json& w) {
   std::string out;
   if (auto b = w.find("bounds"); b != w.end() && b->is_object())
     for (const auto& [k, v] : b->items())
-      if (v.is_number()) out += (out.empty() ? "" : " ") + k + "=" + fmt_number(v.get<double>(), 12);
+      if (v.is_number())
+        out += (out.empty() ? "" : " ") + k + "=" + fmt_number(v.get<double>(), 12);
   return out;
 }
 
@@ -93,24 +94,35 @@ Page model_page(const fs::path& stats_path, bool mapper) {
     for (const auto& x : *w)
       p.notes.push_back(x.is_object() ? x.value("file", std::string()) + ":" +
                                             std::to_string(x.value("line", 0)) + ": " +
-                                            x.value("key_path", std::string()) + ": warning: " +
-                                            x.value("message", std::string())
+                                            x.value("key_path", std::string()) +
+                                            ": warning: " + x.value("message", std::string())
                                       : x.dump());
 
-  Chart by_level{"energy_by_level", "Energy by level",
+  Chart by_level{"energy_by_level",
+                 "Energy by level",
                  "pJ per storage level (all instances), split by data space; leakage and the "
-                 "arithmetic (MAC) on their own.", {}, {}};
+                 "arithmetic (MAC) on their own.",
+                 {},
+                 {}};
   by_level.data.columns = {"level", "data_space", "energy_pj"};
-  Chart by_ds{"energy_by_data_space", "Energy by data space",
-              "pJ of each data space's accesses, split by level.", {}, {}};
+  Chart by_ds{"energy_by_data_space",
+              "Energy by data space",
+              "pJ of each data space's accesses, split by level.",
+              {},
+              {}};
   by_ds.data.columns = {"data_space", "level", "energy_pj"};
-  Chart util{"utilization", "Utilization",
+  Chart util{"utilization",
+             "Utilization",
              "Per level: the fraction of its capacity the tiles use and of its instances in use; "
-             "the arithmetic: the fraction of MACs in use.", {}, {}};
+             "the arithmetic: the fraction of MACs in use.",
+             {},
+             {}};
   util.data.columns = {"level", "measure", "fraction"};
   HtmlTable acc{"Accesses per instance by level and data space",
                 {"level", "data space", "kept", "tile (words)", "instances used", "reads", "fills",
-                 "updates", "energy (pJ)"}, {}, {}};
+                 "updates", "energy (pJ)"},
+                {},
+                {}};
   std::vector<std::pair<std::string, std::vector<Cell>>> ds_rows;  // grouped by data space
   for (const auto& lv : levels) {
     const std::string name = lv.value("name", std::string("?"));
@@ -140,8 +152,8 @@ Page model_page(const fs::path& stats_path, bool mapper) {
     if (rest > 1e-9 * std::max(1.0, num(lv, "energy_pj")))
       by_level.data.add({name, std::string("leakage and other"), rest});
     if (kept_spaces == 0) continue;  // keeps nothing (a container's fan-out): no utilization
-    if (auto size = lv.find("size_words"); size != lv.end() && size->is_number() &&
-                                           size->get<double>() > 0)
+    if (auto size = lv.find("size_words");
+        size != lv.end() && size->is_number() && size->get<double>() > 0)
       util.data.add({name, std::string("capacity"), used_words / size->get<double>()});
     if (num(lv, "instances") > 0)
       util.data.add({name, std::string("instances"), used_inst / num(lv, "instances")});
@@ -160,9 +172,9 @@ Page model_page(const fs::path& stats_path, bool mapper) {
   for (const auto& r : ds_rows) ds_order.push_back(r.first);
   ds_order.insert(ds_order.end(), {"leakage and other", "MAC"});
   for (const auto& lv : levels) level_order.push_back(lv.value("name", std::string("?")));
-  by_level.spec = bar_spec(by_level.data, {"level", "energy_pj", "data_space", BarMode::Stacked,
-                                           "level (innermost first)", "energy (pJ)", "data space",
-                                           ds_order});
+  by_level.spec =
+      bar_spec(by_level.data, {"level", "energy_pj", "data_space", BarMode::Stacked,
+                               "level (innermost first)", "energy (pJ)", "data space", ds_order});
   by_ds.spec = bar_spec(by_ds.data, {"data_space", "energy_pj", "level", BarMode::Stacked,
                                      "data space", "energy (pJ)", "level", level_order});
   util.spec = bar_spec(util.data, {"level", "fraction", "measure", BarMode::Grouped, "level",
@@ -172,7 +184,8 @@ Page model_page(const fs::path& stats_path, bool mapper) {
   std::error_code ec;
   nest.text = fs::is_regular_file(map_txt, ec) ? read_text(map_txt) : loop_nest(levels);
   if (fs::is_regular_file(map_txt, ec)) nest.title += " (" + map_txt.filename().string() + ")";
-  p.blocks = {std::move(by_level), std::move(by_ds), std::move(util), std::move(nest), std::move(acc)};
+  p.blocks = {std::move(by_level), std::move(by_ds), std::move(util), std::move(nest),
+              std::move(acc)};
   return p;
 }
 

@@ -75,21 +75,29 @@ Page network_page(const fs::path& dir) {
       {"Latency (layers in sequence)", fmt_number(num(s, "cycles"), 12) + " cycles, " +
                                            fmt_number(num(s, "latency_s") * 1e3) + " ms"},
       {"EDP", fmt_number(num(s, "edp_j_s")) + " J*s"},
-      {"Utilization (MAC-weighted)", fmt_number(100 * num(s, "utilization_mac_weighted"), 4) + " %"},
+      {"Utilization (MAC-weighted)",
+       fmt_number(100 * num(s, "utilization_mac_weighted"), 4) + " %"},
       {"Area", fmt_number(num(s, "area_um2") / 1e6) + " mm^2"}};
   if (s.value("interrupted", false) || !s.value("complete", true))
-    p.summary.emplace_back("Incomplete", "not every layer was mapped: totals cover the mapped ones");
+    p.summary.emplace_back("Incomplete",
+                           "not every layer was mapped: totals cover the mapped ones");
   if (auto w = s.find("warnings"); w != s.end() && w->is_array())
     for (const auto& x : *w) p.notes.push_back(x.is_string() ? x.get<std::string>() : x.dump());
 
-  Chart energy{"layer_energy", "Energy per layer, by level", "Stacked by storage level and MAC "
-               "(pJ; a layer repeated n times counts n times).", {}, {}};
+  Chart energy{"layer_energy",
+               "Energy per layer, by level",
+               "Stacked by storage level and MAC "
+               "(pJ; a layer repeated n times counts n times).",
+               {},
+               {}};
   energy.data.columns = {"layer", "level", "energy_pj"};
   Chart cycles{"layer_cycles", "Latency per layer", "Cycles of each layer.", {}, {}};
   cycles.data.columns = {"layer", "cycles"};
-  Chart util{"layer_utilization", "Utilization per layer", "Fraction of the MAC array busy.", {}, {}};
+  Chart util{
+      "layer_utilization", "Utilization per layer", "Fraction of the MAC array busy.", {}, {}};
   util.data.columns = {"layer", "utilization"};
-  HtmlTable table{"Layers", {"layer", "MACs", "cycles", "energy (pJ)", "pJ/MAC", "utilization"}, {}, {}};
+  HtmlTable table{
+      "Layers", {"layer", "MACs", "cycles", "energy (pJ)", "pJ/MAC", "utilization"}, {}, {}};
   for (const auto& row : layers.rows) {
     const std::string& layer = row[static_cast<std::size_t>(c_name)];
     for (const auto& [level, col] : level_cols)
@@ -104,10 +112,12 @@ Page network_page(const fs::path& dir) {
   if (layers.rows.empty()) throw ReportError((dir / "layers.csv").string() + ": no layer rows");
   energy.spec = bar_spec(energy.data, {"layer", "energy_pj", "level", BarMode::Stacked, "layer",
                                        "energy (pJ)", "level"});
-  cycles.spec = bar_spec(cycles.data, {"layer", "cycles", "", BarMode::Single, "layer", "cycles", ""});
-  util.spec = bar_spec(util.data, {"layer", "utilization", "", BarMode::Single, "layer",
-                                   "utilization", ""});
-  Chart by_level{"energy_by_level", "Energy by level (whole network)", "pJ, summed over layers.", {}, {}};
+  cycles.spec =
+      bar_spec(cycles.data, {"layer", "cycles", "", BarMode::Single, "layer", "cycles", ""});
+  util.spec = bar_spec(util.data,
+                       {"layer", "utilization", "", BarMode::Single, "layer", "utilization", ""});
+  Chart by_level{
+      "energy_by_level", "Energy by level (whole network)", "pJ, summed over layers.", {}, {}};
   by_level.data.columns = {"level", "energy_pj"};
   // In the levels' order (layers.csv's columns; JSON objects are read in key order).
   const json per_level = s.value("energy_per_level_pj", json::object());
@@ -116,21 +126,24 @@ Page network_page(const fs::path& dir) {
   for (const auto& [k, v] : per_level.items())
     if (std::find(order.begin(), order.end(), k) == order.end()) order.push_back(k);
   for (const auto& k : order)
-    if (auto it = per_level.find(k); it != per_level.end() && it->is_number() &&
-                                      it->get<double>() != 0)
+    if (auto it = per_level.find(k);
+        it != per_level.end() && it->is_number() && it->get<double>() != 0)
       by_level.data.add({k, it->get<double>()});
-  by_level.spec = bar_spec(by_level.data, {"level", "energy_pj", "", BarMode::Single, "level",
-                                           "energy (pJ)", ""});
-  Chart by_ds{"energy_by_data_space", "Energy by data space (whole network)",
-              "pJ of accesses (leakage and MACs excluded).", {}, {}};
+  by_level.spec = bar_spec(by_level.data,
+                           {"level", "energy_pj", "", BarMode::Single, "level", "energy (pJ)", ""});
+  Chart by_ds{"energy_by_data_space",
+              "Energy by data space (whole network)",
+              "pJ of accesses (leakage and MACs excluded).",
+              {},
+              {}};
   by_ds.data.columns = {"data_space", "energy_pj"};
   const json per_ds = s.value("energy_per_data_space_pj", json::object());
   for (const auto& [k, v] : per_ds.items())
     if (v.is_number()) by_ds.data.add({k, v.get<double>()});
   by_ds.spec = bar_spec(by_ds.data, {"data_space", "energy_pj", "", BarMode::Single, "data space",
                                      "energy (pJ)", ""});
-  p.blocks = {std::move(energy), std::move(cycles), std::move(by_level), std::move(by_ds),
-              std::move(util), std::move(table)};
+  p.blocks = {std::move(energy), std::move(cycles), std::move(by_level),
+              std::move(by_ds),  std::move(util),   std::move(table)};
   return p;
 }
 

@@ -18,9 +18,13 @@ namespace {
 int objective_column(const CsvFile& f, const std::string& name) {
   if (int c = f.column(name); c >= 0) return c;
   static const std::pair<const char*, const char*> kAlias[] = {
-      {"energy", "energy_pj"},   {"delay", "cycles"},   {"latency", "cycles"},
-      {"area", "area_um2"},      {"energy_per_mac", "energy_per_mac_pj"},
-      {"EDP", "edp"},            {"util", "utilization"}};
+      {"energy", "energy_pj"},
+      {"delay", "cycles"},
+      {"latency", "cycles"},
+      {"area", "area_um2"},
+      {"energy_per_mac", "energy_per_mac_pj"},
+      {"EDP", "edp"},
+      {"util", "utilization"}};
   for (const auto& [a, col] : kAlias)
     if (name == a) return f.column(col);
   for (const char* unit : {"_pj", "_um2"})
@@ -75,7 +79,8 @@ Page sweep_page(const fs::path& dir) {
   for (const auto& o : objectives) obj_text += (obj_text.empty() ? "" : ", ") + o;
   if (auto ps = s.find("parameters"); ps != s.end() && ps->is_array())
     for (const auto& x : *ps)
-      param_text += (param_text.empty() ? "" : ", ") + (x.is_string() ? x.get<std::string>() : x.dump());
+      param_text +=
+          (param_text.empty() ? "" : ", ") + (x.is_string() ? x.get<std::string>() : x.dump());
   p.summary = {{"Points", count("points") + " (" + count("finished") + " finished, " +
                               count("failed") + " failed)"},
                {"Objectives", obj_text.empty() ? "(none given)" : obj_text},
@@ -84,20 +89,27 @@ Page sweep_page(const fs::path& dir) {
 
   const std::string xn = pts.header[static_cast<std::size_t>(cx)],
                     yn = pts.header[static_cast<std::size_t>(cy)];
-  Chart scatter{"pareto_scatter", "Design space: " + label(xn) + " vs " + label(yn),
-                "Every finished point; the Pareto front (pareto.csv) in red, joined.", {}, {}};
+  Chart scatter{"pareto_scatter",
+                "Design space: " + label(xn) + " vs " + label(yn),
+                "Every finished point; the Pareto front (pareto.csv) in red, joined.",
+                {},
+                {}};
   scatter.data.columns = {"point", "status", xn, yn, "front"};
   for (int c : params) scatter.data.columns.push_back(pts.header[static_cast<std::size_t>(c)]);
   int plotted = 0;
   for (const auto& r : pts.rows) {
-    auto x = to_number(r[static_cast<std::size_t>(cx)]), y = to_number(r[static_cast<std::size_t>(cy)]);
+    auto x = to_number(r[static_cast<std::size_t>(cx)]),
+         y = to_number(r[static_cast<std::size_t>(cy)]);
     if (!x || !y) continue;  // failed or rejected points have no figures
     const std::string& id = r[static_cast<std::size_t>(c_point)];
     std::vector<Cell> row{id, r[static_cast<std::size_t>(c_status)], *x, *y,
                           std::string(front.count(id) ? "Pareto front" : "dominated")};
     for (int c : params) {
       const std::string& v = r[static_cast<std::size_t>(c)];
-      if (auto n = to_number(v)) row.emplace_back(*n); else row.emplace_back(v);
+      if (auto n = to_number(v))
+        row.emplace_back(*n);
+      else
+        row.emplace_back(v);
     }
     scatter.data.add(std::move(row));
     ++plotted;
@@ -107,16 +119,20 @@ Page sweep_page(const fs::path& dir) {
   p.blocks.emplace_back(std::move(scatter));
 
   if (!levels.empty() && !par.rows.empty()) {
-    Chart by_level{"pareto_energy_by_level", "Energy by level of the Pareto points",
-                   "pJ (energy_pj.<level> columns of pareto.csv).", {}, {}};
+    Chart by_level{"pareto_energy_by_level",
+                   "Energy by level of the Pareto points",
+                   "pJ (energy_pj.<level> columns of pareto.csv).",
+                   {},
+                   {}};
     by_level.data.columns = {"point", "level", "energy_pj"};
     for (const auto& r : par.rows)
       for (int c : levels) {
         const std::string& h = pts.header[static_cast<std::size_t>(c)];
         int pc = par.column(h);
         auto v = pc >= 0 ? to_number(r[static_cast<std::size_t>(pc)]) : std::nullopt;
-        if (v) by_level.data.add({"point " + r[static_cast<std::size_t>(pp_point)],
-                                  h.substr(std::string("energy_pj.").size()), *v});
+        if (v)
+          by_level.data.add({"point " + r[static_cast<std::size_t>(pp_point)],
+                             h.substr(std::string("energy_pj.").size()), *v});
       }
     by_level.spec = bar_spec(by_level.data, {"point", "energy_pj", "level", BarMode::Stacked,
                                              "Pareto point", "energy (pJ)", "level"});
@@ -127,7 +143,8 @@ Page sweep_page(const fs::path& dir) {
   std::vector<int> cols{pp_point};
   for (const auto& h : par.header)
     if (h.rfind("param.", 0) == 0) cols.push_back(par.column(h));
-  for (const char* h : {"energy_pj", "cycles", "edp", "area_um2", "utilization", "energy_per_mac_pj"})
+  for (const char* h :
+       {"energy_pj", "cycles", "edp", "area_um2", "utilization", "energy_per_mac_pj"})
     if (int c = par.column(h); c >= 0) cols.push_back(c);
   for (int c : cols) t.header.push_back(par.header[static_cast<std::size_t>(c)]);
   for (const auto& r : par.rows) {

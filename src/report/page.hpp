@@ -26,7 +26,7 @@ struct DataTable {
 };
 
 struct Chart {
-  std::string id;     // the CSV's name (<id>.csv) and the element's id (chart-<id>)
+  std::string id;  // the CSV's name (<id>.csv) and the element's id (chart-<id>)
   std::string title;
   std::string caption;
   DataTable data;
@@ -96,8 +96,8 @@ struct BarOptions {
 // x and color domains follow the order of first appearance in the data.
 nlohmann::json bar_spec(const DataTable& data, const BarOptions& o);
 struct ScatterOptions {
-  std::string x, y;     // numeric columns
-  std::string front;    // text column: "Pareto front" or "dominated"
+  std::string x, y;   // numeric columns
+  std::string front;  // text column: "Pareto front" or "dominated"
   std::string x_title, y_title;
 };
 nlohmann::json scatter_spec(const DataTable& data, const ScatterOptions& o);

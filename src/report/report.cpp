@@ -24,7 +24,8 @@ fs::path find_stats_json(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
     const std::string suffix = ".stats.json";
-    if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+    if (name.size() <= suffix.size() ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
       continue;
     if (name == "network.stats.json" || !e.is_regular_file(ec)) continue;
     auto t = e.last_write_time(ec);
@@ -40,11 +41,16 @@ fs::path find_stats_json(const fs::path& dir) {
 
 const char* to_string(ResultsKind k) {
   switch (k) {
-    case ResultsKind::Model: return "model";
-    case ResultsKind::Map: return "map";
-    case ResultsKind::Network: return "network";
-    case ResultsKind::Sweep: return "sweep";
-    case ResultsKind::Compare: return "compare";
+    case ResultsKind::Model:
+      return "model";
+    case ResultsKind::Map:
+      return "map";
+    case ResultsKind::Network:
+      return "network";
+    case ResultsKind::Sweep:
+      return "sweep";
+    case ResultsKind::Compare:
+      return "compare";
   }
   return "?";
 }
@@ -78,9 +84,15 @@ ReportInfo write_report(const fs::path& results_dir, const fs::path& html_out) {
     case ResultsKind::Map:
       page = detail::model_page(find_stats_json(results_dir), info.kind == ResultsKind::Map);
       break;
-    case ResultsKind::Network: page = detail::network_page(results_dir); break;
-    case ResultsKind::Sweep: page = detail::sweep_page(results_dir); break;
-    case ResultsKind::Compare: page = detail::compare_page(results_dir); break;
+    case ResultsKind::Network:
+      page = detail::network_page(results_dir);
+      break;
+    case ResultsKind::Sweep:
+      page = detail::sweep_page(results_dir);
+      break;
+    case ResultsKind::Compare:
+      page = detail::compare_page(results_dir);
+      break;
   }
   fs::path out = html_out;
   if (out.filename().empty()) throw ReportError(html_out.string() + ": not a file name");

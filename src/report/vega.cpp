@@ -18,12 +18,13 @@ namespace {
 // Dependency order (each module's require() names appear before it). The geographic,
 // force, hierarchy, label, regression, voronoi and word-cloud transforms are not used by the
 // report's charts and are left out.
-const char* const kModules[] = {
-    "vega-util",      "vega-time",       "vega-format",          "vega-loader",
-    "vega-dataflow",  "vega-statistics", "vega-canvas",          "vega-scale",
-    "vega-scenegraph", "vega-expression", "vega-selection",      "vega-functions",
-    "vega-event-selector", "vega-parser", "vega-runtime",        "vega-view",
-    "vega-transforms", "vega-view-transforms", "vega-encode"};
+const char* const kModules[] = {"vega-util",           "vega-time",       "vega-format",
+                                "vega-loader",         "vega-dataflow",   "vega-statistics",
+                                "vega-canvas",         "vega-scale",      "vega-scenegraph",
+                                "vega-expression",     "vega-selection",  "vega-functions",
+                                "vega-event-selector", "vega-parser",     "vega-runtime",
+                                "vega-view",           "vega-transforms", "vega-view-transforms",
+                                "vega-encode"};
 
 const char* kLoader = R"(var loopsimVegaModules={};
 function loopsimDefine(name,factory){var module={exports:{}};
@@ -69,7 +70,8 @@ fs::path find_vega_dir() {
   }
   throw ReportError(
       "Vega is not installed: the report inlines Debian's libjs-vega (vega-view.min.js and its "
-      "modules), looked for in " + where +
+      "modules), looked for in " +
+      where +
       "; install it with `apt-get install libjs-vega` (scripts/install-deps) or point "
       "LOOPSIM_VEGA_DIR at a folder holding the modules");
 }

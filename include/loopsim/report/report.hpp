@@ -26,8 +26,8 @@ class ReportError : public std::runtime_error {
 // What write_report wrote.
 struct ReportInfo {
   ResultsKind kind = ResultsKind::Model;
-  std::vector<std::string> charts;    // chart ids, in page order
-  std::filesystem::path data_dir;     // <html stem>-data/, one <chart id>.csv per chart
+  std::vector<std::string> charts;  // chart ids, in page order
+  std::filesystem::path data_dir;   // <html stem>-data/, one <chart id>.csv per chart
 };
 
 // Contract: reads the results in `results_dir`, writes `html_out` (Vega and the charts'
@@ -36,7 +36,8 @@ struct ReportInfo {
 ReportInfo write_report(const std::filesystem::path& results_dir,
                         const std::filesystem::path& html_out);
 
-// The folder holding Debian's libjs-vega modules (vega-view.min.js, ...): $LOOPSIM_VEGA_DIR,
+// The folder holding Debian's libjs-vega modules (vega-view.min.js, ...): $LOOPSIM_VEGA_DIR
+// (when set, only it),
 // the one found at configure time, /usr/share/javascript/vega. ReportError when absent.
 [[nodiscard]] std::filesystem::path find_vega_dir();
 

@@ -123,6 +123,15 @@ with tempfile.TemporaryDirectory() as tmp:
     check(list(sc[0].keys())[2:4] == ["energy_pj", "cycles"], "sweep: objectives energy, cycles -> columns")
     self_contained(os.path.join(sdir, "report.html"), 2)
 
+    # A quoted field (a comma and doubled quotes inside) reads back as one value.
+    quoted = os.path.join(tmp, "quoted")
+    shutil.copytree(os.path.join(fixtures, "sweep"), quoted)
+    text = open(os.path.join(quoted, "points.csv")).read().replace("\n1,ok,32768,", '\n1,ok,"32,768 ""words""",', 1)
+    open(os.path.join(quoted, "points.csv"), "w").write(text)
+    data = report(quoted, os.path.join(tmp, "quoted.html"))
+    sc = {r["point"]: r for r in rows(os.path.join(data, "pareto_scatter.csv"))}
+    check(sc["1"]["param.glb_depth"] == '32,768 "words"', f"quoted CSV field: {sc['1']['param.glb_depth']!r}")
+
     # ---- compare fixture ----
     cdir = os.path.join(tmp, "compare")
     data = report(os.path.join(fixtures, "compare"), os.path.join(cdir, "report.html"))

@@ -134,6 +134,15 @@ with tempfile.TemporaryDirectory() as tmp:
         d = os.path.join(tmp, kind)
         run("report", os.path.join(fixtures, kind), "-o", os.path.join(d, "report.html"), "-q")
         pages[kind] = d
+    # The check itself must fail on a broken chart: the sweep page with an unknown mark type.
+    broken = os.path.join(tmp, "broken")
+    os.mkdir(broken)
+    with open(os.path.join(pages["sweep"], "report.html"), encoding="utf-8") as f:
+        text = f.read()
+    check('"type":"symbol"' in text, "sweep page: a symbol mark to break")
+    with open(os.path.join(broken, "report.html"), "w", encoding="utf-8") as f:
+        f.write(text.replace('"type":"symbol"', '"type":"no-such-mark"'))
+    pages["broken"] = broken
     print(f"results and pages: {time.time() - start:.1f} s")
 
     def one(kind):
@@ -144,8 +153,12 @@ with tempfile.TemporaryDirectory() as tmp:
         return kind, dom, shot
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        for kind, dom, shot in pool.map(one, CHARTS):
+        for kind, dom, shot in pool.map(one, [*CHARTS, "broken"]):
             m = re.search(r"loopsim-report: charts=(\d+) rendered=(\d+) marks=(\d+) errors=(\d+)([^<]*)", dom)
+            if kind == "broken":
+                check(m is not None and int(m.group(4)) > 0,
+                      f"a broken chart is reported as an error: {m.group(0) if m else 'no status'}")
+                continue
             check(m is not None, f"{kind}: the page finished rendering (status line in the DOM)")
             if not m:
                 continue

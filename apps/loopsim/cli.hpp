@@ -30,6 +30,10 @@ Subcommand add_energy(CLI::App& app);
 Subcommand add_network(CLI::App& app);
 Subcommand add_account(CLI::App& app);
 Subcommand add_compare(CLI::App& app);
+Subcommand add_report(CLI::App& app);
+// `--report`: writes DIR/report.html with report::write_report (report.cpp); the exit code
+// (0, or 2 with the reason on stderr).
+int write_report_at_end(const std::filesystem::path& dir, bool quiet);
 
 // Options every subcommand that reads inputs has.
 struct CommonOptions {

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   std::vector<cli::Subcommand> subs = {cli::add_model(app), cli::add_map(app),
                                        cli::add_energy(app), cli::add_network(app),
                                        cli::add_account(app), cli::add_compare(app)};
+  subs.push_back(cli::add_report(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

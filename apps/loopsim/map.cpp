@@ -46,6 +46,7 @@ struct MapOptions {
   std::string dataflow;
   std::string model;  // empty: the files' loopsim_model: (default timeloop)
   bool dummy_table = false;
+  bool report = false;  // --report: DIR/report.html
   CommonOptions common;
 };
 
@@ -151,6 +152,8 @@ int run_map(const MapOptions& o) {
              [&](std::ostream& os) { io::write_mapper_stats_json(os, ctx, st); });
   write_file(dir / (prefix + ".map.yaml"), [&](std::ostream& os) { io::write_map_yaml(os, ctx); });
   if (!o.common.quiet) io::write_summary(std::cout, ctx);
+  if (o.report)
+    if (int rc = write_report_at_end(dir, o.common.quiet); rc != 0) return rc;
   if (st.interrupted)
     std::cerr << "loopsim map: interrupted: the best mapping found so far was written (not "
                  "proven optimal)\n";
@@ -201,6 +204,8 @@ Subcommand add_map(CLI::App& app) {
   sub->add_flag("--dummy-table", o->dummy_table,
                 "Placeholder energies (1 pJ per action, no leakage, 1 um^2), as timeloopfe's "
                 "dummy table: ignores any ERT and loopsim's estimates");
+  sub->add_flag("--report", o->report,
+                "Also write DIR/report.html: charts of the results (docs/report.md)");
   add_common_options(sub, o->common);
   return Subcommand{sub, [o] { return run_map(*o); }};
 }

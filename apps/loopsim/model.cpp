@@ -16,6 +16,7 @@ struct ModelOptions {
   std::string engine = "auto";
   std::string model;  // empty: the files' loopsim_model: (default timeloop)
   bool dummy_table = false;
+  bool report = false;  // --report: DIR/report.html
   CommonOptions common;
 };
 
@@ -41,7 +42,7 @@ int run_model(const ModelOptions& o) {
   write_file(dir / "loopsim-model.map.txt", [&](std::ostream& s) { io::write_map_txt(s, ctx); });
   write_file(dir / "loopsim-model.stats.json", [&](std::ostream& s) { io::write_stats_json(s, ctx); });
   if (!o.common.quiet) io::write_summary(std::cout, ctx);
-  return 0;
+  return o.report ? write_report_at_end(dir, o.common.quiet) : 0;
 }
 
 }  // namespace
@@ -68,6 +69,8 @@ Subcommand add_model(CLI::App& app) {
   sub->add_flag("--dummy-table", o->dummy_table,
                 "Placeholder energies (1 pJ per action, no leakage, 1 um^2), as timeloopfe's "
                 "dummy table: ignores any ERT and loopsim's estimates");
+  sub->add_flag("--report", o->report,
+                "Also write DIR/report.html: charts of the results (docs/report.md)");
   add_common_options(sub, o->common);
   return Subcommand{sub, [o] { return run_model(*o); }};
 }

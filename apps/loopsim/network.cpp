@@ -48,6 +48,7 @@ struct NetworkOptions {
   bool dummy_table = false;
   std::string op_energy = "skip";  // skip | mac | a number of pJ
   std::string training;            // --training FILE
+  bool report = false;  // --report: DIR/report.html
   CommonOptions common;
 };
 
@@ -246,6 +247,8 @@ int run_network(const NetworkOptions& o) {
     write_file(dir / "accounting.json",
                [&](std::ostream& out) { io::write_accounting_json(out, report); });
   }
+  if (o.report)
+    if (int rc = write_report_at_end(dir, o.common.quiet); rc != 0) return rc;
   for (const auto& s : shapes)
     if (!s.failure.empty() && !(interrupted && !s.eval)) {
       std::cerr << "loopsim network: layer '" << net.layers[s.first_layer].name << "': " << s.failure << "\n";
@@ -292,6 +295,8 @@ Subcommand add_network(CLI::App& app) {
                   "A file with a training: section: compute and carbon accounting of the network "
                   "(docs/accounting.md); else the network file's network.training, if any")
       ->check(CLI::ExistingFile);
+  sub->add_flag("--report", o->report,
+                "Also write DIR/report.html: charts of the results (docs/report.md)");
   add_common_options(sub, o->common);
   return Subcommand{sub, [o] { return run_network(*o); }};
 }

@@ -43,6 +43,7 @@ struct CompareOptions {
   int threads = 0;
   std::int64_t max_evaluations = -1;
   std::int64_t seed = -1;
+  bool report = false;  // --report: DIR/report.html
   CommonOptions common;
 };
 
@@ -444,6 +445,7 @@ int run_compare(const CompareOptions& o) {
               << shape_file.size() << " shapes), each auto with at most " << max_eval
               << " candidates, seed " << seed << "; " << significant(wall, 3) << " s\n";
   }
+  if (o.report) return write_report_at_end(dir, o.common.quiet);
   return 0;
 }
 
@@ -473,6 +475,8 @@ Subcommand add_compare(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   sub->add_option("--seed", o->seed, "Random seed (default 1)")->check(CLI::NonNegativeNumber);
   sub->add_flag("-q,--quiet", o->common.quiet, "No progress line or table");
+  sub->add_flag("--report", o->report,
+                "Also write DIR/report.html: charts of the results (docs/report.md)");
   add_common_options(sub, o->common);
   return Subcommand{sub, [o] { return run_compare(*o); }};
 }

@@ -86,6 +86,24 @@ with tempfile.TemporaryDirectory() as tmp:
     check(j["configs"][0]["dataflow"] == "weight-stationary", "dataflow long name in compare.json")
     check("relative" in p.stdout and "ws" in p.stdout, "table printed")
 
+    # --report on a real comparison (docs/report.md): the page, and its pJ/MAC per layer
+    # chart equal to summary.csv.
+    out = os.path.join(tmp, "rep")
+    run(*arch, layer, "--dataflow", "ws,os", "--max-evaluations", "300", "--report", "-q", "-o", out)
+    check(os.path.isfile(os.path.join(out, "report.html")), "--report wrote report.html")
+    data = os.path.join(out, "report-data")
+    charts = sorted(os.listdir(data)) if os.path.isdir(data) else []
+    check(len(charts) >= 3, f"report charts as CSV: {charts}")
+    want = {(r["config"], r["layer"]): float(r["energy_per_mac_pj"])
+            for r in csv.DictReader(open(os.path.join(out, "summary.csv"))) if r["layer"] != "total"}
+    got = {}
+    for name in charts:
+        for r in csv.DictReader(open(os.path.join(data, name))):
+            if "config" in r and "layer" in r and "energy_per_mac_pj" in r and r["layer"] != "total":
+                got[(r["config"], r["layer"])] = float(r["energy_per_mac_pj"])
+    check(got and all(abs(got.get(k, -1) - v) <= 1e-6 * v for k, v in want.items()),
+          f"report pJ/MAC per layer {got} == summary.csv {want}")
+
     # No local reuse on the Eyeriss-like design (one scratchpad per data type, kept by the
     # architecture's constraints): the keeps give way with a warning; --strict makes it exit 2.
     out = os.path.join(tmp, "nlr")

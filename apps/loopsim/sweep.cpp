@@ -47,7 +47,8 @@ std::vector<int> changed_points(const std::map<int, std::pair<std::string, std::
 
 std::string list_ids(const std::vector<int>& ids) {
   std::string s;
-  for (std::size_t i = 0; i < ids.size() && i < 8; ++i) s += (i ? ", " : "") + std::to_string(ids[i]);
+  for (std::size_t i = 0; i < ids.size() && i < 8; ++i)
+    s += (i ? ", " : "") + std::to_string(ids[i]);
   if (ids.size() > 8) s += ", ...";
   return s;
 }
@@ -86,7 +87,8 @@ int run_store(const SweepOptions& o, const explore::SweepSpec& spec,
                         std::to_string(changed.size()) + " point(s) stored in " +
                             (dir / "sweep.sqlite").string() +
                             " were computed from other inputs or are no longer in the sweep "
-                            "(points " + list_ids(changed) +
+                            "(points " +
+                            list_ids(changed) +
                             "): the sweep file or its inputs changed; rerun with --force to "
                             "recompute them, or give another -o");
     store.erase(changed);
@@ -96,8 +98,10 @@ int run_store(const SweepOptions& o, const explore::SweepSpec& spec,
   int skipped = 0;
   for (const auto& p : points) {
     auto it = stored.find(p.id);
-    if (it == stored.end() || (o.retry_failed && it->second.second == "failed")) todo.push_back(p.id);
-    else ++skipped;
+    if (it == stored.end() || (o.retry_failed && it->second.second == "failed"))
+      todo.push_back(p.id);
+    else
+      ++skipped;
   }
   store.set_meta("sweep_file", o.file);
   int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
@@ -115,10 +119,13 @@ int run_store(const SweepOptions& o, const explore::SweepSpec& spec,
   auto t0 = std::chrono::steady_clock::now();
   const bool show = !o.quiet;
   if (show && mpi.size() > 1)
-    std::fprintf(stderr, "loopsim sweep: %zu points, %d already in the store, %zu to run (on %d "
-                 "MPI ranks)\n", points.size(), skipped, todo.size(), mpi.size() - 1);
+    std::fprintf(stderr,
+                 "loopsim sweep: %zu points, %d already in the store, %zu to run (on %d "
+                 "MPI ranks)\n",
+                 points.size(), skipped, todo.size(), mpi.size() - 1);
   else if (show)
-    std::fprintf(stderr, "loopsim sweep: %zu points, %d already in the store, %zu to run (%d at "
+    std::fprintf(stderr,
+                 "loopsim sweep: %zu points, %d already in the store, %zu to run (%d at "
                  "once, %d mapper thread(s) each)\n",
                  points.size(), skipped, todo.size(), jobs, inner);
   std::string error;
@@ -142,8 +149,9 @@ int run_store(const SweepOptions& o, const explore::SweepSpec& spec,
     double eta = secs / done * static_cast<double>(todo.size() - static_cast<std::size_t>(done));
     char best_text[64] = "none yet";
     if (best_id >= 0) std::snprintf(best_text, sizeof best_text, "%.6g (point %d)", best, best_id);
-    std::fprintf(stderr, "\rloopsim sweep: %d/%zu done, %d failed, best %s %s, %.1f s, ETA %.0f s   ",
-                 done, todo.size(), failed, first.c_str(), best_text, secs, eta);
+    std::fprintf(stderr,
+                 "\rloopsim sweep: %d/%zu done, %d failed, best %s %s, %.1f s, ETA %.0f s   ", done,
+                 todo.size(), failed, first.c_str(), best_text, secs, eta);
     std::fflush(stderr);
   };
   if (mpi.size() > 1) {
@@ -169,8 +177,8 @@ int run_store(const SweepOptions& o, const explore::SweepSpec& spec,
   auto all = store.all();
   explore::write_outputs(dir, spec, points.size(), all);
   if (show) explore::write_summary(std::cout, spec, all);
-  int all_failed = static_cast<int>(std::count_if(all.begin(), all.end(),
-      [](const explore::PointResult& p) { return p.status == "failed"; }));
+  int all_failed = static_cast<int>(std::count_if(
+      all.begin(), all.end(), [](const explore::PointResult& p) { return p.status == "failed"; }));
   if (all_failed > 0 && show)
     std::cerr << "loopsim sweep: " << all_failed << " point(s) failed (status and error in "
               << (dir / "points.csv").string() << " and the store; --retry-failed runs them "
@@ -236,17 +244,20 @@ int run_sweep(const SweepOptions& o) {
 
 Subcommand add_sweep(CLI::App& app) {
   auto o = std::make_shared<SweepOptions>();
-  auto* sub = app.add_subcommand("sweep", "Run a design-space sweep from one YAML file, into an "
-                                          "SQLite store that resumes (docs/sweep.md)");
+  auto* sub = app.add_subcommand("sweep",
+                                 "Run a design-space sweep from one YAML file, into an "
+                                 "SQLite store that resumes (docs/sweep.md)");
   sub->add_option("sweep", o->file, "Sweep YAML (a 'sweep:' key; arch-specs/sweeps/)")
       ->required()
       ->check(CLI::ExistingFile);
-  sub->add_option("-o,--output", o->out_dir, "Output directory: sweep.sqlite, points.csv, "
-                                             "pareto.csv, sweep.json")
+  sub->add_option("-o,--output", o->out_dir,
+                  "Output directory: sweep.sqlite, points.csv, "
+                  "pareto.csv, sweep.json")
       ->required();
   sub->add_option("--threads", o->threads, "Threads in all (0: all)")->check(CLI::Range(0, 1024));
-  sub->add_option("--jobs", o->jobs, "Points evaluated at once (default: --threads); each "
-                                     "point's mapper gets threads/jobs threads")
+  sub->add_option("--jobs", o->jobs,
+                  "Points evaluated at once (default: --threads); each "
+                  "point's mapper gets threads/jobs threads")
       ->check(CLI::Range(0, 1024));
   sub->add_flag("--retry-failed", o->retry_failed, "Run the points that failed before again");
   sub->add_flag("--force", o->force, "Recompute stored points whose inputs changed");

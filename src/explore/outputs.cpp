@@ -1,11 +1,10 @@
 // points.csv, pareto.csv, sweep.json and the summary table (outputs.hpp; docs/sweep.md).
 #include "loopsim/explore/outputs.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 
 #include "loopsim/explore/pareto.hpp"
 #include "loopsim/io/emit.hpp"
@@ -14,8 +13,8 @@ namespace loopsim::explore {
 
 namespace {
 
-const std::vector<std::string> kFigures = {"energy_pj", "cycles", "edp", "area_um2",
-                                           "utilization", "macs", "energy_per_mac_pj"};
+const std::vector<std::string> kFigures = {
+    "energy_pj", "cycles", "edp", "area_um2", "utilization", "macs", "energy_per_mac_pj"};
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -79,7 +78,8 @@ void write_csv(std::ostream& os, const SweepSpec& spec, const std::vector<std::s
   }
 }
 
-std::vector<PointResult> pareto_points(const SweepSpec& spec, const std::vector<PointResult>& points) {
+std::vector<PointResult> pareto_points(const SweepSpec& spec,
+                                       const std::vector<PointResult>& points) {
   std::vector<const PointResult*> ok;
   std::vector<std::vector<double>> costs;
   for (const auto& p : points)
@@ -139,9 +139,11 @@ void write_outputs(const std::filesystem::path& dir, const SweepSpec& spec, std:
                         [&](std::ostream& os) { os << j.dump(1) << "\n"; });
 }
 
-void write_summary(std::ostream& os, const SweepSpec& spec, const std::vector<PointResult>& points) {
+void write_summary(std::ostream& os, const SweepSpec& spec,
+                   const std::vector<PointResult>& points) {
   os << std::left << std::setw(20) << "objective" << std::setw(14) << "best" << std::setw(8)
-     << "point" << "parameters\n";
+     << "point"
+     << "parameters\n";
   for (const auto& o : spec.objectives) {
     const PointResult* best = nullptr;
     for (const auto& p : points)

@@ -2,12 +2,11 @@
 // or a search bounded by work (thread-count independent; docs/mapper.md, Stopping).
 #include "loopsim/explore/run_point.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "loopsim/core/error.hpp"
@@ -48,13 +47,20 @@ PointInputs point_inputs(const SweepSpec& spec, const Point& p,
       case ParamKind::Set:
         if (!par.target.empty()) in.options.sets.emplace_back(par.target, v);
         break;
-      case ParamKind::Dataflow: in.dataflow = dataflow_path ? dataflow_path(v) : v; break;
+      case ParamKind::Dataflow:
+        in.dataflow = dataflow_path ? dataflow_path(v) : v;
+        break;
       case ParamKind::Workload:
-      case ParamKind::Mapping: in.files.push_back(relative_file(spec, v)); break;
+      case ParamKind::Mapping:
+        in.files.push_back(relative_file(spec, v));
+        break;
       case ParamKind::Mapper:
-        if (par.target == "algorithm") in.mapper.algorithm = v;
-        else if (par.target == "max_evaluations") in.mapper.max_evaluations = std::stoll(v);
-        else if (par.target == "seed") in.mapper.seed = std::stoull(v);
+        if (par.target == "algorithm")
+          in.mapper.algorithm = v;
+        else if (par.target == "max_evaluations")
+          in.mapper.max_evaluations = std::stoll(v);
+        else if (par.target == "seed")
+          in.mapper.seed = std::stoull(v);
         break;
     }
   }
@@ -88,13 +94,16 @@ void fill_figures(PointResult& r, const Workload& w, const ArchSpec& arch, const
   r.utilization = ev.utilization;
   r.macs = static_cast<std::uint64_t>(w.operations());
   for (std::size_t l = 0; l < ev.levels.size(); ++l)
-    if (!arch.storage[l].dummy) r.level_energy_pj.emplace_back(ev.levels[l].name, ev.levels[l].energy_pj);
+    if (!arch.storage[l].dummy)
+      r.level_energy_pj.emplace_back(ev.levels[l].name, ev.levels[l].energy_pj);
   r.level_energy_pj.emplace_back(arch.arithmetic.name, ev.compute.energy_pj);
   io::EmitContext ctx{w, arch, t, m, ev, nullptr};
   std::ostringstream map, stats;
   io::write_map_yaml(map, ctx);
-  if (search) io::write_mapper_stats_json(stats, ctx, *search);
-  else io::write_stats_json(stats, ctx);
+  if (search)
+    io::write_mapper_stats_json(stats, ctx, *search);
+  else
+    io::write_stats_json(stats, ctx);
   r.mapping_yaml = map.str();
   r.stats_json = stats.str();
 }
@@ -133,8 +142,10 @@ std::string params_json(const SweepSpec& spec, const Point& p) {
     auto v = numeric_value(p.values[i]);
     if (v && std::floor(*v) == *v && std::fabs(*v) < 9007199254740992.0)
       j[spec.params[i].name] = static_cast<std::int64_t>(*v);
-    else if (v) j[spec.params[i].name] = *v;
-    else j[spec.params[i].name] = p.values[i];
+    else if (v)
+      j[spec.params[i].name] = *v;
+    else
+      j[spec.params[i].name] = p.values[i];
   }
   return j.dump();
 }
@@ -174,8 +185,10 @@ PointResult run_point(const SweepSpec& spec, const Point& p, int threads,
     io::MapperInputs mi;
     {
       std::lock_guard<std::mutex> lock(load_mutex);
-      if (spec.run == RunKind::Map) mi = io::load_mapper_inputs(in.files, &diag, in.options);
-      else mi.model = io::load_inputs(in.files, true, &diag, in.options);
+      if (spec.run == RunKind::Map)
+        mi = io::load_mapper_inputs(in.files, &diag, in.options);
+      else
+        mi.model = io::load_inputs(in.files, true, &diag, in.options);
     }
     const auto& m = mi.model;
     EnergyTable table = EnergyTable::resolve(m.arch, m.energy);
@@ -184,7 +197,8 @@ PointResult run_point(const SweepSpec& spec, const Point& p, int threads,
       if (f.uses_figures && evaluate_over(spec, p, f.expr, f.where, {{"area_um2", area}}) == 0.0) {
         r.status = "filtered";
         r.area_um2 = area;
-        r.error = "removed by the filter '" + f.expr + "' (area_um2 = " + std::to_string(area) + ")";
+        r.error =
+            "removed by the filter '" + f.expr + "' (area_um2 = " + std::to_string(area) + ")";
         return done();
       }
     if (spec.run == RunKind::Model) {
@@ -202,8 +216,9 @@ PointResult run_point(const SweepSpec& spec, const Point& p, int threads,
     s.model = m.model;
     if (!in.mapper.algorithm.empty()) {
       auto a = algorithm_from_string(in.mapper.algorithm);
-      if (!a) throw ConfigError(spec.file, 0, "sweep.mapper.algorithm",
-                                "unknown algorithm '" + in.mapper.algorithm + "'");
+      if (!a)
+        throw ConfigError(spec.file, 0, "sweep.mapper.algorithm",
+                          "unknown algorithm '" + in.mapper.algorithm + "'");
       s.algorithm = *a;
     }
     // Bounded by work alone (no time budget, no count-based stops of the files).
@@ -248,13 +263,20 @@ PointResult run_point(const SweepSpec& spec, const Point& p, int threads,
 std::string result_to_json(const PointResult& r) {
   nlohmann::json levels = nlohmann::json::array();
   for (const auto& [n, e] : r.level_energy_pj) levels.push_back({n, e});
-  nlohmann::json j = {{"id", r.id},           {"hash", r.hash},
-                      {"params", r.params_json}, {"status", r.status},
-                      {"error", r.error},     {"energy_pj", r.energy_pj},
-                      {"edp", r.edp},         {"area_um2", r.area_um2},
-                      {"utilization", r.utilization}, {"cycles", r.cycles},
-                      {"macs", r.macs},       {"levels", levels},
-                      {"mapping", r.mapping_yaml}, {"stats", r.stats_json},
+  nlohmann::json j = {{"id", r.id},
+                      {"hash", r.hash},
+                      {"params", r.params_json},
+                      {"status", r.status},
+                      {"error", r.error},
+                      {"energy_pj", r.energy_pj},
+                      {"edp", r.edp},
+                      {"area_um2", r.area_um2},
+                      {"utilization", r.utilization},
+                      {"cycles", r.cycles},
+                      {"macs", r.macs},
+                      {"levels", levels},
+                      {"mapping", r.mapping_yaml},
+                      {"stats", r.stats_json},
                       {"seconds", r.seconds}};
   return j.dump();
 }
@@ -273,7 +295,8 @@ PointResult result_from_json(const std::string& text) {
   r.utilization = j.at("utilization").get<double>();
   r.cycles = j.at("cycles").get<std::uint64_t>();
   r.macs = j.at("macs").get<std::uint64_t>();
-  for (const auto& l : j.at("levels")) r.level_energy_pj.emplace_back(l[0].get<std::string>(), l[1].get<double>());
+  for (const auto& l : j.at("levels"))
+    r.level_energy_pj.emplace_back(l[0].get<std::string>(), l[1].get<double>());
   r.mapping_yaml = j.at("mapping").get<std::string>();
   r.stats_json = j.at("stats").get<std::string>();
   r.seconds = j.at("seconds").get<double>();

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -81,7 +81,7 @@ struct Node {
     for (const auto& [k, v] : entries())
       if (std::find(keys.begin(), keys.end(), k) == keys.end())
         Node{v.n, path + "." + k, file}.fail("unknown key '" + k + "'" + did_you_mean(k, keys) +
-                                              "; expected one of: " + join(keys));
+                                             "; expected one of: " + join(keys));
   }
 };
 
@@ -91,12 +91,14 @@ std::vector<std::string> range_values(const Node& r) {
   if (!from || !to) r.fail("a range needs 'from' and 'to' (and 'step' or 'factor')");
   double a = from->number(), b = to->number();
   auto step = r.get("step"), factor = r.get("factor");
-  if (!!step == !!factor) r.fail("a range needs exactly one of 'step' (linear) or 'factor' (geometric)");
+  if (!!step == !!factor)
+    r.fail("a range needs exactly one of 'step' (linear) or 'factor' (geometric)");
   std::vector<std::string> out;
   if (step) {
     double s = step->number();
     if (s == 0) step->fail("a range's step must not be 0");
-    if ((b - a) / s < 0) step->fail("the step goes away from 'to': no value after 'from' reaches it");
+    if ((b - a) / s < 0)
+      step->fail("the step goes away from 'to': no value after 'from' reaches it");
     double count = std::floor((b - a) / s * (1 + 1e-12) + 1e-9) + 1;
     if (count > double(kMaxValues)) step->fail("the range has more than 1000000 values");
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(count); ++i)
@@ -104,9 +106,11 @@ std::vector<std::string> range_values(const Node& r) {
   } else {
     double f = factor->number();
     if (f <= 0 || f == 1) factor->fail("a geometric range's factor must be > 0 and not 1");
-    if (a == 0 || (a > 0) != (b > 0)) r.fail("a geometric range needs 'from' and 'to' of the same sign, not 0");
+    if (a == 0 || (a > 0) != (b > 0))
+      r.fail("a geometric range needs 'from' and 'to' of the same sign, not 0");
     double count = std::floor(std::log(b / a) / std::log(f) + 1e-9) + 1;
-    if (!(count >= 1)) factor->fail("the factor goes away from 'to': no value after 'from' reaches it");
+    if (!(count >= 1))
+      factor->fail("the factor goes away from 'to': no value after 'from' reaches it");
     if (count > double(kMaxValues)) factor->fail("the range has more than 1000000 values");
     double v = a;
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(count); ++i, v *= f)
@@ -132,15 +136,16 @@ Parameter parse_parameter(const std::string& name, const Node& p) {
   out.name = name;
   out.where = p.place();
   if (p.n.IsSequence() || p.n.IsScalar())
-    p.fail("expected a map: {set: PATH, values: [...]} (or range:, expr:), {dataflow: [...]}, "
-           "{workload: [...]}, {mapping: [...]} or {mapper: SETTING, values: [...]}");
+    p.fail(
+        "expected a map: {set: PATH, values: [...]} (or range:, expr:), {dataflow: [...]}, "
+        "{workload: [...]}, {mapping: [...]} or {mapper: SETTING, values: [...]}");
   p.allow({"set", "values", "range", "expr", "dataflow", "workload", "mapping", "mapper"});
   int kinds = 0;
   for (const char* k : {"set", "dataflow", "workload", "mapping", "mapper"}) kinds += !!p.get(k);
   if (kinds > 1) p.fail("a parameter has one of set, dataflow, workload, mapping or mapper");
-  for (auto [key, kind] : {std::pair{"dataflow", ParamKind::Dataflow},
-                           std::pair{"workload", ParamKind::Workload},
-                           std::pair{"mapping", ParamKind::Mapping}}) {
+  for (auto [key, kind] :
+       {std::pair{"dataflow", ParamKind::Dataflow}, std::pair{"workload", ParamKind::Workload},
+        std::pair{"mapping", ParamKind::Mapping}}) {
     if (auto v = p.get(key)) {
       out.kind = kind;
       if (p.get("values") || p.get("range") || p.get("expr"))
@@ -219,8 +224,8 @@ SweepSpec load_sweep(const std::string& path,
   auto s = root.get("sweep");
   if (!s) root.fail("no 'sweep:' key");
   Node sw{s->n, "sweep", path};
-  sw.allow({"inputs", "run", "mapper", "parameters", "combine", "zip", "samples", "seed",
-            "filters", "objectives"});
+  sw.allow({"inputs", "run", "mapper", "parameters", "combine", "zip", "samples", "seed", "filters",
+            "objectives"});
   SweepSpec spec;
   spec.file = path;
   fs::path dir = fs::path(path).parent_path();
@@ -234,21 +239,26 @@ SweepSpec load_sweep(const std::string& path,
   }
   if (auto r = sw.get("run")) {
     std::string v = r->str();
-    if (v == "map") spec.run = RunKind::Map;
-    else if (v == "model") spec.run = RunKind::Model;
-    else r->fail("expected 'map' or 'model', got '" + v + "'" + did_you_mean(v, {"map", "model"}));
+    if (v == "map")
+      spec.run = RunKind::Map;
+    else if (v == "model")
+      spec.run = RunKind::Model;
+    else
+      r->fail("expected 'map' or 'model', got '" + v + "'" + did_you_mean(v, {"map", "model"}));
   }
   if (auto m = sw.get("mapper")) {
     m->allow({"algorithm", "max_evaluations", "seed"});
     if (auto a = m->get("algorithm")) spec.mapper.algorithm = a->str();
     if (auto e = m->get("max_evaluations"))
       spec.mapper.max_evaluations = e->integer(1, std::int64_t(1) << 50);
-    if (auto e = m->get("seed")) spec.mapper.seed = static_cast<std::uint64_t>(e->integer(0, std::int64_t(1) << 50));
+    if (auto e = m->get("seed"))
+      spec.mapper.seed = static_cast<std::uint64_t>(e->integer(0, std::int64_t(1) << 50));
   }
   if (spec.run == RunKind::Map && spec.mapper.max_evaluations == 0 &&
       spec.mapper.algorithm != "optimal")
-    sw.fail("a mapping sweep needs a result that does not depend on timing: give "
-            "mapper: {max_evaluations: N} (with a seed) or mapper: {algorithm: optimal}");
+    sw.fail(
+        "a mapping sweep needs a result that does not depend on timing: give "
+        "mapper: {max_evaluations: N} (with a seed) or mapper: {algorithm: optimal}");
   auto params = sw.get("parameters");
   if (!params) sw.fail("no 'parameters:'");
   for (const auto& [name, p] : params->entries()) {
@@ -257,7 +267,8 @@ SweepSpec load_sweep(const std::string& path,
       for (std::size_t i = 0; i < par.values.size(); ++i) try {
           (void)dataflow_path(par.values[i]);
         } catch (const ConfigError& e) {
-          Node at = p.get("dataflow")->n.IsSequence() ? p.get("dataflow")->items()[i] : *p.get("dataflow");
+          Node at = p.get("dataflow")->n.IsSequence() ? p.get("dataflow")->items()[i]
+                                                      : *p.get("dataflow");
           at.fail(e.message());
         }
     if (par.kind == ParamKind::Workload || par.kind == ParamKind::Mapping)
@@ -276,11 +287,17 @@ SweepSpec load_sweep(const std::string& path,
   if (auto c = sw.get("combine")) {
     std::string v = c->str();
     const std::vector<std::string> ways = {"grid", "zip", "random", "latin-hypercube"};
-    if (v == "grid") spec.combine = Combine::Grid;
-    else if (v == "zip") spec.combine = Combine::Zip;
-    else if (v == "random") spec.combine = Combine::Random;
-    else if (v == "latin-hypercube") spec.combine = Combine::LatinHypercube;
-    else c->fail("unknown combination '" + v + "'" + did_you_mean(v, ways) + "; expected one of: " + join(ways));
+    if (v == "grid")
+      spec.combine = Combine::Grid;
+    else if (v == "zip")
+      spec.combine = Combine::Zip;
+    else if (v == "random")
+      spec.combine = Combine::Random;
+    else if (v == "latin-hypercube")
+      spec.combine = Combine::LatinHypercube;
+    else
+      c->fail("unknown combination '" + v + "'" + did_you_mean(v, ways) +
+              "; expected one of: " + join(ways));
   }
   if (auto z = sw.get("zip")) {
     if (spec.combine != Combine::Grid) z->fail("zip groups are for combine: grid");
@@ -288,8 +305,7 @@ SweepSpec load_sweep(const std::string& path,
       std::vector<int> group;
       for (const auto& name : g.items()) {
         int i = spec.index_of(name.str());
-        if (i < 0 || spec.params[i].derived())
-          name.fail("no swept parameter '" + name.str() + "'");
+        if (i < 0 || spec.params[i].derived()) name.fail("no swept parameter '" + name.str() + "'");
         for (const auto& other : spec.zip_groups)
           if (std::find(other.begin(), other.end(), i) != other.end())
             name.fail("parameter '" + name.str() + "' is in two zip groups");
@@ -304,10 +320,12 @@ SweepSpec load_sweep(const std::string& path,
     }
   }
   if (auto n = sw.get("samples")) spec.samples = static_cast<int>(n->integer(1, 10000000));
-  if (auto n = sw.get("seed")) spec.seed = static_cast<std::uint64_t>(n->integer(0, std::int64_t(1) << 50));
+  if (auto n = sw.get("seed"))
+    spec.seed = static_cast<std::uint64_t>(n->integer(0, std::int64_t(1) << 50));
   bool sampled = spec.combine == Combine::Random || spec.combine == Combine::LatinHypercube;
   if (sampled && spec.samples == 0) sw.fail("random and latin-hypercube need 'samples: N'");
-  if (!sampled && sw.get("samples")) sw.get("samples")->fail("samples are for combine: random or latin-hypercube");
+  if (!sampled && sw.get("samples"))
+    sw.get("samples")->fail("samples are for combine: random or latin-hypercube");
   if (spec.combine == Combine::Zip)
     for (const auto& p : spec.params)
       if (!p.derived() && p.values.size() != spec.params[0].values.size())
@@ -331,7 +349,8 @@ SweepSpec load_sweep(const std::string& path,
   if (auto o = sw.get("objectives")) {
     for (const auto& e : o->items()) {
       std::string v = e.str();
-      if (std::find(objective_names().begin(), objective_names().end(), v) == objective_names().end())
+      if (std::find(objective_names().begin(), objective_names().end(), v) ==
+          objective_names().end())
         e.fail("unknown objective '" + v + "'" + did_you_mean(v, objective_names()) +
                "; expected one of: " + join(objective_names()));
       spec.objectives.push_back(v);
@@ -357,9 +376,9 @@ double evaluate_over(const SweepSpec& spec, const Point& p, const std::string& e
       }
       auto v = numeric_value(p.values[i]);
       if (!v)
-        throw ConfigError(where.file, where.line, where.key_path,
-                          "parameter '" + name + "' is not a number (a value is '" +
-                              p.values[i] + "')");
+        throw ConfigError(
+            where.file, where.line, where.key_path,
+            "parameter '" + name + "' is not a number (a value is '" + p.values[i] + "')");
       return v;
     });
   } catch (const ExprError& e) {
@@ -436,7 +455,8 @@ std::vector<Point> expand(const SweepSpec& spec) {
       p.values[swept[s]] = spec.params[swept[s]].values[pick[s]];
     for (std::size_t i = 0; i < spec.params.size(); ++i)
       if (spec.params[i].derived())
-        p.values[i] = number_text(evaluate_over(spec, p, spec.params[i].expr, spec.params[i].where));
+        p.values[i] =
+            number_text(evaluate_over(spec, p, spec.params[i].expr, spec.params[i].where));
     bool keep = true;
     for (const auto& f : spec.filters) {
       if (!f.uses_figures) {

@@ -49,15 +49,14 @@ YAML::Node find_named(const YAML::Node& seq, const std::string& name,
 }
 
 bool is_index(const std::string& s) {
-  return !s.empty() && s.size() < 10 &&
-         s.find_first_not_of("0123456789") == std::string::npos;
+  return !s.empty() && s.size() < 10 && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
-[[noreturn]] void no_such(const std::string& at, const std::string& what,
-                          const std::string& part, const std::vector<std::string>& have) {
-  throw ConfigError("--set", 0, at,
-                    what + did_you_mean(part, have) +
-                        (have.empty() ? "" : "; there are: " + join(have)));
+[[noreturn]] void no_such(const std::string& at, const std::string& what, const std::string& part,
+                          const std::vector<std::string>& have) {
+  throw ConfigError(
+      "--set", 0, at,
+      what + did_you_mean(part, have) + (have.empty() ? "" : "; there are: " + join(have)));
 }
 
 void apply_one(MergedInputs& merged, const std::string& path, const std::string& value) {

@@ -135,6 +135,35 @@ after = rows(db)
 check([x[0] for x in after] == list(range(9)), "every point exactly once after the kill")
 check(after == reference, "the same figures as the uninterrupted run")
 
+# 3b. Ctrl-C: the points finished so far are kept, exit 130; the same command completes it.
+e = os.path.join(work, "e")
+os.makedirs(e)
+p = subprocess.Popen([loopsim, "sweep", sweep, "-o", e, "--threads", "1", "-q"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+dbe = os.path.join(e, "sweep.sqlite")
+deadline = time.time() + 120
+sent = False
+while time.time() < deadline and p.poll() is None:
+    try:
+        con = sqlite3.connect(dbe, timeout=1)
+        n = con.execute("select count(*) from points").fetchone()[0]
+        con.close()
+    except sqlite3.Error:
+        n = 0
+    if n >= 2:
+        p.send_signal(signal.SIGINT)
+        sent = True
+        break
+    time.sleep(0.01)
+err = p.communicate(timeout=60)[1]
+check(sent and p.returncode == 130, f"Ctrl-C: exit {p.returncode}, expected 130")
+check("run the same command to resume" in err, "Ctrl-C says how to resume")
+n_after = len(rows(dbe))
+check(2 <= n_after < 9, f"Ctrl-C keeps the finished points ({n_after})")
+check(os.path.exists(os.path.join(e, "points.csv")), "Ctrl-C writes the outputs")
+run(["sweep", sweep, "-o", e, "-q"])
+check(rows(dbe) == reference, "resumed after Ctrl-C: the same figures")
+
 # 4. An input changed: refused, then --force recomputes.
 c = os.path.join(work, "c")
 sc = copy_inputs(c)

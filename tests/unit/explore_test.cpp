@@ -55,7 +55,8 @@ TEST(SweepSpace, GeometricRangeAndGridOrderWithZip) {
     y: {set: variables.Y, values: [12, 16]}
     pes: {expr: x * y}
   zip: [[x, y]]
-)"), no_dataflow);
+)"),
+                         no_dataflow);
   auto pts = expand(spec);
   ASSERT_EQ(pts.size(), 8u);  // 4 depths x 2 zipped shapes
   EXPECT_EQ(pts[0].values, (std::vector<std::string>{"1024", "14", "12", "168"}));
@@ -69,7 +70,8 @@ TEST(SweepSpace, LinearRangeIncludesItsEndAndFiltersRenumber) {
   parameters:
     a: {set: variables.A, range: {from: 0.5, to: 2, step: 0.5}}
   filters: [a != 1]
-)"), no_dataflow);
+)"),
+                         no_dataflow);
   auto pts = expand(spec);
   ASSERT_EQ(pts.size(), 3u);
   EXPECT_EQ(pts[0].values[0], "0.5");
@@ -86,7 +88,8 @@ TEST(SweepSpace, LatinHypercubeTakesOneValueFromEachStratum) {
   combine: latin-hypercube
   samples: 10
   seed: 3
-)"), no_dataflow);
+)"),
+                         no_dataflow);
   auto pts = expand(spec);
   ASSERT_EQ(pts.size(), 10u);
   // 10 samples of 10 values: every value of each parameter exactly once.
@@ -105,7 +108,8 @@ TEST(SweepSpace, ErrorsAreAtTheirLine) {
     (void)load_sweep(write_sweep("bad.yaml", R"(
   parameters:
     a: {set: variables.A, range: {from: 1, to: 4, factor: 1}}
-)"), no_dataflow);
+)"),
+                     no_dataflow);
     FAIL() << "expected an error";
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.line(), 6);

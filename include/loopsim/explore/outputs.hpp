@@ -19,7 +19,8 @@ std::vector<std::string> csv_header(const SweepSpec& spec, const std::vector<Poi
 void write_csv(std::ostream& os, const SweepSpec& spec, const std::vector<std::string>& header,
                const std::vector<PointResult>& points);
 // The finished points on the Pareto front over spec.objectives, by id.
-std::vector<PointResult> pareto_points(const SweepSpec& spec, const std::vector<PointResult>& points);
+std::vector<PointResult> pareto_points(const SweepSpec& spec,
+                                       const std::vector<PointResult>& points);
 // The JSON array of the points (parameters, status, figures, per-level energies; no stats).
 void write_points_json(std::ostream& os, const std::vector<PointResult>& points);
 // Writes points.csv, pareto.csv and sweep.json into `dir` (each file whole or absent).

@@ -49,7 +49,7 @@ struct MapperOverrides {
 };
 
 struct SweepSpec {
-  std::string file;                // the sweep file
+  std::string file;                 // the sweep file
   std::vector<std::string> inputs;  // base input files, paths resolved
   RunKind run = RunKind::Map;
   Combine combine = Combine::Grid;

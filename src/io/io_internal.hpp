@@ -52,8 +52,22 @@ struct WorkloadPlaces {
 // Errors when a data space's coordinates cannot fit 32 bits, or an access count could reach
 // 2^62 (docs/formats.md, Limits).
 void check_workload_limits(const Workload& w, const WorkloadPlaces& at);
+// The variables, parsed only when first needed (a container's meshX/meshY written as an
+// expression over them), so that loaders that do not need them do not pay for a large map.
+class LazyVariables {
+ public:
+  explicit LazyVariables(const Variables* parsed) : parsed_(parsed) {}
+  explicit LazyVariables(std::optional<Cursor> source) : source_(std::move(source)) {}
+  [[nodiscard]] const Variables& get() const;
+
+ private:
+  const Variables* parsed_ = nullptr;
+  std::optional<Cursor> source_;
+  mutable std::optional<Variables> own_;
+};
+
 // `vars`: the variables, for container meshX/meshY written as expressions over them.
-ArchTree parse_architecture(const Cursor& architecture, const Variables* vars = nullptr);
+ArchTree parse_architecture(const Cursor& architecture, const LazyVariables* vars = nullptr);
 // Timeloop's legacy `arch: {storage: [...] (innermost first), arithmetic: {...}}`.
 ArchTree parse_legacy_arch(const Cursor& arch);
 Variables parse_variables(const std::optional<Cursor>& variables);
@@ -90,7 +104,7 @@ struct NodeConstraint {
   Cursor value;
 };
 ArchTree parse_architecture(const Cursor& architecture, std::vector<NodeConstraint>* constraints,
-                            const Variables* vars = nullptr);
+                            const LazyVariables* vars = nullptr);
 
 // timeloopfe's maximize_dims on a temporal or spatial constraint of `level`: lists of
 // dimensions whose factors are made as large as fit in the capacity (the level's fan-out for a

@@ -143,10 +143,10 @@ void keep_constraints(const Cursor& n, const HierarchyNode& node, std::vector<No
 }
 
 // A container's meshX/meshY: a whole number, or (with the variables) an expression over them.
-std::int64_t mesh_size(const Cursor& c, const std::string& what, const Variables* vars) {
+std::int64_t mesh_size(const Cursor& c, const std::string& what, const LazyVariables* vars) {
   if (!vars || !c.is_scalar() || c.quoted() || parse_number(c.str()))
     return c.integer_in(1, limits::kMaxInstances, what);
-  double v = vars->evaluate(parse_attr_value(c));
+  double v = vars->get().evaluate(parse_attr_value(c));
   if (!std::isfinite(v) || v < 1 || std::floor(v) != v || v > double(limits::kMaxInstances))
     c.fail("expected a whole number from 1 to " + limits::describe(limits::kMaxInstances) +
            ", got " + c.str() + " = " + significant(v, 17));
@@ -154,7 +154,7 @@ std::int64_t mesh_size(const Cursor& c, const std::string& what, const Variables
 }
 
 void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
-                     std::vector<NodeConstraint>* constraints, const Variables* vars) {
+                     std::vector<NodeConstraint>* constraints, const LazyVariables* vars) {
   int scope = parent;
   for (const auto& n : list.items()) {
     std::string tag = n.tag();
@@ -284,12 +284,18 @@ std::pair<std::string, std::int64_t> split_name_range(const Cursor& where, const
   }
 }
 
-ArchTree parse_architecture(const Cursor& a, const Variables* vars) {
+const Variables& LazyVariables::get() const {
+  if (parsed_) return *parsed_;
+  if (!own_) own_ = parse_variables(source_);
+  return *own_;
+}
+
+ArchTree parse_architecture(const Cursor& a, const LazyVariables* vars) {
   return parse_architecture(a, nullptr, vars);
 }
 
 ArchTree parse_architecture(const Cursor& a, std::vector<NodeConstraint>* constraints,
-                            const Variables* vars) {
+                            const LazyVariables* vars) {
   a.expect_map();
   a.allow_keys({"version", "nodes", "subtree", "local"});
   ArchTree tree;

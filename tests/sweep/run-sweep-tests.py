@@ -214,6 +214,18 @@ r = run(["model", os.path.join(here, "arch.yaml"), os.path.join(here, "conv.yaml
         expect=2)
 check(r.stderr.startswith("--set:1: variables.PEX:"), f"a bad --set value is at --set: {r.stderr}")
 
+# --set on energy: a deeper buffer has a larger estimated area.
+def glb_area(extra):
+    out = os.path.join(work, "en" + str(len(extra)))
+    run(["energy", os.path.join(here, "arch.yaml"), "-o", out] + extra)
+    text = open(os.path.join(out, "ART.yaml")).read()
+    at = text.index(".glb[")
+    return float(text[at:].split("area:")[1].split()[0])
+
+
+small, deep = glb_area([]), glb_area(["--set", "variables.GLB_DEPTH=4096"])
+check(deep > 4 * small, f"--set on energy: glb area {small} -> {deep} for 8x the depth")
+
 shutil.rmtree(work, ignore_errors=True)
 print("FAILED" if failures else "ok", f"({len(failures)} failure(s))")
 sys.exit(1 if failures else 0)

@@ -67,6 +67,12 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
                   "variables; repeatable; VALUE is read as a YAML scalar")
       ->take_all()
       ->allow_extra_args(false);
+  sub->add_option("--set", o.sets,
+                  "PATH=VALUE: replace one value of the inputs before they are read, e.g. "
+                  "variables.GLB_DEPTH=32768 or architecture.nodes.glb.attributes.depth=32768 "
+                  "(a list entry by its name or index); repeatable; VALUE is read as YAML")
+      ->take_all()
+      ->allow_extra_args(false);
   sub->add_flag("--render-only", o.render_only,
                 "Print the inputs as one resolved YAML (templates rendered, includes and "
                 "<<< merges applied) and exit");
@@ -75,6 +81,7 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
 frontend::Options CommonOptions::frontend() const {
   frontend::Options f;
   for (const auto& v : vars) f.vars.push_back(frontend::parse_var(v));
+  for (const auto& v : sets) f.sets.push_back(frontend::parse_set(v));
   return f;
 }
 

@@ -34,14 +34,16 @@ Subcommand add_report(CLI::App& app);
 // `--report`: writes DIR/report.html with report::write_report (report.cpp); the exit code
 // (0, or 2 with the reason on stderr).
 int write_report_at_end(const std::filesystem::path& dir, bool quiet);
+Subcommand add_sweep(CLI::App& app);
 
 // Options every subcommand that reads inputs has.
 struct CommonOptions {
   bool strict = false;  // warnings are errors (exit 2)
   bool quiet = false;
   std::vector<std::string> vars;  // --var NAME=VALUE (Jinja2 variables of templates)
+  std::vector<std::string> sets;  // --set PATH=VALUE (overrides of the merged inputs)
   bool render_only = false;       // --render-only: print the resolved YAML and exit
-  // The front end's options from --var (ConfigError on a malformed one).
+  // The front end's options from --var and --set (ConfigError on a malformed one).
   [[nodiscard]] frontend::Options frontend() const;
 };
 void add_common_options(CLI::App* sub, CommonOptions& o);

@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::vector<cli::Subcommand> subs = {cli::add_model(app), cli::add_map(app),
                                        cli::add_energy(app), cli::add_network(app),
-                                       cli::add_account(app), cli::add_compare(app)};
+                                       cli::add_account(app), cli::add_compare(app),
+                                       cli::add_sweep(app)};
   subs.push_back(cli::add_report(app));
   try {
     app.parse(argc, argv);

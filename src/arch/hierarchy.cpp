@@ -484,6 +484,14 @@ struct Walker {
 
 }  // namespace
 
+double Variables::evaluate(const AttrValue& v) const {
+  Attributes own;
+  own.set("\x01value", v);  // a name no variable can have
+  auto x = Scope(own, *this).number("\x01value");
+  if (!x) throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path, "expected a number");
+  return *x;
+}
+
 ArchSpec ArchTree::flatten(const Variables& variables, Diagnostics* mesh_warnings) const {
   Walker w{*this, variables, {}, std::nullopt, {}};
   std::int64_t mx = 1, my = 1;

@@ -276,4 +276,12 @@ std::pair<std::string, std::string> parse_var(const std::string& arg) {
   return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
+std::pair<std::string, std::string> parse_set(const std::string& arg) {
+  auto eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError("--set", 0, "",
+                      "expected PATH=VALUE (e.g. variables.GLB_DEPTH=32768), got '" + arg + "'");
+  return {arg.substr(0, eq), arg.substr(eq + 1)};
+}
+
 }  // namespace loopsim::frontend

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <tuple>
 
@@ -31,6 +32,9 @@ struct Registry {
   std::mutex mutex;
   std::vector<Text> texts;  // sorted by base
   std::int64_t next = 2;
+  // A text parsed again (a sweep loads the same files for every point) keeps its range, so
+  // the positions do not grow with the number of loads: file, text -> base.
+  std::map<std::pair<std::string, std::string>, std::int64_t> seen;
 };
 
 Registry& registry() {
@@ -134,9 +138,16 @@ YAML::Node parse_yaml_text(const std::string& text, const std::string& file,
   {
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
-    entry.base = r.next;
-    r.next += entry.size + 2;
-    r.texts.push_back(entry);
+    auto key = std::make_pair(file, text);
+    auto again = r.seen.find(key);
+    if (again != r.seen.end() && line_origins.empty()) {
+      entry.base = again->second;
+    } else {
+      entry.base = r.next;
+      r.next += entry.size + 2;
+      r.texts.push_back(entry);
+      if (line_origins.empty()) r.seen.emplace(std::move(key), entry.base);
+    }
   }
   if (int deep = too_deep_line(text)) {
     Origin at = origin_of(entry, deep);

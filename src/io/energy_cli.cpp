@@ -156,7 +156,8 @@ EnergyModelInputs load_energy_inputs(const std::vector<std::string>& files, Diag
   auto arch_cursor = merged.get("architecture");
   if (!arch_cursor) throw merged.missing("architecture", "the architecture (nodes: or subtree:)");
   Variables vars = parse_variables(merged.get("variables"));
-  ArchSpec arch = parse_architecture(*arch_cursor).flatten(vars, diag);
+  LazyVariables lazy(&vars);
+  ArchSpec arch = parse_architecture(*arch_cursor, &lazy).flatten(vars, diag);
   return EnergyModelInputs{std::move(arch), load_component_library(merged), std::move(vars)};
 }
 

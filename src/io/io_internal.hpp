@@ -31,6 +31,11 @@ MergedInputs merge_input_files(const std::vector<std::string>& files,
                                Diagnostics* diag = nullptr,
                                const frontend::Options& options = {});
 
+// --set PATH=VALUE (frontend::Options::sets): replaces values of the merged tree in place;
+// ConfigError "--set:0: PATH: no such key (did you mean ...)" for a path that names nothing.
+void apply_set_overrides(MergedInputs& merged,
+                         const std::vector<std::pair<std::string, std::string>>& sets);
+
 // Compound classes and user tables of every components:/compound_components: section,
 // on top of loopsim's built-in estimators.
 estimate::ComponentLibrary load_component_library(const MergedInputs& merged);
@@ -47,7 +52,22 @@ struct WorkloadPlaces {
 // Errors when a data space's coordinates cannot fit 32 bits, or an access count could reach
 // 2^62 (docs/formats.md, Limits).
 void check_workload_limits(const Workload& w, const WorkloadPlaces& at);
-ArchTree parse_architecture(const Cursor& architecture);
+// The variables, parsed only when first needed (a container's meshX/meshY written as an
+// expression over them), so that loaders that do not need them do not pay for a large map.
+class LazyVariables {
+ public:
+  explicit LazyVariables(const Variables* parsed) : parsed_(parsed) {}
+  explicit LazyVariables(std::optional<Cursor> source) : source_(std::move(source)) {}
+  [[nodiscard]] const Variables& get() const;
+
+ private:
+  const Variables* parsed_ = nullptr;
+  std::optional<Cursor> source_;
+  mutable std::optional<Variables> own_;
+};
+
+// `vars`: the variables, for container meshX/meshY written as expressions over them.
+ArchTree parse_architecture(const Cursor& architecture, const LazyVariables* vars = nullptr);
 // Timeloop's legacy `arch: {storage: [...] (innermost first), arithmetic: {...}}`.
 ArchTree parse_legacy_arch(const Cursor& arch);
 Variables parse_variables(const std::optional<Cursor>& variables);
@@ -83,7 +103,8 @@ struct NodeConstraint {
   std::int64_t spatial = 1;  // container fan-out (meshX * meshY)
   Cursor value;
 };
-ArchTree parse_architecture(const Cursor& architecture, std::vector<NodeConstraint>* constraints);
+ArchTree parse_architecture(const Cursor& architecture, std::vector<NodeConstraint>* constraints,
+                            const LazyVariables* vars = nullptr);
 
 // timeloopfe's maximize_dims on a temporal or spatial constraint of `level`: lists of
 // dimensions whose factors are made as large as fit in the capacity (the level's fan-out for a

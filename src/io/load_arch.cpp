@@ -2,8 +2,10 @@
 // v0.2/v0.3 {version, subtree: [{name, attributes, local: [...], subtree: [...]}]}, and
 // the resolved form Timeloop's front end writes (subtree/local with [1..N] ranges).
 #include <cctype>
+#include <cmath>
 
 #include "io_internal.hpp"
+#include "loopsim/core/expr.hpp"
 #include "loopsim/core/limits.hpp"
 #include "loopsim/core/text.hpp"
 
@@ -140,8 +142,19 @@ void keep_constraints(const Cursor& n, const HierarchyNode& node, std::vector<No
   out->push_back(NodeConstraint{node.name, node.kind, node.spatial_x * node.spatial_y, *c});
 }
 
+// A container's meshX/meshY: a whole number, or (with the variables) an expression over them.
+std::int64_t mesh_size(const Cursor& c, const std::string& what, const LazyVariables* vars) {
+  if (!vars || !c.is_scalar() || c.quoted() || parse_number(c.str()))
+    return c.integer_in(1, limits::kMaxInstances, what);
+  double v = vars->get().evaluate(parse_attr_value(c));
+  if (!std::isfinite(v) || v < 1 || std::floor(v) != v || v > double(limits::kMaxInstances))
+    c.fail("expected a whole number from 1 to " + limits::describe(limits::kMaxInstances) +
+           ", got " + c.str() + " = " + significant(v, 17));
+  return static_cast<std::int64_t>(v);
+}
+
 void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
-                     std::vector<NodeConstraint>* constraints) {
+                     std::vector<NodeConstraint>* constraints, const LazyVariables* vars) {
   int scope = parent;
   for (const auto& n : list.items()) {
     std::string tag = n.tag();
@@ -156,7 +169,7 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
       keep_constraints(n, node, constraints);
       int id = tree.add(scope, node);
-      parse_v04_nodes(n.required("nodes"), tree, id, constraints);
+      parse_v04_nodes(n.required("nodes"), tree, id, constraints, vars);
       continue;
     }
     if (tag == "!Nothing") {
@@ -176,10 +189,8 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
       if (auto sp = n.optional("spatial")) {
         sp->allow_keys({"meshX", "meshY"});
-        if (auto x = sp->optional("meshX"))
-          node.spatial_x = x->integer_in(1, limits::kMaxInstances, "meshX");
-        if (auto y = sp->optional("meshY"))
-          node.spatial_y = y->integer_in(1, limits::kMaxInstances, "meshY");
+        if (auto x = sp->optional("meshX")) node.spatial_x = mesh_size(*x, "meshX", vars);
+        if (auto y = sp->optional("meshY")) node.spatial_y = mesh_size(*y, "meshY", vars);
       }
       keep_constraints(n, node, constraints);
       scope = tree.add(scope, node);  // everything after a container is inside it
@@ -273,15 +284,24 @@ std::pair<std::string, std::int64_t> split_name_range(const Cursor& where, const
   }
 }
 
-ArchTree parse_architecture(const Cursor& a) { return parse_architecture(a, nullptr); }
+const Variables& LazyVariables::get() const {
+  if (parsed_) return *parsed_;
+  if (!own_) own_ = parse_variables(source_);
+  return *own_;
+}
 
-ArchTree parse_architecture(const Cursor& a, std::vector<NodeConstraint>* constraints) {
+ArchTree parse_architecture(const Cursor& a, const LazyVariables* vars) {
+  return parse_architecture(a, nullptr, vars);
+}
+
+ArchTree parse_architecture(const Cursor& a, std::vector<NodeConstraint>* constraints,
+                            const LazyVariables* vars) {
   a.expect_map();
   a.allow_keys({"version", "nodes", "subtree", "local"});
   ArchTree tree;
   if (auto nodes = a.optional("nodes")) {
     if (a.optional("subtree")) a.fail("use either 'nodes' (v0.4) or 'subtree' (v0.2/v0.3)");
-    parse_v04_nodes(*nodes, tree, -1, constraints);
+    parse_v04_nodes(*nodes, tree, -1, constraints, vars);
   } else if (auto sub = a.optional("subtree")) {
     std::optional<Cursor> compute_seen;
     for (const auto& s : sub->items()) parse_subtree(s, tree, -1, compute_seen);

@@ -561,7 +561,8 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnosti
   out.model = load_inputs(files, /*need_mapping=*/false, diag, options, dummy_table);
   MergedInputs merged = merge_input_files(files, diag, options);
   std::vector<NodeConstraint> nodes;
-  if (auto a = merged.get("architecture")) (void)parse_architecture(*a, &nodes);
+  LazyVariables vars(merged.get("variables"));
+  if (auto a = merged.get("architecture")) (void)parse_architecture(*a, &nodes, &vars);
   out.constraints = parse_constraints(merged, nodes, out.model.workload, out.model.arch);
   out.settings = parse_mapper_settings(merged.get("mapper"));
   return out;
@@ -573,7 +574,8 @@ void warn_on_constraint_errors(const MergedInputs& merged, const ModelInputs& in
   if (!arch) return;
   try {
     std::vector<NodeConstraint> nodes;
-    (void)parse_architecture(*arch, &nodes);
+    LazyVariables vars(merged.get("variables"));
+    (void)parse_architecture(*arch, &nodes, &vars);
     (void)parse_constraints(merged, nodes, in.workload, in.arch);
     (void)parse_mapper_settings(merged.get("mapper"));
   } catch (const ConfigError& e) {

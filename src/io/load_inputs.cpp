@@ -165,6 +165,7 @@ MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostic
       prev->second.value = prev->second.value.at(both, key);
     }
   }
+  apply_set_overrides(merged, options.sets);
   return merged;
 }
 
@@ -221,7 +222,8 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
     merged.top.at("arch").key.fail("both 'arch' (Timeloop's legacy form) and 'architecture' "
                                    "are given; expected one of them");
   if (!arch && !legacy) throw missing("architecture", "the architecture (nodes: or subtree:)");
-  ArchTree tree = arch ? parse_architecture(*arch) : parse_legacy_arch(*legacy);
+  LazyVariables lazy(&vars);
+  ArchTree tree = arch ? parse_architecture(*arch, &lazy) : parse_legacy_arch(*legacy);
   in.arch = tree.flatten(vars);
   if (auto m = get("loopsim_model")) in.model = parse_model_config(*m, in.workload);
   if (auto m = get("mapping")) in.mapping = parse_mapping(*m, in.workload, in.arch);

@@ -43,6 +43,9 @@ struct Attributes {
 // Variables (v0.4 `variables:`), evaluated lazily with expressions.
 struct Variables {
   Attributes values;
+  // The value of `v` (a number, or an expression over these variables), as attributes are
+  // evaluated; ConfigError at `v`'s place otherwise.
+  [[nodiscard]] double evaluate(const AttrValue& v) const;
 };
 
 enum class NodeKind { Container, Component, Parallel, Nothing };

@@ -10,9 +10,14 @@ namespace loopsim::frontend {
 struct Options {
   // Jinja2 variables (--var NAME=VALUE, in order); values are read as YAML scalars.
   std::vector<std::pair<std::string, std::string>> vars;
+  // --set PATH=VALUE overrides (in order), applied to the merged inputs after loading
+  // (io::merge_input_files); VALUE is read as YAML.
+  std::vector<std::pair<std::string, std::string>> sets;
 };
 
 // Parses one --var argument "NAME=VALUE" (ConfigError when it has no '=' or no name).
 std::pair<std::string, std::string> parse_var(const std::string& arg);
+// Parses one --set argument "PATH=VALUE" (ConfigError when it has no '=' or no path).
+std::pair<std::string, std::string> parse_set(const std::string& arg);
 
 }  // namespace loopsim::frontend

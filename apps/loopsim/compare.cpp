@@ -403,7 +403,7 @@ int run_compare(const CompareOptions& o) {
       return 3;
     }
   // Results per config x layer (layers of one shape share the point).
-  std::vector<explore::PointResult> results;
+  std::vector<explore::ComparePoint> results;
   std::vector<explore::LevelRow> rows;
   std::vector<std::string> config_names, layer_names;
   for (const auto& l : layers) layer_names.push_back(l.name);
@@ -411,7 +411,7 @@ int run_compare(const CompareOptions& o) {
     config_names.push_back(configs[c].name);
     for (const auto& l : layers) {
       const Point& p = points[c * shape_file.size() + static_cast<std::size_t>(l.shape)];
-      explore::PointResult r;
+      explore::ComparePoint r;
       r.config = configs[c].name;
       r.layer = l.name;
       r.repeat = l.repeat;

@@ -14,6 +14,7 @@ from ._mapping import Mapping
 from ._results import Evaluation, MapResult, NetworkResult, read_output
 from ._api import (Accounting, EnergyEstimate, account, estimate_energy, evaluate, load, map,
                    network)
+from ._explore import CompareResult, SweepResult, compare, sweep
 from . import _core
 
 #: The source checkout the module was built from (its arch-specs/, workloads/, mappings/).
@@ -22,4 +23,4 @@ SOURCE_DIR = _core.source_dir
 __all__ = ["ConfigError", "LoopsimError", "MappingRejected", "NoMappingFound", "Inputs",
            "YamlText", "Mapping", "Evaluation", "MapResult", "NetworkResult", "Accounting",
            "EnergyEstimate", "read_output", "account", "estimate_energy", "evaluate", "load", "map", "network",
-           "SOURCE_DIR"]
+           "SweepResult", "CompareResult", "sweep", "compare", "SOURCE_DIR"]

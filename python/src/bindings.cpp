@@ -245,6 +245,8 @@ void translate_errors(std::exception_ptr p) {
 
 }  // namespace
 
+void add_subcommands(py::module_& m);  // subcommands.cpp
+
 }  // namespace loopsim::python
 
 using namespace loopsim::python;
@@ -276,6 +278,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("load_network", &run_load_network, py::arg("path"), py::arg("scratch_dir"));
   m.def("account", &run_account, py::arg("training_file"), py::arg("macs"), py::arg("energy_pj"),
         py::arg("cycles"), py::arg("batch"), py::arg("source"));
+  add_subcommands(m);
   m.attr("source_dir") = LOOPSIM_SOURCE_DIR;
   m.attr("dataflow_dir") = LOOPSIM_DATAFLOW_DIR;
 }

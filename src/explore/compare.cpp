@@ -62,7 +62,7 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-std::vector<LevelRow> level_rows(const PointResult& p, const Workload& w, const ArchSpec& arch) {
+std::vector<LevelRow> level_rows(const ComparePoint& p, const Workload& w, const ArchSpec& arch) {
   std::vector<LevelRow> rows;
   const double rep = static_cast<double>(p.repeat);
   LOOPSIM_CHECK(p.eval.levels.size() == arch.storage.size(), "levels of the evaluation");
@@ -85,10 +85,10 @@ std::vector<LevelRow> level_rows(const PointResult& p, const Workload& w, const 
   return rows;
 }
 
-std::vector<SummaryRow> summarise(const std::vector<PointResult>& points,
+std::vector<SummaryRow> summarise(const std::vector<ComparePoint>& points,
                                   const std::vector<std::string>& configs,
                                   const std::vector<std::string>& layers) {
-  std::map<std::pair<std::string, std::string>, const PointResult*> at;
+  std::map<std::pair<std::string, std::string>, const ComparePoint*> at;
   for (const auto& p : points) at[{p.config, p.layer}] = &p;
   std::vector<SummaryRow> rows;
   std::map<std::string, double> best;  // per layer (and "total"): the lowest energy
@@ -102,7 +102,7 @@ std::vector<SummaryRow> summarise(const std::vector<PointResult>& points,
     for (const auto& l : layers) {
       auto it = at.find({c, l});
       LOOPSIM_CHECK(it != at.end(), "no point for config " + c + ", layer " + l);
-      const PointResult& p = *it->second;
+      const ComparePoint& p = *it->second;
       const double rep = static_cast<double>(p.repeat);
       SummaryRow r;
       r.config = c;

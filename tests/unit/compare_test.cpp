@@ -14,9 +14,9 @@ using namespace loopsim::explore;
 
 namespace {
 
-PointResult point(const std::string& c, const std::string& l, double energy, std::int64_t macs,
+ComparePoint point(const std::string& c, const std::string& l, double energy, std::int64_t macs,
                   std::int64_t repeat, double util, bool proven, double bound) {
-  PointResult p;
+  ComparePoint p;
   p.config = c;
   p.layer = l;
   p.repeat = repeat;
@@ -55,7 +55,7 @@ TEST(CompareNames, ShortFormsExpandToThePresetNames) {
 // B: L1 80 pJ (proven), L2 70 pJ x 2 (proven).
 // Totals: A 200 pJ / 30 MACs, B 220 pJ. Best: L1 80 (B), L2 100 (A), total 200 (A).
 TEST(CompareSummary, NormalisesToTheBestConfigPerLayerAndInTotal) {
-  std::vector<PointResult> pts = {
+  std::vector<ComparePoint> pts = {
       point("A", "L1", 100, 10, 1, 0.5, false, 60), point("A", "L2", 50, 10, 2, 1.0, true, 0),
       point("B", "L1", 80, 10, 1, 0.25, true, 0), point("B", "L2", 70, 10, 2, 0.5, true, 0)};
   auto rows = summarise(pts, {"A", "B"}, {"L1", "L2"});
@@ -109,7 +109,7 @@ TEST(CompareRows, LevelRowsCountAllInstancesAndRepeats) {
   arch.storage[1].dummy = true;
   arch.storage[2].name = "DRAM";
   arch.arithmetic.name = "mac";
-  PointResult p;
+  ComparePoint p;
   p.config = "WS";
   p.layer = "conv";
   p.repeat = 3;

@@ -25,7 +25,7 @@ namespace loopsim::explore {
 [[nodiscard]] std::vector<std::string> split_list(const std::string& text);
 
 // One mapped point: a configuration on one layer (a shape evaluated once; `repeat` times).
-struct PointResult {
+struct ComparePoint {
   std::string config, layer;
   std::int64_t repeat = 1;
   std::int64_t macs = 0;             // of one run (the workload's operations)
@@ -44,7 +44,7 @@ struct LevelRow {
 // Per non-dummy storage level (innermost first) and data space, then the compute level
 // (dataspace "-"), then a "leakage" row per level that leaks. Accesses are the scalar
 // reads + fills + updates of all the instances in use.
-[[nodiscard]] std::vector<LevelRow> level_rows(const PointResult& p, const Workload& w,
+[[nodiscard]] std::vector<LevelRow> level_rows(const ComparePoint& p, const Workload& w,
                                                const ArchSpec& arch);
 
 // A row of summary.csv.
@@ -60,7 +60,7 @@ struct SummaryRow {
 };
 // Rows per config (in `configs` order) × layer (in `layers` order), then each config's
 // total. Every (config, layer) pair must have a point.
-[[nodiscard]] std::vector<SummaryRow> summarise(const std::vector<PointResult>& points,
+[[nodiscard]] std::vector<SummaryRow> summarise(const std::vector<ComparePoint>& points,
                                                 const std::vector<std::string>& configs,
                                                 const std::vector<std::string>& layers);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <iterator>
+#include <signal.h>
 #include <fstream>
 #include <iostream>
 
@@ -21,12 +23,22 @@ extern "C" void on_stop_signal(int sig) {
 }
 }  // namespace
 
-StopSignals::StopSignals() {
+struct StopSignals::Saved {
+  struct sigaction old[std::size(kStopSignals)];
+};
+
+StopSignals::StopSignals() : saved_(std::make_unique<Saved>()) {
   g_stop.store(false);
-  for (int sig : kStopSignals) std::signal(sig, on_stop_signal);
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(kStopSignals[i], &sa, &saved_->old[i]);
+  }
 }
 StopSignals::~StopSignals() {
-  for (int sig : kStopSignals) std::signal(sig, SIG_DFL);
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
+    sigaction(kStopSignals[i], &saved_->old[i], nullptr);
 }
 const std::atomic<bool>* StopSignals::flag() const { return &g_stop; }
 

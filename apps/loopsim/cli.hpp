@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -70,6 +71,12 @@ class StopSignals {
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
   [[nodiscard]] const std::atomic<bool>* flag() const;
+
+ private:
+  // The handlers before (restored at the end: the Python module runs subcommands inside a
+  // process whose SIGINT handler is Python's).
+  struct Saved;
+  std::unique_ptr<Saved> saved_;
 };
 
 // Writes a whole output file (a temporary file renamed into place: complete or absent);

@@ -1,6 +1,7 @@
 // explore/: the Pareto front (exact dominance, ties kept) and the expansion of sweep files
 // (ranges, grid order with zip groups, derived parameters, Latin hypercube strata).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -17,7 +18,7 @@ using namespace loopsim::explore;
 namespace {
 
 std::string write_sweep(const std::string& name, const std::string& body) {
-  fs::path dir = fs::temp_directory_path() / "loopsim_explore_test";
+  fs::path dir = fs::temp_directory_path() / ("loopsim_explore_test-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "in.yaml") << "problem: {}\n";
   fs::path p = dir / name;

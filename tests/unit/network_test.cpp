@@ -1,6 +1,7 @@
 // Network files: the shipped networks load, their edges check, their MAC counts are the
 // published totals; the checks of docs/network.md give file:line errors.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,7 +18,7 @@ namespace {
 std::string net_path(const std::string& f) {
   return std::string(LOOPSIM_SOURCE_DIR) + "/workloads/networks/" + f;
 }
-std::string scratch() { return (std::filesystem::temp_directory_path() / "loopsim-net-test").string(); }
+std::string scratch() { return (std::filesystem::temp_directory_path() / ("loopsim-net-test-" + std::to_string(::getpid()))).string(); }
 
 struct Expect {
   const char* file;
@@ -82,7 +83,7 @@ TEST(Network, TopologicalOrderPutsProducersFirst) {
 
 namespace {
 std::string write(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / "loopsim-net-unit";
+  auto dir = std::filesystem::temp_directory_path() / ("loopsim-net-unit-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / name) << text;
   return (dir / name).string();

@@ -3,6 +3,7 @@
 // their command-line overrides, and the layer kinds attention needs: reshape, slice, concat
 // along an axis, inputs fed into a data space, operation counts of operation layers.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -19,11 +20,13 @@ namespace {
 std::string net_path(const std::string& f) {
   return std::string(LOOPSIM_SOURCE_DIR) + "/workloads/networks/" + f;
 }
-std::string scratch() {
-  return (std::filesystem::temp_directory_path() / "loopsim-tf-test").string();
+// A folder of this process's own: ctest runs each test in a process of its own, in parallel.
+std::filesystem::path own_dir(const std::string& stem) {
+  return std::filesystem::temp_directory_path() / (stem + "-" + std::to_string(::getpid()));
 }
+std::string scratch() { return own_dir("loopsim-tf-test").string(); }
 std::string write(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / "loopsim-tf-unit";
+  auto dir = own_dir("loopsim-tf-unit");
   std::filesystem::create_directories(dir);
   std::ofstream(dir / name) << text;
   return (dir / name).string();

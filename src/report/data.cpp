@@ -165,6 +165,11 @@ std::optional<double> to_number(const std::string& s) {
   return v;
 }
 
+double json_number(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
 std::string fmt_number(double v, int digits) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*g", digits, v);

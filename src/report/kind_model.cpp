@@ -14,10 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-double num(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
-}
+double num(const json& j, const char* key) { return json_number(j, key); }
 
 const json& need(const json& j, const char* key, const char* type, const fs::path& file) {
   auto it = j.find(key);

@@ -80,6 +80,8 @@ nlohmann::json read_json(const std::filesystem::path& p);
 std::string read_text(const std::filesystem::path& p);
 // A number of a CSV field (nullopt when empty or not a number).
 std::optional<double> to_number(const std::string& s);
+// A JSON object's number member; 0 when absent or not a number.
+double json_number(const nlohmann::json& j, const char* key);
 // A number as the page shows it (6 significant digits, thousands not grouped).
 std::string fmt_number(double v, int digits = 6);
 

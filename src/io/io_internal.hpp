@@ -30,6 +30,9 @@ struct MergedInputs {
 MergedInputs merge_input_files(const std::vector<std::string>& files,
                                Diagnostics* diag = nullptr,
                                const frontend::Options& options = {});
+// load_inputs on inputs already merged (load_mapper_inputs merges once for both parts).
+ModelInputs load_merged_inputs(MergedInputs& merged, const std::vector<std::string>& files,
+                               bool need_mapping, Diagnostics* diag, bool dummy_table);
 
 // --set PATH=VALUE (frontend::Options::sets): replaces values of the merged tree in place;
 // ConfigError "--set:0: PATH: no such key (did you mean ...)" for a path that names nothing.

@@ -558,8 +558,8 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& given) {
 MapperInputs load_mapper_inputs(const std::vector<std::string>& files, Diagnostics* diag,
                                 const frontend::Options& options, bool dummy_table) {
   MapperInputs out;
-  out.model = load_inputs(files, /*need_mapping=*/false, diag, options, dummy_table);
   MergedInputs merged = merge_input_files(files, diag, options);
+  out.model = load_merged_inputs(merged, files, /*need_mapping=*/false, diag, dummy_table);
   std::vector<NodeConstraint> nodes;
   LazyVariables vars(merged.get("variables"));
   if (auto a = merged.get("architecture")) (void)parse_architecture(*a, &nodes, &vars);

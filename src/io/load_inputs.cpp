@@ -206,6 +206,11 @@ ModelInputs load_inputs(const std::vector<std::string>& files, bool need_mapping
                         Diagnostics* diag, const frontend::Options& options,
                         bool dummy_table) {
   MergedInputs merged = merge_input_files(files, diag, options);
+  return load_merged_inputs(merged, files, need_mapping, diag, dummy_table);
+}
+
+ModelInputs load_merged_inputs(MergedInputs& merged, const std::vector<std::string>& files,
+                               bool need_mapping, Diagnostics* diag, bool dummy_table) {
   auto get = [&](const std::string& k) { return merged.get(k); };
   auto missing = [&](const std::string& k, const std::string& what) {
     return merged.missing(k, what);

@@ -1,4 +1,5 @@
 #include "network_report.hpp"
+#include "loopsim/core/text.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -25,10 +26,6 @@ struct Totals {
   std::int64_t op_count = 0;  // arithmetic operations of the operation layers
   double op_energy_pj = 0;
 };
-
-std::string csv_field(const std::string& s) {
-  return s.find_first_of(",\"") == std::string::npos ? s : "\"" + s + "\"";
-}
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 //   summarise              summary.csv rows: per layer and total, relative to the best
 //   write_* / print_table  the files and the normalised table
 #include "loopsim/explore/compare.hpp"
+#include "loopsim/core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -150,17 +151,17 @@ std::vector<SummaryRow> summarise(const std::vector<ComparePoint>& points,
 void write_compare_csv(std::ostream& os, const std::vector<LevelRow>& rows) {
   os << "config,layer,level,dataspace,energy_pj,accesses\n";
   for (const auto& r : rows)
-    os << r.config << "," << r.layer << "," << r.level << "," << r.dataspace << ","
-       << num(r.energy_pj) << "," << num(r.accesses) << "\n";
+    os << csv_field(r.config) << "," << csv_field(r.layer) << "," << csv_field(r.level) << ","
+       << csv_field(r.dataspace) << "," << num(r.energy_pj) << "," << num(r.accesses) << "\n";
 }
 
 void write_summary_csv(std::ostream& os, const std::vector<SummaryRow>& rows) {
   os << "config,layer,macs,energy_pj,energy_per_mac_pj,relative_to_best,cycles,utilization,"
         "result,gap\n";
   for (const auto& r : rows)
-    os << r.config << "," << r.layer << "," << r.macs << "," << num(r.energy_pj) << ","
+    os << csv_field(r.config) << "," << csv_field(r.layer) << "," << r.macs << "," << num(r.energy_pj) << ","
        << num(r.energy_per_mac_pj) << "," << num(r.relative_to_best) << "," << r.cycles << ","
-       << num(r.utilization) << "," << r.result << "," << num(r.gap) << "\n";
+       << num(r.utilization) << "," << csv_field(r.result) << "," << num(r.gap) << "\n";
 }
 
 void write_compare_json(std::ostream& os, const std::vector<ConfigInfo>& configs,

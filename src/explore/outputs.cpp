@@ -1,5 +1,6 @@
 // points.csv, pareto.csv, sweep.json and the summary table (outputs.hpp; docs/sweep.md).
 #include "loopsim/explore/outputs.hpp"
+#include "loopsim/core/text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -15,13 +16,6 @@ namespace {
 
 const std::vector<std::string> kFigures = {
     "energy_pj", "cycles", "edp", "area_um2", "utilization", "macs", "energy_per_mac_pj"};
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::vector<std::string> level_names(const std::vector<PointResult>& points) {
   std::vector<std::string> names;

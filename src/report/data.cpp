@@ -1,5 +1,6 @@
 // Reading results (CSV with a header, JSON, text) and the data tables of the charts.
 #include <cmath>
+#include "loopsim/core/text.hpp"
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -15,16 +16,6 @@ namespace {
 
 // Results files are ours and small; anything past this is not a results file.
 constexpr std::uintmax_t kMaxInputBytes = 256u << 20;
-
-std::string csv_quote(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string cell_text(const Cell& c) {
   if (const auto* s = std::get_if<std::string>(&c)) return *s;
@@ -94,10 +85,10 @@ nlohmann::json DataTable::to_json() const {
 
 std::string DataTable::to_csv() const {
   std::string out;
-  for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + csv_quote(columns[i]);
+  for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + csv_field(columns[i]);
   out += "\n";
   for (const auto& r : rows) {
-    for (std::size_t i = 0; i < r.size(); ++i) out += (i ? "," : "") + csv_quote(cell_text(r[i]));
+    for (std::size_t i = 0; i < r.size(); ++i) out += (i ? "," : "") + csv_field(cell_text(r[i]));
     out += "\n";
   }
   return out;

@@ -22,6 +22,14 @@ TEST(Expr, ArithmeticFunctionsAndConditionals) {
   EXPECT_THROW(evaluate_expression("1 / 0", vars), ExprError);
 }
 
+TEST(Text, CsvFieldQuotesAndDoublesInnerQuotes) {
+  EXPECT_EQ(csv_field("conv1"), "conv1");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  // RFC 4180: a quote inside a quoted field is written twice.
+  EXPECT_EQ(csv_field("say \"hi\", now"), "\"say \"\"hi\"\", now\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+}
+
 TEST(Text, DidYouMeanSuggestsCloseNames) {
   EXPECT_EQ(did_you_mean("Wieghts", {"Weights", "Inputs", "Outputs"}), " (did you mean 'Weights'?)");
   EXPECT_EQ(did_you_mean("datawidht", {"datawidth", "depth"}), " (did you mean 'datawidth'?)");

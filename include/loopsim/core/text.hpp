@@ -19,5 +19,8 @@ std::string join(const std::vector<std::string>& items, const std::string& sep =
 std::string fixed(double value, int digits);
 // `value` with `digits` significant digits, trailing zeros dropped (as std::ostream prints it).
 std::string significant(double value, int digits);
+// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, with
+// inner quotes doubled.
+std::string csv_field(const std::string& s);
 
 }  // namespace loopsim

@@ -422,7 +422,7 @@ std::int64_t count_or_none(const Cursor& c) {
 Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
                               const Workload& w, const ArchSpec& arch) {
   Constraints out = Constraints::unconstrained(w, arch);
-  Applier ap{w, arch, out, {}};
+  Applier ap{w, arch, out, {}, std::nullopt};
   for (const auto& nc : nodes) ap.node(nc);
   for (const char* k : {"constraints", "mapspace_constraints", "architecture_constraints",
                         "mapspace"})

@@ -9,7 +9,7 @@ tests/mapper/ruby: a 1-D convolution (R = 3, P = 7) on a row of 4 PEs.
     times 2), with a lower EDP than the perfect optimum; `optimal` (the bound is skipped on
     imperfect tilings) and `exhaustive` agree;
   - the map.yaml carries the residual (`P=4,3`) and `loopsim model` gives the same numbers;
-  - an unknown template is an error with file:line and a suggestion (exit 2).
+  - an unknown template, and `remainders: 0`, are errors with file:line (exit 2).
 usage: run-ruby.py LOOPSIM SOURCE_DIR"""
 import json, subprocess, sys, tempfile
 from pathlib import Path
@@ -87,5 +87,12 @@ with tempfile.TemporaryDirectory() as tmp:
     check(p.returncode == 2, f"an unknown template exits 2 (got {p.returncode})")
     check(f"{bad}:2:" in p.stderr and "did you mean 'ruby'" in p.stderr,
           f"the error names file:line and suggests 'ruby' ({p.stderr.strip()})")
+
+    zero = tmp / "zero.yaml"
+    zero.write_text("mapspace: {template: ruby}\nconstraints:\n  targets:\n"
+                    "  - {target: inter_PE_spatial, type: spatial, remainders: 0}\n")
+    p = run(["map"] + base + [str(zero), "-o", str(tmp / "zero"), "-q"])
+    check(p.returncode == 2 and f"{zero}:4:" in p.stderr and "at least 1" in p.stderr,
+          f"remainders: 0 is an error at its line ({p.returncode}: {p.stderr.strip()})")
 
 sys.exit(1 if failures else 0)

@@ -81,6 +81,20 @@ with tempfile.TemporaryDirectory() as tmp:
             check(so["summary"]["edp_j_cycles"] == sr["summary"]["edp_j_cycles"],
                   "optimal and exhaustive find the same EDP")
 
+    # The v0.4 spellings: the node constraint on the PE container, `mapspace:` from timeloopfe.
+    arch = (d / "arch.yaml").read_text().replace(
+        "    spatial: {meshX: 4}\n", "    spatial: {meshX: 4}\n    constraints: {spatial: {remainders: 4}}\n")
+    check("remainders: 4" in arch, "the node form of the test architecture is written")
+    (tmp / "arch.yaml").write_text(arch)
+    (tmp / "ms.yaml").write_text("mapspace: {version: 0.4, template: ruby}\n")
+    p = run(["map", str(tmp / "arch.yaml"), base[1], base[2], str(tmp / "ms.yaml"),
+             "-o", str(tmp / "node"), "--algorithm", "exhaustive", "-q"])
+    check(p.returncode == 0, f"node-constraint form exits 0 ({p.stderr.strip()})")
+    if p.returncode == 0 and ("ruby", "exhaustive") in best:
+        s = stats(tmp / "node/loopsim-mapper.stats.json")
+        check(s["summary"]["edp_j_cycles"] == best[("ruby", "exhaustive")][0]["summary"]["edp_j_cycles"],
+              "node-constraint form finds the same optimum")
+
     bad = tmp / "bad.yaml"
     bad.write_text("mapspace:\n  template: rubi\n")
     p = run(["map"] + base + [str(bad), "-o", str(tmp / "bad"), "-q"])

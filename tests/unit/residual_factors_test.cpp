@@ -154,5 +154,58 @@ TEST(MapperRuby, MapSpaceUsesTheTemplate) {
   }
 }
 
+// The mapspace's capacity pre-check (extents capped at the bound with imperfect factors)
+// agrees with the evaluator on every tiling and keep choice of the ruby space: a point that
+// does not fit is rejected for capacity by the evaluator, and one that fits is not.
+TEST(MapperRuby, CapacityPrecheckAgreesWithTheEvaluator) {
+  const std::string dir = std::string(LOOPSIM_SOURCE_DIR) + "/tests/mapper/ruby/";
+  auto in = io::load_mapper_inputs({dir + "arch.yaml", dir + "problem.yaml", dir + "ERT.yaml",
+                                    dir + "ruby.yaml"});
+  const auto& w = in.model.workload;
+  MapSpace ms(w, in.model.arch, in.constraints);
+  auto table = EnergyTable::resolve(in.model.arch, in.model.energy);
+  Evaluator ev(w, in.model.arch, table);
+  MapPoint p;
+  p.factorization.assign(static_cast<std::size_t>(w.num_dims()), 0);
+  p.keep.assign(static_cast<std::size_t>(ms.num_levels()), 0);
+  std::size_t checked = 0, unfit = 0, imperfect = 0;
+  Mapping m;
+  for (std::size_t a = 0; a < ms.factorizations(0).size(); ++a)
+    for (std::size_t b = 0; b < ms.factorizations(1).size(); ++b) {
+      p.factorization = {static_cast<int>(a), static_cast<int>(b)};
+      if (!ms.spatial_ok(p.factorization)) continue;
+      p.perm.assign(static_cast<std::size_t>(ms.num_levels()), {});
+      p.sperm.assign(static_cast<std::size_t>(ms.num_levels()), {});
+      for (int l = 0; l < ms.num_levels(); ++l) {
+        p.perm[static_cast<std::size_t>(l)] = ms.free_dims(p.factorization, l);
+        for (int axis = 0; axis < 2; ++axis)
+          ms.spatial_free_dims(p.factorization, l, axis,
+                               p.sperm[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)]);
+      }
+      // Every keep combination (levels innermost first, an odometer).
+      std::fill(p.keep.begin(), p.keep.end(), 0);
+      for (;;) {
+        if (ms.keeps_ok(p.keep)) {
+          ms.build(p, m);
+          const Rejection* r = ev.run(m);
+          const bool capacity = r != nullptr && r->reason == RejectReason::Capacity;
+          EXPECT_EQ(ms.fits(p), !capacity) << "factorizations " << a << ", " << b;
+          ++checked;
+          unfit += ms.fits(p) ? 0 : 1;
+          imperfect += ms.imperfect(p.factorization) ? 1 : 0;
+        }
+        std::size_t l = 0;
+        for (; l < p.keep.size(); ++l) {
+          if (++p.keep[l] < static_cast<int>(ms.keep_options(static_cast<int>(l)).size())) break;
+          p.keep[l] = 0;
+        }
+        if (l == p.keep.size()) break;
+      }
+    }
+  EXPECT_GT(unfit, 0u);
+  EXPECT_GT(imperfect, 0u);
+  EXPECT_GT(checked, unfit);
+}
+
 }  // namespace
 }  // namespace loopsim

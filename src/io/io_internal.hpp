@@ -130,6 +130,15 @@ MapperSettings parse_mapper_settings(const std::optional<Cursor>& mapper);
 void warn_on_constraint_errors(const MergedInputs& merged, const ModelInputs& in,
                                Diagnostics* diag);
 
+// Timeloop's imperfect-factorization mapspace (load_ruby.cpp): the mapspace `template`
+// (uber | ruby; anything else is an error with a suggestion) and a temporal or spatial
+// constraint's `remainders` (the factors there may be imperfect, at most this value).
+void parse_mapspace_template(const Cursor& tpl, Constraints& out);
+void parse_remainders(const Cursor& r, bool spatial, LevelConstraints& lc);
+// After every constraint is read: `remainders` without the ruby template has no effect in
+// Timeloop (a warning at the first one).
+void warn_unused_remainders(const std::optional<Cursor>& first, const Constraints& c);
+
 // Splits "PE[0..167]" into ("PE", 168); no range gives (name, 1).
 std::pair<std::string, std::int64_t> split_name_range(const Cursor& where, const std::string& name);
 

@@ -133,6 +133,7 @@ struct Applier {
   const ArchSpec& arch;
   Constraints& out;
   std::vector<MaximizeDims> maximize;  // applied after every constraint is read
+  std::optional<Cursor> remainders;   // the first `remainders` (load_ruby.cpp)
 
   // timeloopfe keys that change how Timeloop evaluates a mapping in ways loopsim does not
   // model yet: accepted with a warning (the data spaces are still checked).
@@ -248,6 +249,10 @@ struct Applier {
       }
     }
     parse_no_reuse(t, spatial, w, arch, l, spatial ? lc.no_multicast : lc.no_reuse);
+    if (auto r = t.optional("remainders")) {
+      parse_remainders(*r, spatial, lc);
+      if (!remainders) remainders = *r;
+    }
     unmodelled_keys(t);
   }
 
@@ -284,7 +289,7 @@ struct Applier {
                   "datatypes", "min", "factors_only", "no_iteration_over_dataspaces",
                   "must_iterate_over_dataspaces", "maximize_dims", "maximize_dims_capacity",
                   "keep_only", "bypass_only", "name", "no_link_transfer", "rmw_first_update",
-                  "no_coalesce"});
+                  "no_coalesce", "remainders"});
     // Some constraint files name the level with `name:` instead of `target:`.
     auto target_at = t.optional_any({"target", "name"});
     if (!target_at) t.fail("missing required key 'target' (the level constrained)");
@@ -304,12 +309,12 @@ struct Applier {
       factors_perm(t, l, ty == "spatial");
     } else if (ty == "bypass" || ty == "datatype" || ty == "dataspace") {
       forbid({"factors", "permutation", "split", "min", "datatypes", "factors_only",
-              "maximize_dims"});
+              "maximize_dims", "remainders"});
       reject_no_reuse(t, ty + " constraint");
       keep_bypass(t, l);
     } else if (ty == "no_multicast" || ty == "no_reduction" || ty == "no_multicast_no_reduction") {
       forbid({"factors", "permutation", "split", "keep", "bypass", "min", "default_max_factor",
-              "default_min_factor", "min_utilization", "utilization"});
+              "default_min_factor", "min_utilization", "utilization", "remainders"});
       reject_no_reuse(t, ty + " constraint (its data spaces go in 'datatypes')");
       no_multicast_type(t, l, ty);
     } else if (ty == "utilization") {
@@ -333,8 +338,7 @@ struct Applier {
       for (const auto& [k, v] : c.entries())
         if (k.rfind("constraints_", 0) == 0) keys.push_back(k);
       c.allow_keys(keys);
-      if (auto tpl = c.optional("template"); tpl && tpl->str() != "uber")
-        tpl->fail("unknown mapspace template '" + tpl->str() + "'; loopsim supports 'uber'");
+      if (auto tpl = c.optional("template")) parse_mapspace_template(*tpl, out);
       if (auto t = c.optional("targets"); t && !t->is_empty()) target_list(*t);
       if (auto t = c.optional("constraints"); t && !t->is_empty()) {
         if (!t->is_scalar()) {
@@ -386,7 +390,7 @@ struct Applier {
       t->allow_keys({"factors", "permutation", "default_max_factor", "default_min_factor",
                      "no_reuse", "no_temporal_reuse", "factors_only", "maximize_dims",
                      "maximize_dims_capacity", "no_iteration_over_dataspaces",
-                     "must_iterate_over_dataspaces", "rmw_first_update"});
+                     "must_iterate_over_dataspaces", "rmw_first_update", "remainders"});
       factors_perm(*t, l, false);
     }
     if (auto s = c.optional("spatial")) {
@@ -394,7 +398,8 @@ struct Applier {
                      "default_min_factor", "min_utilization", "utilization", "no_reuse",
                      "no_multicast_no_reduction", "factors_only", "maximize_dims",
                      "maximize_dims_capacity", "no_iteration_over_dataspaces",
-                     "must_iterate_over_dataspaces", "no_link_transfer", "rmw_first_update"});
+                     "must_iterate_over_dataspaces", "no_link_transfer", "rmw_first_update",
+                     "remainders"});
       factors_perm(*s, l, true);
     }
     if (auto d = c.optional("dataspace")) {
@@ -417,12 +422,13 @@ std::int64_t count_or_none(const Cursor& c) {
 Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
                               const Workload& w, const ArchSpec& arch) {
   Constraints out = Constraints::unconstrained(w, arch);
-  Applier ap{w, arch, out, {}};
+  Applier ap{w, arch, out, {}, std::nullopt};
   for (const auto& nc : nodes) ap.node(nc);
   for (const char* k : {"constraints", "mapspace_constraints", "architecture_constraints",
                         "mapspace"})
     if (auto c = merged.get(k)) ap.target_list(*c);
   apply_maximize_dims(ap.maximize, w, arch, out);
+  warn_unused_remainders(ap.remainders, out);
   return out;
 }
 

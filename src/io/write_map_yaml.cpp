@@ -32,20 +32,26 @@ void directive(std::ostream& out, const Workload& w, const std::string& target, 
   // Permutation: the mapped loops innermost first, then the trivial dims.
   std::vector<int> perm;
   std::vector<std::int64_t> factor(static_cast<std::size_t>(w.num_dims()), 1);
+  std::vector<std::int64_t> residual = factor;
   std::int64_t split = 0;
   for (Spacetime st : {Spacetime::SpaceX, Spacetime::SpaceY, Spacetime::Time})
     for (const auto& l : loops)
       if (l.spacetime == st) {
         perm.push_back(l.dim);
         factor[static_cast<std::size_t>(l.dim)] = l.end;
+        residual[static_cast<std::size_t>(l.dim)] = l.residual_end;
         if (st == Spacetime::SpaceX) ++split;
       }
   for (int d = 0; d < w.num_dims(); ++d)
     if (std::find(perm.begin(), perm.end(), d) == perm.end()) perm.push_back(d);
   out << "- target: " << target << "\n  type: " << type << "\n  factors: \"";
-  for (int d = 0; d < w.num_dims(); ++d)
+  for (int d = 0; d < w.num_dims(); ++d) {
     out << (d ? " " : "") << w.dims[static_cast<std::size_t>(d)] << "="
         << factor[static_cast<std::size_t>(d)];
+    // An imperfect factor in Timeloop's residual syntax: steps of e, the last one of r.
+    if (residual[static_cast<std::size_t>(d)] != factor[static_cast<std::size_t>(d)])
+      out << "," << residual[static_cast<std::size_t>(d)];
+  }
   out << "\"\n  permutation: [";
   for (std::size_t i = 0; i < perm.size(); ++i)
     out << (i ? ", " : "") << w.dims[static_cast<std::size_t>(perm[i])];

@@ -110,7 +110,10 @@ struct Finder {
       report("no split of dimension " + w.dims[du] + " (bound " + std::to_string(w.bounds[du]) +
                  ") over the levels and fan-outs satisfies " +
                  (on.empty() ? std::string("the spatial permutation and split") : on) +
-                 " (factors divide the bound; a spatial factor is at most its fan-out)",
+                 (c.imperfect ? " (factors divide the bound, or are imperfect where a "
+                                "`remainders` allows; a spatial factor is at most its fan-out)"
+                              : " (factors divide the bound; a spatial factor is at most its "
+                                "fan-out)"),
              locs, arch.num_storage_levels() - 1);
     }
   }

@@ -128,10 +128,19 @@ MapSpace::MapSpace(const Workload& w, const ArchSpec& arch, const Constraints& c
       }
     }
     std::vector<std::int64_t> cur(slots_.size(), 1);
-    if (!slots_.empty())
+    if (!slots_.empty() && c.imperfect) {
+      // The ruby template: imperfect factors where `remainders` allows them.
+      if (!imperfect_factorizations(d, range, abort)) {
+        aborted_ = true;
+        for (auto& f : facts_) f.clear();
+        size_ = 0;
+        return;
+      }
+    } else if (!slots_.empty()) {
       factorize(w.bounds[static_cast<std::size_t>(d)], 0, range,
                 divisors(w.bounds[static_cast<std::size_t>(d)]), cur,
                 facts_[static_cast<std::size_t>(d)]);
+    }
     // Spatial minimums on levels with both axes: the product over X and Y.
     auto& list = facts_[static_cast<std::size_t>(d)];
     std::erase_if(list, [&](const std::vector<std::int64_t>& f) {
@@ -317,8 +326,12 @@ bool MapSpace::fits(const MapPoint& p) const {
   for (int d = 0; d < ndim_; ++d) extent[d] = 1;
   std::size_t s = 0;
   for (int l = 0; l < nlev_; ++l) {
+    // With imperfect factors the full steps below the outermost loop of a dim cover less
+    // than its bound, and that loop's tile is the whole bound (residual_factors.hpp).
     for (; s < slots_.size() && slots_[s].level == l; ++s)
-      for (int d = 0; d < ndim_; ++d) extent[d] *= factor(p.factorization, d, static_cast<int>(s));
+      for (int d = 0; d < ndim_; ++d)
+        extent[d] = std::min(extent[d] * factor(p.factorization, d, static_cast<int>(s)),
+                             w_.bounds[static_cast<std::size_t>(d)]);
     const auto& spec = arch_.storage[static_cast<std::size_t>(l)];
     if (!spec.effective_size_words || spec.allow_overbooking) continue;
     const auto& keep = keeps_[static_cast<std::size_t>(l)][static_cast<std::size_t>(p.keep[static_cast<std::size_t>(l)])];
@@ -356,7 +369,8 @@ void MapSpace::build(const MapPoint& p, Mapping& out) const {
       auto add = [&](int d) {
         Loop lp;
         lp.dim = d;
-        lp.end = lp.residual_end = factor(p.factorization, d, ts);
+        lp.end = factor(p.factorization, d, ts);
+        lp.residual_end = residual(p.factorization, d, ts);
         lm.temporal.push_back(lp);
       };
       for (int d : c_.levels[static_cast<std::size_t>(l)].temporal_perm)
@@ -372,7 +386,8 @@ void MapSpace::build(const MapPoint& p, Mapping& out) const {
       auto add = [&](int d) {
         Loop lp;
         lp.dim = d;
-        lp.end = lp.residual_end = factor(p.factorization, d, ss);
+        lp.end = factor(p.factorization, d, ss);
+        lp.residual_end = residual(p.factorization, d, ss);
         lp.spacetime = axis == 0 ? Spacetime::SpaceX : Spacetime::SpaceY;
         lm.spatial.push_back(lp);
       };

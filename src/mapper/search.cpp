@@ -172,6 +172,7 @@ void Searcher::report_bound() {
     st.gap = 0;
     return;
   }
+  if (space_.has_imperfect()) return;  // no bound holds for Timeloop's averaged counts
   double pes = 1;
   for (int l = 0; l < arch_.num_storage_levels(); ++l)
     pes *= static_cast<double>(arch_.fanout(l));

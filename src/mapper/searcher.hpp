@@ -222,6 +222,8 @@ class Searcher {
   // operations / spatial product; energy >= energy_lb_ (MACs and compulsory reads).
   // Returns a negative value when there is no bound for the metric.
   double lower_bound(const MapPoint& p) const {
+    // Imperfect factors: Timeloop's averaged counts may fall below the compulsory ones.
+    if (space_.imperfect(p.factorization)) return -1;
     double cycles = static_cast<double>(w_.operations()) /
                     static_cast<double>(space_.spatial_product(p.factorization));
     switch (s_.metrics.front()) {

@@ -43,10 +43,18 @@ struct LevelConstraints {
   // infeasibility report (find_infeasibility).
   std::vector<SourceLoc> temporal_at, spatial_at, keep_at;
   SourceLoc utilization_at;
+  // Timeloop's `remainders` (used by the ruby mapspace template): the temporal (spatial)
+  // factors at this level may be imperfect, factor and residual at most this value; none:
+  // perfect factors only (docs/mapper.md, Mapspace).
+  std::optional<std::int64_t> temporal_remainders, spatial_remainders;
+  SourceLoc remainders_at;
 };
 
 struct Constraints {
   std::vector<LevelConstraints> levels;  // per storage level, innermost first
+  // Timeloop's mapspace `template`: uber (perfect factors only) or ruby (imperfect factors
+  // where a `remainders` constraint allows them).
+  bool imperfect = false;
   // Sized for a workload and an architecture, with no restriction.
   static Constraints unconstrained(const Workload& w, const ArchSpec& arch);
 };

@@ -44,9 +44,30 @@ class MapSpace {
   };
   [[nodiscard]] const std::vector<Slot>& slots() const { return slots_; }
   // Per dim: every ordered factorization of the bound over the slots allowed by the
-  // constraints (each a factor per slot).
+  // constraints (each a factor per slot; an imperfect one, with the ruby template, is
+  // followed by a residual per slot: residual_factors.hpp).
   [[nodiscard]] const std::vector<std::vector<std::int64_t>>& factorizations(int d) const {
     return facts_[static_cast<std::size_t>(d)];
+  }
+  // The residual of dim d at a slot (iterations on the last global iteration of d).
+  [[nodiscard]] std::int64_t residual(const std::vector<int>& fact, int d, int slot) const {
+    const auto& row = facts_[static_cast<std::size_t>(d)][static_cast<std::size_t>(fact[static_cast<std::size_t>(d)])];
+    const std::size_t k = slots_.size(), s = static_cast<std::size_t>(slot);
+    return row.size() > k ? row[k + s] : row[s];
+  }
+  // Whether some factorization of the space is imperfect (the ruby template).
+  [[nodiscard]] bool has_imperfect() const {
+    for (const auto& list : facts_)
+      for (const auto& row : list)
+        if (row.size() > slots_.size()) return true;
+    return false;
+  }
+  // Whether some dim of the choice has an imperfect factor.
+  [[nodiscard]] bool imperfect(const std::vector<int>& fact) const {
+    for (int d = 0; d < ndim_; ++d)
+      if (facts_[static_cast<std::size_t>(d)][static_cast<std::size_t>(fact[static_cast<std::size_t>(d)])].size() > slots_.size())
+        return true;
+    return false;
   }
   [[nodiscard]] const std::vector<std::vector<bool>>& keep_options(int l) const {
     return keeps_[static_cast<std::size_t>(l)];
@@ -101,6 +122,10 @@ class MapSpace {
   // Whether dim d has a non-trivial loop at spatial slot ss of the level that the level's
   // spatial permutation constraint does not list.
   [[nodiscard]] bool free_spatial_loop(const std::vector<int>& fact, int level, int d, int ss) const;
+  // The ruby template's factorizations of dim d into facts_[d] (residual_factors.cpp);
+  // false when `abort` stopped it. Too many is a ConfigError at a `remainders` constraint.
+  bool imperfect_factorizations(int d, const std::vector<FactorRange>& range,
+                                const std::function<bool()>& abort);
   std::vector<std::vector<std::vector<std::int64_t>>> facts_;
   std::vector<std::vector<std::vector<bool>>> keeps_;
   double size_ = 0;

@@ -133,6 +133,7 @@ struct Applier {
   const ArchSpec& arch;
   Constraints& out;
   std::vector<MaximizeDims> maximize;  // applied after every constraint is read
+  std::optional<Cursor> target_at_;      // the level of the constraint being read
 
   // timeloopfe keys that change how Timeloop evaluates a mapping in ways loopsim does not
   // model yet: accepted with a warning (the data spaces are still checked).
@@ -270,14 +271,42 @@ struct Applier {
       lc.no_multicast[static_cast<std::size_t>(pv)] = true;
     }
     if (arch.fanout(l) <= 1)
-      t.optional_any({"target", "name"})->fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
+      target_at_->fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
                                 "' has no spatial fan-out to the next-inner level; a " + ty +
                                 " constraint has nothing to act on");
   }
 
-  // One entry of a `targets:` list.
+  // One entry of a `targets:` list. Timeloop also reads two older forms (ParseUserConstraints,
+  // src/mapping/constraints.cpp): the constraint's settings under `attributes:`, and a target
+  // holding a list, {name: L, constraints: [{type: T, attributes: {...}}, ...]}.
   void target(const Cursor& t) {
     t.expect_map();
+    auto target_at = t.optional_any({"target", "name"});
+    if (auto list = t.optional("constraints")) {
+      t.allow_keys({"target", "name", "constraints"});
+      if (!target_at) t.fail("missing required key 'target' (the level constrained)");
+      for (const auto& c : list->items()) {
+        c.expect_map();
+        auto attrs = c.optional("attributes");
+        if (attrs) c.allow_keys({"type", "attributes"});
+        one(*target_at, c.required("type"), attrs ? *attrs : c);
+      }
+      return;
+    }
+    if (auto attrs = t.optional("attributes")) {
+      t.allow_keys({"target", "name", "type", "attributes"});
+      if (!target_at) t.fail("missing required key 'target' (the level constrained)");
+      one(*target_at, t.required("type"), *attrs);
+      return;
+    }
+    if (!target_at) t.fail("missing required key 'target' (the level constrained)");
+    one(*target_at, t.required("type"), t);
+  }
+
+  // One constraint: the level (`at`), its type and its settings (`t`).
+  void one(const Cursor& at, const Cursor& type, const Cursor& t) {
+    t.expect_map();
+    target_at_ = at;
     t.allow_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass",
                   "default_max_factor", "default_min_factor", "min_utilization",
                   "utilization", "no_reuse", "no_temporal_reuse", "no_multicast_no_reduction",
@@ -286,11 +315,11 @@ struct Applier {
                   "keep_only", "bypass_only", "name", "no_link_transfer", "rmw_first_update",
                   "no_coalesce"});
     // Some constraint files name the level with `name:` instead of `target:`.
-    auto target_at = t.optional_any({"target", "name"});
-    if (!target_at) t.fail("missing required key 'target' (the level constrained)");
-    int l = resolve_target(*target_at, arch);
-    Cursor type = t.required("type");
+    int l = resolve_target(at, arch);
     std::string ty = type.str();
+    // Timeloop's other names of two types (constraints.cpp, ParseSingleConstraint).
+    if (ty == "bypassing") ty = "bypass";
+    if (ty == "parallelism") ty = "utilization";
     static const std::vector<std::string> types = {
         "temporal", "spatial", "bypass", "datatype", "dataspace", "utilization",
         "no_multicast", "no_reduction", "no_multicast_no_reduction"};
@@ -417,7 +446,7 @@ std::int64_t count_or_none(const Cursor& c) {
 Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
                               const Workload& w, const ArchSpec& arch) {
   Constraints out = Constraints::unconstrained(w, arch);
-  Applier ap{w, arch, out, {}};
+  Applier ap{w, arch, out, {}, std::nullopt};
   for (const auto& nc : nodes) ap.node(nc);
   for (const char* k : {"constraints", "mapspace_constraints", "architecture_constraints",
                         "mapspace"})

@@ -282,25 +282,17 @@ struct Applier {
   void target(const Cursor& t) {
     t.expect_map();
     auto target_at = t.optional_any({"target", "name"});
-    if (auto list = t.optional("constraints")) {
-      t.allow_keys({"target", "name", "constraints"});
-      if (!target_at) t.fail("missing required key 'target' (the level constrained)");
-      for (const auto& c : list->items()) {
-        c.expect_map();
-        auto attrs = c.optional("attributes");
-        if (attrs) c.allow_keys({"type", "attributes"});
-        one(*target_at, c.required("type"), attrs ? *attrs : c);
-      }
-      return;
-    }
-    if (auto attrs = t.optional("attributes")) {
-      t.allow_keys({"target", "name", "type", "attributes"});
-      if (!target_at) t.fail("missing required key 'target' (the level constrained)");
-      one(*target_at, t.required("type"), *attrs);
-      return;
-    }
     if (!target_at) t.fail("missing required key 'target' (the level constrained)");
-    one(*target_at, t.required("type"), t);
+    auto list = t.optional("constraints");
+    for (const auto& c : list ? list->items() : std::vector<Cursor>{t}) {
+      c.expect_map();
+      auto attrs = c.optional("attributes");
+      if (list || attrs)
+        c.allow_keys(list ? std::vector<std::string>{"type", "attributes"}
+                          : std::vector<std::string>{"target", "name", "type", "attributes"});
+      one(*target_at, c.required("type"), attrs ? *attrs : c);
+    }
+    if (list) t.allow_keys({"target", "name", "constraints"});
   }
 
   // One constraint: the level (`at`), its type and its settings (`t`).

@@ -39,10 +39,18 @@ class Scope {
       values_[k] = a;
     }
     for (const auto& [k, v] : c.attributes.items)
-      if (v.text == "must_specify" && !q.has(k))
+      if (v.text == "must_specify" && !q.has(k)) {
+        // Accelergy stops here too ("Attribute width for compound class ... must be
+        // specified"). A v0.3 architecture written for the 2020 classes gives memory_width.
+        std::string hint;
+        for (const std::string pre : {"memory_", "data_storage_"})
+          if (q.has(pre + k))
+            hint = "; the component gives '" + pre + k + "' (the spelling of the 2020 (v0.3) "
+                   "component classes), this class reads '" + k + "'";
         fail_at(q.loc, "compound class '" + c.name + "' (" + c.loc.file + ":" +
                            std::to_string(c.loc.line) + ") needs attribute '" + k +
-                           "', which is not given");
+                           "', which is not given" + hint);
+      }
   }
 
   // A named attribute as a number; nullopt for unknown names and for strings.

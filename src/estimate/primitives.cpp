@@ -14,6 +14,7 @@
 #include "loopsim/core/error.hpp"
 #include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
+#include "aladdin_extra.hpp"
 #include "loopsim/estimate/estimator.hpp"
 
 namespace loopsim::estimate {
@@ -551,6 +552,7 @@ Registry Registry::builtin() {
   r.add(std::make_shared<NeuroSimAdder>());
   r.add(std::make_shared<Scaled>());
   r.add(std::make_shared<Wire>());
+  add_aladdin_extra(r);  // FIFO, fpadder, fpmultiplier (aladdin_extra.cpp)
   return r;
 }
 

@@ -51,6 +51,12 @@ estimate::Query make_query(const std::string& cls, const Attributes& attrs,
   q.cls = cls;
   q.loc = loc;
   for (const auto& [k, v] : attrs.items) q.attrs[k] = attr_text(attrs, vars, v);
+  // Accelergy 0.3's library defaults of a v0.2/v0.3 primitive (load_arch.cpp).
+  const std::string prefix = kAccelergyDefault;
+  for (auto d = q.attrs.lower_bound(prefix); d != q.attrs.end() && d->first.rfind(prefix, 0) == 0;) {
+    q.attrs.try_emplace(d->first.substr(prefix.size()), d->second);
+    d = q.attrs.erase(d);
+  }
   if (!q.has("global_cycle_seconds")) q.attrs["global_cycle_seconds"] = num(cycle_seconds);
   return q;
 }

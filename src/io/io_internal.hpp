@@ -74,6 +74,15 @@ ArchTree parse_architecture(const Cursor& architecture, const LazyVariables* var
 // Timeloop's legacy `arch: {storage: [...] (innermost first), arithmetic: {...}}`.
 ArchTree parse_legacy_arch(const Cursor& arch);
 Variables parse_variables(const std::optional<Cursor>& variables);
+// timeloopfe's Python in variables (python_variables.cpp): a YAML list as Python text, and
+// the variables that need lists or lambdas evaluated, each replaced by its value when that is
+// a number, a boolean or a string.
+std::string python_text(const Cursor& value);
+void evaluate_python_variables(Variables& vars);
+// The prefix of the attributes under which a v0.2/v0.3 primitive carries Accelergy 0.3's
+// library defaults (a DRAM's width 64) to the energy queries only (a name no YAML key can
+// have; load_arch.cpp, default_v03_attributes).
+inline constexpr const char* kAccelergyDefault = "\x01" "accelergy_default:";
 Mapping parse_mapping(const Cursor& mapping, const Workload& workload, const ArchSpec& arch);
 ModelConfig parse_model_config(const Cursor& c, const Workload& w);  // loopsim_model:
 void parse_ert(const Cursor& ert, EnergyInputs& out);

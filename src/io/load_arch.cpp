@@ -3,6 +3,7 @@
 // the resolved form Timeloop's front end writes (subtree/local with [1..N] ranges).
 #include <cctype>
 #include <cmath>
+#include <set>
 
 #include "io_internal.hpp"
 #include "loopsim/core/expr.hpp"
@@ -218,11 +219,66 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
   }
 }
 
+// A v0.2/v0.3 primitive without the size an energy estimator needs (a DRAM without `width`,
+// an SRAM given Timeloop's `entries` but no `depth`): Timeloop's model does not need it, and
+// Accelergy 0.3 filled it from its primitive library
+// (share/primitive_component_libs/primitive_component.lib.yaml: DRAM width 64; SRAM width 64,
+// depth 512; regfile width 16, depth 1; FIFO datawidth 16, depth 2; intmac, intadder,
+// intmultiplier datawidth 16). loopsim does the same for the energy estimate only (under
+// kAccelergyDefault + name, read by the energy queries), with a warning. v0.4 inputs keep the
+// error: Accelergy 0.4 has no such library (its CACTI plug-in requires a DRAM's width).
+struct LibraryDefault {
+  const char* cls;
+  const char* attr;
+  const char* value;
+};
+constexpr LibraryDefault kV03Defaults[] = {
+    {"DRAM", "width", "64"},        {"SRAM", "width", "64"},      {"SRAM", "depth", "512"},
+    {"regfile", "width", "16"},     {"regfile", "depth", "1"},    {"FIFO", "datawidth", "16"},
+    {"FIFO", "depth", "2"},         {"intmac", "datawidth", "16"}, {"intadder", "datawidth", "16"},
+    {"intmultiplier", "datawidth", "16"}};
+
+void default_v03_attributes(const Cursor& c, HierarchyNode& comp,
+                            const std::set<std::string>& inherited) {
+  auto given = [&](const std::string& k) {
+    return inherited.count(k) || comp.attributes.find(k) != nullptr;
+  };
+  std::vector<std::string> filled;
+  for (const auto& d : kV03Defaults) {
+    std::string attr = d.attr;
+    if (comp.cls != d.cls || given(attr)) continue;
+    // Accelergy reads `width|datawidth` for these: either one is the width.
+    if ((attr == "width" || attr == "datawidth") && comp.cls != "DRAM" && comp.cls != "SRAM" &&
+        (given("width") || given("datawidth")))
+      continue;
+    AttrValue v;
+    v.text = d.value;
+    v.loc = SourceLoc{c.file(), c.line(), c.path()};
+    comp.attributes.set(std::string(kAccelergyDefault) + attr, v);
+    filled.push_back(attr + ": " + d.value);
+  }
+  if (filled.empty()) return;
+  std::string hint;
+  if (auto a = c.optional("attributes"); a && a->is_map())
+    for (const auto& [key, v] : a->entries())
+      for (const auto& d : kV03Defaults)
+        if (hint.empty() && comp.cls == d.cls && key != d.attr &&
+            !did_you_mean(key, {d.attr}).empty())
+          hint = " ('" + key + "': did you mean '" + d.attr + "'?)";
+  std::string names;
+  for (const auto& f : filled) names += (names.empty() ? "'" : ", '") + f.substr(0, f.find(':')) + "'";
+  c.warn(comp.cls + " '" + comp.name + "' gives no " + names + hint + "; as Accelergy "
+         "0.3's primitive library does for v0.2/v0.3 inputs, its energy is priced at " +
+         join(filled) + " (Timeloop's model is unchanged); write " + join(filled) +
+         " to say so");
+}
+
 // v0.2/v0.3 `local:` lists: Timeloop takes the storage levels in the order written and the
 // compute unit as innermost wherever it is listed; `compute_seen` is where the compute unit
-// was written, to warn about a storage level written after it.
+// was written, to warn about a storage level written after it. `inherited`: the attribute
+// names enclosing subtrees give (every component inherits them).
 void parse_subtree(const Cursor& st, ArchTree& tree, int parent,
-                   std::optional<Cursor>& compute_seen) {
+                   std::optional<Cursor>& compute_seen, std::set<std::string> inherited = {}) {
   st.allow_keys({"name", "attributes", "local", "subtree"});
   HierarchyNode node;
   node.kind = NodeKind::Container;
@@ -232,6 +288,7 @@ void parse_subtree(const Cursor& st, ArchTree& tree, int parent,
   node.name = name;
   node.multiplicity = mult;
   if (auto a = st.optional("attributes")) node.attributes = parse_attributes(*a);
+  for (const auto& [k, v] : node.attributes.items) inherited.insert(k);
   int id = tree.add(parent, node);
   if (auto local = st.optional("local")) {
     for (const auto& c : local->items()) {
@@ -248,6 +305,7 @@ void parse_subtree(const Cursor& st, ArchTree& tree, int parent,
       if (auto sc = c.optional("subclass")) comp.subclass = sc->str();
       comp.cls = class_with_subclass(comp.cls, comp.subclass);
       if (auto a = c.optional("attributes")) comp.attributes = parse_attributes(*a);
+      default_v03_attributes(c, comp, inherited);
       bool compute = is_compute_class(comp.cls) && !is_storage_class(comp.cls);
       if (compute && !compute_seen) compute_seen = c;
       if (!compute && compute_seen)
@@ -258,7 +316,7 @@ void parse_subtree(const Cursor& st, ArchTree& tree, int parent,
     }
   }
   if (auto sub = st.optional("subtree"))
-    for (const auto& s : sub->items()) parse_subtree(s, tree, id, compute_seen);
+    for (const auto& s : sub->items()) parse_subtree(s, tree, id, compute_seen, inherited);
 }
 
 }  // namespace
@@ -319,11 +377,17 @@ Variables parse_variables(const std::optional<Cursor>& v) {
     if (key == "version") continue;
     AttrValue a;
     a.loc = SourceLoc{val.file(), val.line(), val.path()};
-    if (!val.is_scalar()) val.fail("a variable must be a single value or an expression");
-    a.text = val.str();
-    a.quoted = val.quoted();
+    if (val.is_scalar()) {
+      a.text = val.str();
+      // yaml-cpp marks block scalars (`>`, `|`) like quoted ones; timeloopfe evaluates them
+      // (only '...' and "..." are strings). A block scalar keeps its final line break.
+      a.quoted = val.quoted() && !(!a.text.empty() && a.text.back() == '\n');
+    } else {
+      a.text = python_text(val);  // a YAML list: a Python list (python_variables.cpp)
+    }
     out.values.set(key, a);
   }
+  evaluate_python_variables(out);
   return out;
 }
 

@@ -134,6 +134,7 @@ struct Applier {
   Constraints& out;
   std::vector<MaximizeDims> maximize;  // applied after every constraint is read
   std::optional<Cursor> remainders;   // the first `remainders` (load_ruby.cpp)
+  std::optional<Cursor> target_at_;   // the level of the constraint being read
 
   // timeloopfe keys that change how Timeloop evaluates a mapping in ways loopsim does not
   // model yet: accepted with a warning (the data spaces are still checked).
@@ -275,14 +276,34 @@ struct Applier {
       lc.no_multicast[static_cast<std::size_t>(pv)] = true;
     }
     if (arch.fanout(l) <= 1)
-      t.optional_any({"target", "name"})->fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
+      target_at_->fail("level '" + arch.storage[static_cast<std::size_t>(l)].name +
                                 "' has no spatial fan-out to the next-inner level; a " + ty +
                                 " constraint has nothing to act on");
   }
 
-  // One entry of a `targets:` list.
+  // One entry of a `targets:` list. Timeloop also reads two older forms (ParseUserConstraints,
+  // src/mapping/constraints.cpp): the constraint's settings under `attributes:`, and a target
+  // holding a list, {name: L, constraints: [{type: T, attributes: {...}}, ...]}.
   void target(const Cursor& t) {
     t.expect_map();
+    auto target_at = t.optional_any({"target", "name"});
+    if (!target_at) t.fail("missing required key 'target' (the level constrained)");
+    auto list = t.optional("constraints");
+    for (const auto& c : list ? list->items() : std::vector<Cursor>{t}) {
+      c.expect_map();
+      auto attrs = c.optional("attributes");
+      if (list || attrs)
+        c.allow_keys(list ? std::vector<std::string>{"type", "attributes"}
+                          : std::vector<std::string>{"target", "name", "type", "attributes"});
+      one(*target_at, c.required("type"), attrs ? *attrs : c);
+    }
+    if (list) t.allow_keys({"target", "name", "constraints"});
+  }
+
+  // One constraint: the level (`at`), its type and its settings (`t`).
+  void one(const Cursor& at, const Cursor& type, const Cursor& t) {
+    t.expect_map();
+    target_at_ = at;
     t.allow_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass",
                   "default_max_factor", "default_min_factor", "min_utilization",
                   "utilization", "no_reuse", "no_temporal_reuse", "no_multicast_no_reduction",
@@ -291,11 +312,11 @@ struct Applier {
                   "keep_only", "bypass_only", "name", "no_link_transfer", "rmw_first_update",
                   "no_coalesce", "remainders"});
     // Some constraint files name the level with `name:` instead of `target:`.
-    auto target_at = t.optional_any({"target", "name"});
-    if (!target_at) t.fail("missing required key 'target' (the level constrained)");
-    int l = resolve_target(*target_at, arch);
-    Cursor type = t.required("type");
+    int l = resolve_target(at, arch);
     std::string ty = type.str();
+    // Timeloop's other names of two types (constraints.cpp, ParseSingleConstraint).
+    if (ty == "bypassing") ty = "bypass";
+    if (ty == "parallelism") ty = "utilization";
     static const std::vector<std::string> types = {
         "temporal", "spatial", "bypass", "datatype", "dataspace", "utilization",
         "no_multicast", "no_reduction", "no_multicast_no_reduction"};

@@ -392,3 +392,28 @@ TEST(Leniency, MappingTargetAsStorageLevelIndex) {
     EXPECT_NE(e.message().find("index 9 is out of range"), std::string::npos) << e.what();
   }
 }
+
+// Timeloop's oldest constraint forms (ParseUserConstraints, src/mapping/constraints.cpp, as
+// its configs/mapper/chen-asplos2014.yaml writes them): a target holding a list of
+// constraints with their settings under `attributes:`, and a flat entry with `attributes:`.
+TEST(Leniency, NestedTargetConstraintsWithAttributes) {
+  auto in = io::load_mapper_inputs({write_temp("p.yaml", kProblem), write_temp("a.yaml", kArch),
+                                    write_temp("e.yaml", kErt), write_temp("c.yaml", R"(
+mapspace:
+  targets:
+  - name: RF
+    constraints:
+    - {type: bypassing, attributes: {keep: [Weights], bypass: [Inputs, Outputs]}}
+    - type: temporal
+      attributes: {factors: R=3 P=1}
+  - {name: DRAM, type: temporal, attributes: {factors: R=1}}
+)")});
+  const auto& c = in.constraints;
+  int rf = in.model.arch.find_level("RF"), dram = in.model.arch.find_level("DRAM");
+  int R = in.model.workload.dim_index("R"), P = in.model.workload.dim_index("P");
+  EXPECT_EQ(c.levels[rf].keep[0], KeepRule::Keep);
+  EXPECT_EQ(c.levels[rf].keep[1], KeepRule::Bypass);
+  EXPECT_EQ(c.levels[rf].temporal[R].min, 3);
+  EXPECT_EQ(c.levels[rf].temporal[P].max, 1);
+  EXPECT_EQ(c.levels[dram].temporal[R].max, 1);
+}

@@ -100,6 +100,20 @@ r = run(["sweep", bad, "-o", os.path.join(work, "bad"), "-q"], expect=2)
 check(f"{bad}:5: sweep.network: a network file is for run: network" in r.stderr,
       f"network without run: network: {r.stderr}")
 
+nonet = os.path.join(work, "no-net.yaml")
+with open(nonet, "w") as f:
+    f.write("sweep:\n  inputs: [%s]\n  run: map\n  energy: pinned\n"
+            "  mapper: {max_evaluations: 10}\n  parameters:\n    x: {set: variables.PEX, values: [2]}\n"
+            % os.path.join(here, "arch.yaml"))
+r = run(["sweep", nonet, "-o", os.path.join(work, "bad"), "-q"], expect=2)
+check(f"{nonet}:4: sweep.energy: expected 'reestimate' or 'pin', got 'pinned'"
+      in r.stderr, f"energy: pinned: {r.stderr}")
+text = open(nonet).read()
+with open(nonet, "w") as f:
+    f.write(text.replace("  energy: pinned\n", "").replace("run: map", "run: network"))
+r = run(["sweep", nonet, "-o", os.path.join(work, "bad"), "-q"], expect=2)
+check("sweep: run: network needs 'network: FILE'" in r.stderr, f"no network: {r.stderr}")
+
 # 3. --render-only shows the overrides.
 files = [os.path.join(here, "arch.yaml"), os.path.join(here, "conv.yaml")]
 r = run(["model"] + files + ["--render-only"])

@@ -150,7 +150,9 @@ std::string point_hash(const SweepSpec& spec, const Point& p) {
   h = fnv(h, spec.run == RunKind::Map ? "map" : spec.run == RunKind::Model ? "model" : "network");
   h = fnv(h, spec.mapper.algorithm);
   h = fnv(h, std::to_string(spec.mapper.max_evaluations) + "/" + std::to_string(spec.mapper.seed));
-  if (spec.energy == frontend::ErtPolicy::Pin) h = fnv(h, "energy=pin");
+  // The energy policy matters only with an ERT (stores without one keep their hashes).
+  if (spec.has_ert)
+    h = fnv(h, spec.energy == frontend::ErtPolicy::Pin ? "energy=pin" : "energy=reestimate");
   // A file's text, then the names and texts of the files it includes (none: as before).
   auto file = [&](const std::string& f) {
     h = fnv(h, frontend::read_text_file(f));

@@ -182,10 +182,11 @@ Parameter parse_parameter(const std::string& name, const Node& p) {
 // The files `file` includes (!include, include(), line includes; not itself), as the front
 // end reads them. A file that does not load records what it read up to its error (the
 // point reports the error).
-std::vector<std::string> included_files(const std::string& file) {
+std::vector<std::string> included_files(const std::string& file, bool* has_ert = nullptr) {
   frontend::ReadRecorder rec;
   try {
-    (void)frontend::load_file(file);
+    YAML::Node tree = frontend::load_file(file);
+    if (has_ert && tree.IsMap() && (tree["ERT"] || tree["ERT_summary"])) *has_ert = true;
   } catch (const ConfigError&) {
   }
   std::vector<std::string> out;
@@ -252,7 +253,7 @@ SweepSpec load_sweep(const std::string& path,
     std::string full = (p.is_absolute() ? p : dir / p).lexically_normal().string();
     if (!fs::is_regular_file(full)) f.fail("no input file '" + full + "'");
     spec.inputs.push_back(full);
-    spec.included[full] = included_files(full);
+    spec.included[full] = included_files(full, &spec.has_ert);
   }
   if (auto r = sw.get("run")) {
     std::string v = r->str();

@@ -71,6 +71,7 @@ struct SweepSpec {
   // `energy:` a component a parameter changes while a user ERT prices it is re-estimated
   // (default) or keeps the ERT's energies with a warning (pin).
   frontend::ErtPolicy energy = frontend::ErtPolicy::Reestimate;
+  bool has_ert = false;  // an input file gives an ERT (the policy is then part of the hash)
   // Per input file (and per workload/mapping parameter file, resolved): the files it
   // includes, read when the sweep file is loaded; their contents are part of a point's hash.
   std::map<std::string, std::vector<std::string>> included;

@@ -20,6 +20,10 @@ struct AccountOptions {
 };
 
 int run_account(const AccountOptions& o) {
+  if (!o.common.sets.empty())
+    throw ConfigError("--set", 0, "--set",
+                      "loopsim account reads a training file, not the architecture inputs --set "
+                      "overrides; write the value in the training file");
   if (render_only(o.common, {o.training_file})) return 0;
   Diagnostics diag(o.common.strict);
   network::TrainingSpec spec = io::load_training_file(o.training_file, &diag);

@@ -11,6 +11,7 @@
 #include "loopsim/core/text.hpp"
 #include "loopsim/frontend/frontend.hpp"
 #include "loopsim/io/emit.hpp"
+#include "loopsim/io/load.hpp"
 
 namespace loopsim::cli {
 
@@ -85,6 +86,11 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
                   "(a list entry by its name or index); repeatable; VALUE is read as YAML")
       ->take_all()
       ->allow_extra_args(false);
+  sub->add_option("--energy", o.energy,
+                  "When --set changes a component that a user ERT prices: pin (keep the ERT's "
+                  "energies, with a warning; the default) or reestimate (price it with "
+                  "loopsim's estimator, as loopsim energy)")
+      ->check(CLI::IsMember({"pin", "reestimate"}));
   sub->add_flag("--render-only", o.render_only,
                 "Print the inputs as one resolved YAML (templates rendered, includes and "
                 "<<< merges applied) and exit");
@@ -94,12 +100,15 @@ frontend::Options CommonOptions::frontend() const {
   frontend::Options f;
   for (const auto& v : vars) f.vars.push_back(frontend::parse_var(v));
   for (const auto& v : sets) f.sets.push_back(frontend::parse_set(v));
+  f.ert_policy = energy == "reestimate" ? frontend::ErtPolicy::Reestimate : frontend::ErtPolicy::Pin;
   return f;
 }
 
 bool render_only(const CommonOptions& o, const std::vector<std::string>& files) {
   if (!o.render_only) return false;
-  std::cout << frontend::render_only(files, o.frontend());
+  frontend::Options f = o.frontend();
+  std::cout << (f.sets.empty() ? frontend::render_only(files, f)
+                               : io::render_with_overrides(files, f));
   return true;
 }
 

@@ -44,6 +44,7 @@ struct CommonOptions {
   std::vector<std::string> vars;  // --var NAME=VALUE (Jinja2 variables of templates)
   std::vector<std::string> sets;  // --set PATH=VALUE (overrides of the merged inputs)
   bool render_only = false;       // --render-only: print the resolved YAML and exit
+  std::string energy = "pin";     // --energy pin|reestimate (docs/sweep.md, Energy follows ...)
   // The front end's options from --var and --set (ConfigError on a malformed one).
   [[nodiscard]] frontend::Options frontend() const;
 };

@@ -12,7 +12,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "cli.hpp"
 #include "loopsim/core/error.hpp"
@@ -34,7 +36,30 @@ struct SweepOptions {
   bool quiet = false;
   bool report = false;  // --report: DIR/report.html
   std::string export_format;
+  std::string energy;  // --energy: overrides the sweep file's energy:
 };
+
+explore::SweepSpec load_spec(const SweepOptions& o) {
+  explore::SweepSpec spec = explore::load_sweep(o.file, dataflow_path);
+  if (!o.energy.empty())
+    spec.energy = o.energy == "pin" ? frontend::ErtPolicy::Pin : frontend::ErtPolicy::Reestimate;
+  return spec;
+}
+
+// Once per component: an ERT entry kept (energy: pin) although points changed the component.
+void warn_pinned(const explore::PointResult& r, std::set<std::string>& warned) {
+  auto notes = nlohmann::json::parse(r.ert_notes, nullptr, false);
+  if (!notes.is_array()) return;
+  for (const auto& n : notes) {
+    std::string c = n.value("component", "");
+    if (n.value("action", "") != "pinned" || !warned.insert(c).second) continue;
+    std::fprintf(stderr,
+                 "\n%s: warning: the ERT entry of '%s' no longer matches the component in point "
+                 "%d (%s) and is kept (energy: pin); every such point names it in points.csv, "
+                 "column ert.pinned\n",
+                 n.value("entry", "").c_str(), c.c_str(), r.id, n.value("change", "").c_str());
+  }
+}
 
 // Points of the store that the current sweep would compute differently (or does not have).
 std::vector<int> changed_points(const std::map<int, std::pair<std::string, std::string>>& stored,
@@ -130,6 +155,7 @@ int run_store(const SweepOptions& o, const explore::SweepSpec& spec,
                  "once, %d mapper thread(s) each)\n",
                  points.size(), skipped, todo.size(), jobs, inner);
   std::string error;
+  std::set<std::string> warned;
   // A finished point: committed at once (one writer), then the progress line.
   auto on_result = [&](const explore::PointResult& r) {
     std::lock_guard<std::mutex> lock(store_mutex);
@@ -140,6 +166,7 @@ int run_store(const SweepOptions& o, const explore::SweepSpec& spec,
       return;
     }
     ++done;
+    warn_pinned(r, warned);
     if (r.status == "failed") ++failed;
     if (r.status == "ok" && (best_id < 0 || r.figure(first) < best)) {
       best = r.figure(first);
@@ -198,7 +225,7 @@ int run_worker(const SweepOptions& o) {
   std::optional<explore::SweepSpec> spec;
   std::vector<explore::Point> points;
   try {
-    spec = explore::load_sweep(o.file, dataflow_path);
+    spec = load_spec(o);
     points = explore::expand(*spec);
   } catch (...) {
     mpi_worker({}, /*broken=*/true);
@@ -228,7 +255,7 @@ int run_sweep(const SweepOptions& o) {
   MpiSession mpi;
   if (mpi.size() > 1 && mpi.rank() > 0) return run_worker(o);
   try {
-    explore::SweepSpec spec = explore::load_sweep(o.file, dataflow_path);
+    explore::SweepSpec spec = load_spec(o);
     std::vector<explore::Point> points = explore::expand(spec);
     if (!o.export_format.empty()) {
       int rc = export_store(o, spec, points.size());
@@ -267,6 +294,11 @@ Subcommand add_sweep(CLI::App& app) {
                   "csv or json: write the outputs of the existing store and print its points; "
                   "evaluates nothing")
       ->check(CLI::IsMember({"csv", "json"}));
+  sub->add_option("--energy", o->energy,
+                  "reestimate or pin: a component a parameter changes while a user ERT prices "
+                  "it is re-estimated or keeps the ERT's energies (default: the sweep file's "
+                  "energy:, else reestimate)")
+      ->check(CLI::IsMember({"pin", "reestimate"}));
   sub->add_flag("-q,--quiet", o->quiet, "No progress line or summary");
   sub->add_flag("--report", o->report,
                 "Also write DIR/report.html: charts of the results (docs/report.md)");

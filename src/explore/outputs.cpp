@@ -40,6 +40,8 @@ std::vector<std::string> csv_header(const SweepSpec& spec, const std::vector<Poi
   for (const auto& p : spec.params) h.push_back("param." + p.name);
   h.insert(h.end(), kFigures.begin(), kFigures.end());
   for (const auto& l : level_names(points)) h.push_back("energy_pj." + l);
+  h.emplace_back("ert.reestimated");
+  h.emplace_back("ert.pinned");
   return h;
 }
 
@@ -61,12 +63,17 @@ void write_csv(std::ostream& os, const SweepSpec& spec, const std::vector<std::s
     num(p.utilization);
     num(static_cast<double>(p.macs));
     num(p.energy_per_mac_pj());
-    for (std::size_t c = first_level; c < header.size(); ++c) {
+    for (std::size_t c = first_level; c + 2 < header.size(); ++c) {
       std::string level = header[c].substr(std::string("energy_pj.").size());
       std::string cell;
       for (const auto& [n, e] : p.level_energy_pj)
         if (n == level && ok) cell = number_text(e);
       os << "," << cell;
+    }
+    for (const char* action : {"reestimated", "pinned"}) {
+      std::string names;
+      for (const auto& n : p.ert_components(action)) names += (names.empty() ? "" : ";") + n;
+      os << "," << csv_field(names);
     }
     os << "\n";
   }
@@ -106,6 +113,8 @@ void write_points_json(std::ostream& os, const std::vector<PointResult>& points)
       j["energy_per_mac_pj"] = p.energy_per_mac_pj();
       for (const auto& [n, e] : p.level_energy_pj) j["energy_pj_per_level"][n] = e;
     }
+    auto notes = nlohmann::ordered_json::parse(p.ert_notes, nullptr, false);
+    if (notes.is_array() && !notes.empty()) j["ert"] = notes;
     arr.push_back(j);
   }
   os << arr.dump(1) << "\n";

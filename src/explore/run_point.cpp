@@ -2,6 +2,8 @@
 // or a search bounded by work (thread-count independent; docs/mapper.md, Stopping).
 #include "loopsim/explore/run_point.hpp"
 
+#include "point_internal.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -27,19 +29,14 @@ std::string relative_file(const SweepSpec& spec, const std::string& v) {
   return (fs::path(spec.file).parent_path() / p).lexically_normal().string();
 }
 
-// The point's inputs: files and the front end's options (--set overrides).
-struct PointInputs {
-  std::vector<std::string> files;
-  frontend::Options options;
-  std::string dataflow;  // a preset file, or empty
-  MapperOverrides mapper;
-};
+}  // namespace
 
 PointInputs point_inputs(const SweepSpec& spec, const Point& p,
                          const std::function<std::string(const std::string&)>& dataflow_path) {
   PointInputs in;
   in.files = spec.inputs;
   in.mapper = spec.mapper;
+  in.options.ert_policy = spec.energy;
   for (std::size_t i = 0; i < spec.params.size(); ++i) {
     const Parameter& par = spec.params[i];
     const std::string& v = p.values[i];
@@ -72,10 +69,14 @@ std::string located(const ConfigError& e) {
          (e.key_path().empty() ? "" : e.key_path() + ": ") + e.message();
 }
 
+namespace {
+
 std::uint64_t fnv(std::uint64_t h, const std::string& s) {
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
   return (h ^ 0xff) * 1099511628211ull;  // a separator, so that ("ab","c") != ("a","bc")
 }
+
+}  // namespace
 
 // Area of the architecture before mapping (what the model reports as area_um2).
 double design_area(const ArchSpec& arch, const EnergyTable& t) {
@@ -85,8 +86,22 @@ double design_area(const ArchSpec& arch, const EnergyTable& t) {
   return a;
 }
 
+// The point's notes of energy following the design, as JSON (also put in its stats.json).
+nlohmann::ordered_json notes_json(const std::vector<io::ErtNote>& notes) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+  for (const auto& n : notes)
+    a.push_back({{"component", n.component},
+                 {"action", n.action},
+                 {"change", n.change},
+                 {"entry", n.entry.file + ":" + std::to_string(n.entry.line)}});
+  return a;
+}
+
+namespace {
+
 void fill_figures(PointResult& r, const Workload& w, const ArchSpec& arch, const EnergyTable& t,
-                  const Mapping& m, const Evaluation& ev, const SearchStats* search) {
+                  const Mapping& m, const Evaluation& ev, const SearchStats* search,
+                  const std::vector<Warning>* warnings) {
   r.energy_pj = ev.energy_pj;
   r.cycles = ev.cycles;
   r.edp = ev.edp();
@@ -97,7 +112,7 @@ void fill_figures(PointResult& r, const Workload& w, const ArchSpec& arch, const
     if (!arch.storage[l].dummy)
       r.level_energy_pj.emplace_back(ev.levels[l].name, ev.levels[l].energy_pj);
   r.level_energy_pj.emplace_back(arch.arithmetic.name, ev.compute.energy_pj);
-  io::EmitContext ctx{w, arch, t, m, ev, nullptr};
+  io::EmitContext ctx{w, arch, t, m, ev, warnings};
   std::ostringstream map, stats;
   io::write_map_yaml(map, ctx);
   if (search)
@@ -105,10 +120,21 @@ void fill_figures(PointResult& r, const Workload& w, const ArchSpec& arch, const
   else
     io::write_stats_json(stats, ctx);
   r.mapping_yaml = map.str();
-  r.stats_json = stats.str();
+  auto j = nlohmann::ordered_json::parse(stats.str());
+  j["ert"] = nlohmann::ordered_json::parse(r.ert_notes);
+  r.stats_json = j.dump(2) + "\n";
 }
 
 }  // namespace
+
+std::vector<std::string> PointResult::ert_components(const std::string& action) const {
+  std::vector<std::string> out;
+  auto j = nlohmann::json::parse(ert_notes, nullptr, false);
+  if (j.is_array())
+    for (const auto& n : j)
+      if (n.value("action", "") == action) out.push_back(n.value("component", ""));
+  return out;
+}
 
 double PointResult::figure(const std::string& name) const {
   if (name == "energy_pj") return energy_pj;
@@ -121,15 +147,33 @@ double PointResult::figure(const std::string& name) const {
 
 std::string point_hash(const SweepSpec& spec, const Point& p) {
   std::uint64_t h = 1469598103934665603ull;
-  h = fnv(h, spec.run == RunKind::Map ? "map" : "model");
+  h = fnv(h, spec.run == RunKind::Map ? "map" : spec.run == RunKind::Model ? "model" : "network");
   h = fnv(h, spec.mapper.algorithm);
   h = fnv(h, std::to_string(spec.mapper.max_evaluations) + "/" + std::to_string(spec.mapper.seed));
-  for (const auto& f : spec.inputs) h = fnv(h, frontend::read_text_file(f));
+  // The energy policy matters only with an ERT (stores without one keep their hashes).
+  if (spec.has_ert)
+    h = fnv(h, spec.energy == frontend::ErtPolicy::Pin ? "energy=pin" : "energy=reestimate");
+  // A file's text, then the names and texts of the files it includes (none: as before).
+  auto file = [&](const std::string& f) {
+    h = fnv(h, frontend::read_text_file(f));
+    auto inc = spec.included.find(f);
+    if (inc == spec.included.end()) return;
+    for (const auto& g : inc->second) {
+      h = fnv(h, "include " + g);
+      try {
+        h = fnv(h, frontend::read_text_file(g));
+      } catch (const ConfigError&) {
+        h = fnv(h, "(unreadable)");
+      }
+    }
+  };
+  for (const auto& f : spec.inputs) file(f);
+  if (!spec.network.empty()) file(spec.network);
   for (std::size_t i = 0; i < spec.params.size(); ++i) {
     const Parameter& par = spec.params[i];
     h = fnv(h, par.name + "=" + p.values[i] + "@" + par.target);
     if (par.kind == ParamKind::Workload || par.kind == ParamKind::Mapping)
-      h = fnv(h, frontend::read_text_file(relative_file(spec, p.values[i])));
+      file(relative_file(spec, p.values[i]));
   }
   char buf[24];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
@@ -152,6 +196,14 @@ std::string params_json(const SweepSpec& spec, const Point& p) {
 
 void check_point_inputs(const SweepSpec& spec, const Point& p) {
   PointInputs in = point_inputs(spec, p, nullptr);
+  // A network sweep: the design with the first mapped layer's problem.
+  if (spec.loaded_network)
+    for (int i : spec.loaded_network->net.order)
+      if (spec.loaded_network->net.layers[static_cast<std::size_t>(i)].is_problem()) {
+        in.files.insert(in.files.begin(),
+                        spec.loaded_network->net.layers[static_cast<std::size_t>(i)].problem_file);
+        break;
+      }
   Diagnostics diag(false);
   try {
     (void)io::load_inputs(in.files, spec.run == RunKind::Model, &diag, in.options);
@@ -181,6 +233,10 @@ PointResult run_point(const SweepSpec& spec, const Point& p, int threads,
   };
   try {
     PointInputs in = point_inputs(spec, p, dataflow_path);
+    if (spec.run == RunKind::Network) {
+      run_network_point(spec, p, in, threads, stop, load_mutex, r);
+      return done();
+    }
     Diagnostics diag(false);
     io::MapperInputs mi;
     {
@@ -191,6 +247,7 @@ PointResult run_point(const SweepSpec& spec, const Point& p, int threads,
         mi.model = io::load_inputs(in.files, true, &diag, in.options);
     }
     const auto& m = mi.model;
+    r.ert_notes = notes_json(m.ert_notes).dump();
     EnergyTable table = EnergyTable::resolve(m.arch, m.energy);
     double area = design_area(m.arch, table);
     for (const auto& f : spec.filters)
@@ -208,28 +265,12 @@ PointResult run_point(const SweepSpec& spec, const Point& p, int threads,
         r.error = "the mapping is not valid: " + rej->describe();
         return done();
       }
-      fill_figures(r, m.workload, m.arch, table, *m.mapping, std::get<Evaluation>(ev), nullptr);
+      fill_figures(r, m.workload, m.arch, table, *m.mapping, std::get<Evaluation>(ev), nullptr,
+                   &diag.warnings());
       r.status = "ok";
       return done();
     }
-    MapperSettings s = mi.settings;
-    s.model = m.model;
-    if (!in.mapper.algorithm.empty()) {
-      auto a = algorithm_from_string(in.mapper.algorithm);
-      if (!a)
-        throw ConfigError(spec.file, 0, "sweep.mapper.algorithm",
-                          "unknown algorithm '" + in.mapper.algorithm + "'");
-      s.algorithm = *a;
-    }
-    // Bounded by work alone (no time budget, no count-based stops of the files).
-    s.time_budget_s = 0;
-    s.victory_condition = 0;
-    s.timeout = 0;
-    s.search_size = 0;
-    s.max_evaluations = in.mapper.max_evaluations;
-    s.seed = in.mapper.seed;
-    s.threads = threads;
-    s.live_status = false;
+    MapperSettings s = point_settings(spec, in, mi, threads);
     if (!in.dataflow.empty())
       io::apply_dataflow_file(in.dataflow, mi.model.workload, mi.model.arch, mi.constraints);
     if (auto bad = find_infeasibility(m.workload, m.arch, mi.constraints)) {
@@ -248,7 +289,7 @@ PointResult run_point(const SweepSpec& spec, const Point& p, int threads,
                 (sr.stats.empty_reason.empty() ? "" : ": " + sr.stats.empty_reason);
       return done();
     }
-    fill_figures(r, m.workload, m.arch, table, *sr.best, *sr.eval, &sr.stats);
+    fill_figures(r, m.workload, m.arch, table, *sr.best, *sr.eval, &sr.stats, &diag.warnings());
     r.status = "ok";
   } catch (const ConfigError& e) {
     r.status = "failed";
@@ -258,6 +299,29 @@ PointResult run_point(const SweepSpec& spec, const Point& p, int threads,
     r.error = e.what();
   }
   return done();
+}
+
+MapperSettings point_settings(const SweepSpec& spec, const PointInputs& in,
+                              const io::MapperInputs& mi, int threads) {
+  MapperSettings s = mi.settings;
+  s.model = mi.model.model;
+  if (!in.mapper.algorithm.empty()) {
+    auto a = algorithm_from_string(in.mapper.algorithm);
+    if (!a)
+      throw ConfigError(spec.file, 0, "sweep.mapper.algorithm",
+                        "unknown algorithm '" + in.mapper.algorithm + "'");
+    s.algorithm = *a;
+  }
+  // Bounded by work alone (no time budget, no count-based stops of the files).
+  s.time_budget_s = 0;
+  s.victory_condition = 0;
+  s.timeout = 0;
+  s.search_size = 0;
+  s.max_evaluations = in.mapper.max_evaluations;
+  s.seed = in.mapper.seed;
+  s.threads = threads;
+  s.live_status = false;
+  return s;
 }
 
 std::string result_to_json(const PointResult& r) {
@@ -277,7 +341,8 @@ std::string result_to_json(const PointResult& r) {
                       {"levels", levels},
                       {"mapping", r.mapping_yaml},
                       {"stats", r.stats_json},
-                      {"seconds", r.seconds}};
+                      {"seconds", r.seconds},
+                      {"ert_notes", r.ert_notes}};
   return j.dump();
 }
 
@@ -300,6 +365,7 @@ PointResult result_from_json(const std::string& text) {
   r.mapping_yaml = j.at("mapping").get<std::string>();
   r.stats_json = j.at("stats").get<std::string>();
   r.seconds = j.at("seconds").get<double>();
+  r.ert_notes = j.value("ert_notes", std::string("[]"));
   return r;
 }
 

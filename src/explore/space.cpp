@@ -18,6 +18,7 @@
 #include "loopsim/core/expr.hpp"
 #include "loopsim/core/text.hpp"
 #include "loopsim/frontend/frontend.hpp"
+#include "point_internal.hpp"
 
 namespace fs = std::filesystem;
 
@@ -178,6 +179,22 @@ Parameter parse_parameter(const std::string& name, const Node& p) {
   return out;
 }
 
+// The files `file` includes (!include, include(), line includes; not itself), as the front
+// end reads them. A file that does not load records what it read up to its error (the
+// point reports the error).
+std::vector<std::string> included_files(const std::string& file, bool* has_ert = nullptr) {
+  frontend::ReadRecorder rec;
+  try {
+    YAML::Node tree = frontend::load_file(file);
+    if (has_ert && tree.IsMap() && (tree["ERT"] || tree["ERT_summary"])) *has_ert = true;
+  } catch (const ConfigError&) {
+  }
+  std::vector<std::string> out;
+  for (const auto& f : rec.files())
+    if (f != file) out.push_back(f);
+  return out;
+}
+
 // A simple, portable generator (std::mt19937_64 is specified; its distributions are not).
 struct Rng {
   std::mt19937_64 g;
@@ -225,7 +242,7 @@ SweepSpec load_sweep(const std::string& path,
   if (!s) root.fail("no 'sweep:' key");
   Node sw{s->n, "sweep", path};
   sw.allow({"inputs", "run", "mapper", "parameters", "combine", "zip", "samples", "seed", "filters",
-            "objectives"});
+            "objectives", "energy", "network"});
   SweepSpec spec;
   spec.file = path;
   fs::path dir = fs::path(path).parent_path();
@@ -236,6 +253,7 @@ SweepSpec load_sweep(const std::string& path,
     std::string full = (p.is_absolute() ? p : dir / p).lexically_normal().string();
     if (!fs::is_regular_file(full)) f.fail("no input file '" + full + "'");
     spec.inputs.push_back(full);
+    spec.included[full] = included_files(full, &spec.has_ert);
   }
   if (auto r = sw.get("run")) {
     std::string v = r->str();
@@ -243,8 +261,32 @@ SweepSpec load_sweep(const std::string& path,
       spec.run = RunKind::Map;
     else if (v == "model")
       spec.run = RunKind::Model;
+    else if (v == "network")
+      spec.run = RunKind::Network;
     else
-      r->fail("expected 'map' or 'model', got '" + v + "'" + did_you_mean(v, {"map", "model"}));
+      r->fail("expected 'map', 'model' or 'network', got '" + v + "'" +
+              did_you_mean(v, {"map", "model", "network"}));
+  }
+  if (auto n = sw.get("network")) {
+    if (spec.run != RunKind::Network) n->fail("a network file is for run: network");
+    fs::path p = fs::path(n->str());
+    std::string full = (p.is_absolute() ? p : dir / p).lexically_normal().string();
+    if (!fs::is_regular_file(full)) n->fail("no network file '" + full + "'");
+    spec.network = full;
+    spec.loaded_network = load_sweep_network(full);
+    spec.included[full] = spec.loaded_network->included;
+  } else if (spec.run == RunKind::Network) {
+    sw.fail("run: network needs 'network: FILE' (a network of docs/network.md)");
+  }
+  if (auto e = sw.get("energy")) {
+    std::string v = e->str();
+    if (v == "reestimate")
+      spec.energy = frontend::ErtPolicy::Reestimate;
+    else if (v == "pin")
+      spec.energy = frontend::ErtPolicy::Pin;
+    else
+      e->fail("expected 'reestimate' or 'pin', got '" + v + "'" +
+              did_you_mean(v, {"reestimate", "pin"}));
   }
   if (auto m = sw.get("mapper")) {
     m->allow({"algorithm", "max_evaluations", "seed"});
@@ -254,7 +296,7 @@ SweepSpec load_sweep(const std::string& path,
     if (auto e = m->get("seed"))
       spec.mapper.seed = static_cast<std::uint64_t>(e->integer(0, std::int64_t(1) << 50));
   }
-  if (spec.run == RunKind::Map && spec.mapper.max_evaluations == 0 &&
+  if (spec.run != RunKind::Model && spec.mapper.max_evaluations == 0 &&
       spec.mapper.algorithm != "optimal")
     sw.fail(
         "a mapping sweep needs a result that does not depend on timing: give "
@@ -275,9 +317,12 @@ SweepSpec load_sweep(const std::string& path,
       for (auto& v : par.values) {
         fs::path f = fs::path(v).is_absolute() ? fs::path(v) : dir / v;
         if (!fs::is_regular_file(f)) p.fail("no file '" + f.lexically_normal().string() + "'");
+        spec.included[f.lexically_normal().string()] = included_files(f.lexically_normal().string());
       }
     if (par.kind == ParamKind::Mapping && spec.run != RunKind::Model)
       p.fail("a mapping parameter needs run: model");
+    if (par.kind == ParamKind::Workload && spec.run == RunKind::Network)
+      p.fail("a workload parameter is for run: map or model (the network gives the workloads)");
     spec.params.push_back(std::move(par));
   }
   if (spec.params.empty()) params->fail("expected at least one parameter");

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS points (
   mapping TEXT NOT NULL DEFAULT '',
   stats TEXT NOT NULL DEFAULT '',
   seconds REAL NOT NULL DEFAULT 0,
+  ert_notes TEXT NOT NULL DEFAULT '[]',
   finished_at TEXT NOT NULL DEFAULT (datetime('now'))
 );)";
 
@@ -60,6 +61,13 @@ Store::Store(const std::string& path) : path_(path) {
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=FULL");
   exec(kSchema);
+  // Stores made before the ert_notes column (energy follows the design) get it.
+  bool has_notes = false;
+  {
+    Stmt st(db_, "SELECT name FROM pragma_table_info('points')", path_);
+    while (sqlite3_step(st.s) == SQLITE_ROW) has_notes |= st.col_text(0) == "ert_notes";
+  }
+  if (!has_notes) exec("ALTER TABLE points ADD COLUMN ert_notes TEXT NOT NULL DEFAULT '[]'");
 }
 
 Store::~Store() { sqlite3_close(db_); }
@@ -88,8 +96,8 @@ void Store::put(const PointResult& r) {
   try {
     Stmt st(db_,
             "INSERT OR REPLACE INTO points (id, hash, params, status, error, energy_pj, cycles, "
-            "edp, area_um2, utilization, macs, level_energy, mapping, stats, seconds) VALUES "
-            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            "edp, area_um2, utilization, macs, level_energy, mapping, stats, seconds, ert_notes) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             path_);
     sqlite3_bind_int(st.s, 1, r.id);
     st.text(2, r.hash);
@@ -108,6 +116,7 @@ void Store::put(const PointResult& r) {
     st.text(13, r.mapping_yaml);
     st.text(14, r.stats_json);
     sqlite3_bind_double(st.s, 15, r.seconds);
+    st.text(16, r.ert_notes.empty() ? "[]" : r.ert_notes);
     if (sqlite3_step(st.s) != SQLITE_DONE)
       throw ConfigError(path_, 0, "", std::string("SQLite: ") + sqlite3_errmsg(db_));
   } catch (...) {
@@ -128,7 +137,7 @@ std::vector<PointResult> Store::all() const {
   std::vector<PointResult> out;
   Stmt st(db_,
           "SELECT id, hash, params, status, error, energy_pj, cycles, edp, area_um2, "
-          "utilization, macs, level_energy, mapping, stats, seconds FROM points ORDER BY id",
+          "utilization, macs, level_energy, mapping, stats, seconds, ert_notes FROM points ORDER BY id",
           path_);
   while (sqlite3_step(st.s) == SQLITE_ROW) {
     PointResult r;
@@ -150,6 +159,7 @@ std::vector<PointResult> Store::all() const {
     r.mapping_yaml = st.col_text(12);
     r.stats_json = st.col_text(13);
     r.seconds = sqlite3_column_double(st.s, 14);
+    r.ert_notes = st.col_text(15);
     out.push_back(std::move(r));
   }
   return out;

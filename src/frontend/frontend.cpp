@@ -253,18 +253,24 @@ bool block_style(YAML::Node n) {
 }
 }  // namespace
 
-std::string render_only(const std::vector<std::string>& files, const Options& options) {
+std::string render_trees(const std::vector<std::pair<std::string, YAML::Node>>& trees) {
   std::string out;
-  for (const auto& f : files) {
+  for (const auto& [f, t] : trees) {
     YAML::Emitter e;
-    YAML::Node tree = load_file(f, options);
+    YAML::Node tree = t;
     block_style(tree);
     e << tree;
-    if (files.size() > 1) out += "--- # " + f + "\n";
+    if (trees.size() > 1) out += "--- # " + f + "\n";
     out += e.c_str();
     out += "\n";
   }
   return out;
+}
+
+std::string render_only(const std::vector<std::string>& files, const Options& options) {
+  std::vector<std::pair<std::string, YAML::Node>> trees;
+  for (const auto& f : files) trees.emplace_back(f, load_file(f, options));
+  return render_trees(trees);
 }
 
 std::pair<std::string, std::string> parse_var(const std::string& arg) {

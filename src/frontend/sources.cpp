@@ -125,7 +125,17 @@ Origin origin_of(const Text& t, int local_line) {  // local_line: 1-based line o
 
 }  // namespace
 
+namespace {
+thread_local ReadRecorder* active_recorder = nullptr;
+}  // namespace
+
+ReadRecorder::ReadRecorder() : outer_(active_recorder) { active_recorder = this; }
+ReadRecorder::~ReadRecorder() { active_recorder = outer_; }
+
 std::string read_text_file(const std::string& path) {
+  for (ReadRecorder* r = active_recorder; r; r = r->outer_)
+    if (std::find(r->files_.begin(), r->files_.end(), path) == r->files_.end())
+      r->files_.push_back(path);
   std::string text = read_input_file(path);
   if (int bad = first_bad_utf8_line(text))
     throw ConfigError(path, bad, "", "not valid UTF-8 text; expected a UTF-8 YAML file");

@@ -108,31 +108,46 @@ void energy_query(const std::vector<std::string>& files, const std::vector<std::
   out << j.dump() << "\n";
 }
 
+std::map<std::string, std::string> estimator_attributes(const std::string& cls,
+                                                        const Attributes& attrs,
+                                                        const Variables& vars,
+                                                        double cycle_seconds) {
+  return make_query(cls, attrs, vars, SourceLoc{}, cycle_seconds).attrs;
+}
+
+EstimatedComponent estimate_component(const ArchSpec& arch, int level,
+                                      const estimate::ComponentLibrary& library,
+                                      const Variables& vars) {
+  const bool compute = level < 0;
+  const std::string& name = compute ? arch.arithmetic.name : arch.storage[level].name;
+  const std::string& cls = compute ? arch.arithmetic.cls : arch.storage[level].cls;
+  const Attributes& attrs = compute ? arch.arithmetic.attributes : arch.storage[level].attributes;
+  const SourceLoc& loc = compute ? arch.arithmetic.loc : arch.storage[level].loc;
+  std::int64_t instances = compute ? arch.arithmetic.instances : arch.storage[level].instances;
+  SourceLoc at = loc, cls_at = loc;
+  at.key_path = at.key_path.empty() ? name : at.key_path + ".attributes";
+  cls_at.key_path = cls_at.key_path.empty() ? name : cls_at.key_path + ".class";
+  EstimatedComponent c;
+  c.name = "system_top_level." + name + "[1.." + std::to_string(instances) + "]";
+  estimate::Query q = make_query(cls, attrs, vars, at, arch.global_cycle_seconds);
+  q.class_loc = cls_at;
+  c.estimate = library.estimate(q);
+  c.loc = cls_at;
+  return c;
+}
+
 std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
                                                       const estimate::ComponentLibrary& library,
                                                       const Variables& vars) {
   std::vector<EstimatedComponent> out;
-  auto add = [&](const std::string& name, const std::string& cls, const Attributes& attrs,
-                 const SourceLoc& loc, std::int64_t instances) {
-    SourceLoc at = loc, cls_at = loc;
-    at.key_path = at.key_path.empty() ? name : at.key_path + ".attributes";
-    cls_at.key_path = cls_at.key_path.empty() ? name : cls_at.key_path + ".class";
-    EstimatedComponent c;
-    c.name = "system_top_level." + name + "[1.." + std::to_string(instances) + "]";
-    estimate::Query q = make_query(cls, attrs, vars, at, arch.global_cycle_seconds);
-    q.class_loc = cls_at;
-    c.estimate = library.estimate(q);
-    c.loc = cls_at;
-    out.push_back(std::move(c));
-  };
   // Levels whose energy the architecture gives itself (`vector-access-energy`, `energy`)
   // keep it: EnergyTable::resolve uses those when a level has no entry.
-  for (auto it = arch.storage.rbegin(); it != arch.storage.rend(); ++it) {
-    if (it->dummy || it->vector_access_energy_pj) continue;
-    add(it->name, it->cls, it->attributes, it->loc, it->instances);
+  for (int l = arch.num_storage_levels() - 1; l >= 0; --l) {
+    const StorageLevel& lv = arch.storage[static_cast<std::size_t>(l)];
+    if (lv.dummy || lv.vector_access_energy_pj) continue;
+    out.push_back(estimate_component(arch, l, library, vars));
   }
-  const ArithmeticLevel& a = arch.arithmetic;
-  if (!a.energy_pj) add(a.name, a.cls, a.attributes, a.loc, a.instances);
+  if (!arch.arithmetic.energy_pj) out.push_back(estimate_component(arch, -1, library, vars));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "loopsim/estimate/compound.hpp"
+#include "loopsim/io/energy.hpp"
 #include "loopsim/io/load.hpp"
 #include "yaml_cursor.hpp"
 
@@ -20,6 +21,12 @@ struct MergedInputs {
   // file each, as the exercises' _components/*.yaml): all of them, in file order.
   std::vector<Entry> class_sections;
   std::vector<std::string> files;
+  // With --set overrides: copies of `architecture:` and `variables:` as the files give them
+  // (before the overrides), to find the components the overrides changed (ert_follow.cpp).
+  std::optional<YAML::Node> base_architecture, base_variables;
+  frontend::ErtPolicy ert_policy = frontend::ErtPolicy::Pin;
+  // The resolved tree of each file, in order (the overrides apply to these; --render-only).
+  std::vector<std::pair<std::string, YAML::Node>> roots;
   // The section's value, or nullopt when absent or empty.
   [[nodiscard]] std::optional<Cursor> get(const std::string& key) const;
   // The error for a needed section that is absent or empty.
@@ -38,6 +45,21 @@ ModelInputs load_merged_inputs(MergedInputs& merged, const std::vector<std::stri
 // ConfigError "--set:0: PATH: no such key (did you mean ...)" for a path that names nothing.
 void apply_set_overrides(MergedInputs& merged,
                          const std::vector<std::pair<std::string, std::string>>& sets);
+
+// Energy follows the design: a component priced by a user ERT whose estimator attributes
+// differ from those of the design before the overrides is re-estimated or kept with a
+// warning (merged.ert_policy); recorded in in.ert_notes.
+void follow_design(const MergedInputs& merged, ModelInputs& in, const Variables& vars,
+                   Diagnostics* diag);
+// The attributes loopsim's estimator would see for a component (expressions evaluated).
+std::map<std::string, std::string> estimator_attributes(const std::string& cls,
+                                                        const Attributes& attrs,
+                                                        const Variables& vars,
+                                                        double cycle_seconds);
+// The estimate of one component: storage level `level`, or the arithmetic level when -1.
+EstimatedComponent estimate_component(const ArchSpec& arch, int level,
+                                      const estimate::ComponentLibrary& library,
+                                      const Variables& vars);
 
 // Compound classes and user tables of every components:/compound_components: section,
 // on top of loopsim's built-in estimators.

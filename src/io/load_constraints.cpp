@@ -436,7 +436,7 @@ struct Applier {
 Constraints parse_constraints(const MergedInputs& merged, const std::vector<NodeConstraint>& nodes,
                               const Workload& w, const ArchSpec& arch) {
   Constraints out = Constraints::unconstrained(w, arch);
-  Applier ap{w, arch, out, {}, std::nullopt};
+  Applier ap{w, arch, out, {}, std::nullopt, std::nullopt};
   for (const auto& nc : nodes) ap.node(nc);
   for (const char* k : {"constraints", "mapspace_constraints", "architecture_constraints",
                         "mapspace"})

@@ -113,6 +113,7 @@ MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostic
   auto& top = merged.top;
   for (const auto& f : files) {
     Cursor root(frontend::load_file(f, options), f, "", diag);
+    merged.roots.emplace_back(f, root.node());
     if (root.is_null()) {
       // Timeloop merges an empty file as nothing; a file given by mistake, most likely.
       Warning w{f, 1, "", "the file is empty: nothing is read from it"};
@@ -164,6 +165,14 @@ MergedInputs merge_input_files(const std::vector<std::string>& files, Diagnostic
                   "); the two are combined as timeloopfe does (lists joined, maps merged)");
       prev->second.value = prev->second.value.at(both, key);
     }
+  }
+  merged.ert_policy = options.ert_policy;
+  if (!options.sets.empty()) {
+    // The design as the files give it, for follow_design (a deep copy: the overrides
+    // rebind nodes of the merged tree in place).
+    for (auto [key, slot] : {std::pair{"architecture", &merged.base_architecture},
+                             std::pair{"variables", &merged.base_variables}})
+      if (auto c = merged.get(key)) *slot = YAML::Clone(c->node());
   }
   apply_set_overrides(merged, options.sets);
   return merged;
@@ -247,6 +256,8 @@ ModelInputs load_merged_inputs(MergedInputs& merged, const std::vector<std::stri
   if (ert_summary) parse_ert_summary(*ert_summary, in.energy);
   drop_unknown_ert_entries(in.arch, in.energy, diag);
   if (auto a = get("ART_summary")) parse_art_summary(*a, in.energy);
+  if (!in.energy.ert.empty() && merged.base_architecture && arch)
+    follow_design(merged, in, vars, diag);
   if (in.energy.ert.empty() && legacy)
     throw ConfigError(merged.top.at("arch").key.file(), merged.top.at("arch").key.line(), "arch",
                       "the legacy 'arch:' form has no energy classes (Timeloop costs it with its "

@@ -5,7 +5,10 @@
 // `architecture.nodes.glb.attributes.depth` reaches the component named glb.
 #include "io_internal.hpp"
 #include "loopsim/core/text.hpp"
+#include "loopsim/frontend/frontend.hpp"
 #include "loopsim/frontend/sources.hpp"
+
+#include <algorithm>
 
 namespace loopsim::io {
 
@@ -126,6 +129,31 @@ void apply_one(MergedInputs& merged, const std::string& path, const std::string&
 }
 
 }  // namespace
+
+std::string render_with_overrides(const std::vector<std::string>& files,
+                                  const frontend::Options& options) {
+  MergedInputs merged = merge_input_files(files, nullptr, options);
+  std::string out;
+  for (const auto& [path, value] : options.sets) out += "# --set " + path + "=" + value + "\n";
+  out += frontend::render_trees(merged.roots);
+  // A top-level key combined from several files is a new tree: shown merged.
+  std::vector<std::string> shown;
+  for (const auto& [path, value] : options.sets) {
+    std::string key = split_path(path).front();
+    auto it = merged.top.find(key);
+    if (it == merged.top.end() || std::find(shown.begin(), shown.end(), key) != shown.end())
+      continue;
+    bool in_a_file = false;
+    for (const auto& [f, root] : merged.roots)
+      in_a_file |= root.IsMap() && root[key] && root[key].is(it->second.value.node());
+    if (in_a_file) continue;
+    shown.push_back(key);
+    YAML::Node doc;
+    doc[key] = it->second.value.node();
+    out += frontend::render_trees({{"'" + key + "' (given in several files, merged)", doc}});
+  }
+  return out;
+}
 
 void apply_set_overrides(MergedInputs& merged,
                          const std::vector<std::pair<std::string, std::string>>& sets) {

@@ -60,7 +60,8 @@ with open(os.path.join(a, "points.csv")) as f:
     header = f.readline().strip().split(",")
 check(header == ["point", "status", "param.glb_depth", "param.pex", "param.pey", "energy_pj",
                  "cycles", "edp", "area_um2", "utilization", "macs", "energy_per_mac_pj",
-                 "energy_pj.rf", "energy_pj.glb", "energy_pj.DRAM", "energy_pj.mac"],
+                 "energy_pj.rf", "energy_pj.glb", "energy_pj.DRAM", "energy_pj.mac",
+                 "ert.reestimated", "ert.pinned"],
       f"points.csv header: {header}")
 check(len(pts) == 9 and [int(p["point"]) for p in pts] == list(range(9)), "9 rows by id")
 # Grid order: glb_depth slowest (256, 512, 1024), pex 2, 4, 8 with pey = 16 / pex.

@@ -25,6 +25,11 @@ struct PointResult {
   std::uint64_t cycles = 0, macs = 0;
   std::vector<std::pair<std::string, double>> level_energy_pj;  // storage levels, then compute
   std::string mapping_yaml, stats_json;
+  // Components a parameter moved away from their user-ERT entries (docs/sweep.md, Energy
+  // follows the design): [{"component", "action": reestimated|pinned, "change", "entry"}].
+  std::string ert_notes = "[]";
+  // The components of ert_notes with this action ("reestimated" or "pinned").
+  [[nodiscard]] std::vector<std::string> ert_components(const std::string& action) const;
   double seconds = 0;
   [[nodiscard]] double energy_per_mac_pj() const {
     return macs ? energy_pj / static_cast<double>(macs) : 0.0;

@@ -5,9 +5,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "loopsim/frontend/options.hpp"
 
 namespace loopsim::explore {
 
@@ -31,7 +35,9 @@ struct Parameter {
 };
 
 enum class Combine { Grid, Zip, Random, LatinHypercube };
-enum class RunKind { Model, Map };
+enum class RunKind { Model, Map, Network };
+
+struct LoadedNetwork;  // run: network (point_internal.hpp)
 
 struct Filter {
   std::string expr;
@@ -52,6 +58,8 @@ struct SweepSpec {
   std::string file;                 // the sweep file
   std::vector<std::string> inputs;  // base input files, paths resolved
   RunKind run = RunKind::Map;
+  std::string network;  // run: network: the network file, resolved
+  std::shared_ptr<const LoadedNetwork> loaded_network;
   Combine combine = Combine::Grid;
   std::vector<std::vector<int>> zip_groups;  // grid: parameters that move together
   int samples = 0;                           // random / latin-hypercube
@@ -60,6 +68,13 @@ struct SweepSpec {
   std::vector<Filter> filters;
   std::vector<std::string> objectives;  // energy_pj, cycles, edp, area_um2, energy_per_mac_pj
   MapperOverrides mapper;
+  // `energy:` a component a parameter changes while a user ERT prices it is re-estimated
+  // (default) or keeps the ERT's energies with a warning (pin).
+  frontend::ErtPolicy energy = frontend::ErtPolicy::Reestimate;
+  bool has_ert = false;  // an input file gives an ERT (the policy is then part of the hash)
+  // Per input file (and per workload/mapping parameter file, resolved): the files it
+  // includes, read when the sweep file is loaded; their contents are part of a point's hash.
+  std::map<std::string, std::vector<std::string>> included;
   [[nodiscard]] int index_of(const std::string& name) const;  // -1 when unknown
 };
 

@@ -23,8 +23,11 @@ YAML::Node load_file(const std::string& path, const Options& options = {});
 // trees parsed from text. Modifies `node` in place and returns it.
 YAML::Node resolve_merges(YAML::Node node);
 
-// `--render-only`: the resolved YAML of every file, one document each.
+// `--render-only`: the resolved YAML of every file, one document each (without the --set
+// overrides: io::render_with_overrides applies them).
 std::string render_only(const std::vector<std::string>& files, const Options& options);
+// The same for trees already loaded: (file, tree), one document each.
+std::string render_trees(const std::vector<std::pair<std::string, YAML::Node>>& trees);
 
 // True for a file the front end renders with Jinja2 (by name or by content).
 [[nodiscard]] bool is_template(const std::string& path, const std::string& text);

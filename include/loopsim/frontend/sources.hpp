@@ -30,4 +30,22 @@ YAML::Node parse_yaml_text(const std::string& text, const std::string& file,
 // Reads a whole file (ConfigError when it cannot be read or is not UTF-8 text).
 std::string read_text_file(const std::string& path);
 
+// While one is alive, the files read_text_file reads on this thread (the file loaded and
+// everything it includes: !include, include(), line includes) are recorded, in order, once
+// each. A sweep hashes them (docs/sweep.md). Files a Jinja2 template reads itself ({% include
+// %}, {% import %}) are read by Python and not recorded.
+class ReadRecorder {
+ public:
+  ReadRecorder();
+  ~ReadRecorder();
+  ReadRecorder(const ReadRecorder&) = delete;
+  ReadRecorder& operator=(const ReadRecorder&) = delete;
+  [[nodiscard]] const std::vector<std::string>& files() const { return files_; }
+
+ private:
+  friend std::string read_text_file(const std::string& path);
+  std::vector<std::string> files_;
+  ReadRecorder* outer_ = nullptr;
+};
+
 }  // namespace loopsim::frontend

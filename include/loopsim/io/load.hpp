@@ -21,6 +21,15 @@ namespace loopsim::io {
 // The merged top-level keys of all input files (opaque; see load.cpp).
 class InputTree;
 
+// A component whose attributes a --set override changed while a user ERT prices it
+// (docs/sweep.md, Energy follows the design).
+struct ErtNote {
+  std::string component;  // the level's name
+  std::string action;     // "reestimated" or "pinned"
+  std::string change;     // e.g. "depth: 13824 -> 27648"
+  SourceLoc entry;        // the ERT entry the design no longer matches
+};
+
 struct ModelInputs {
   Workload workload;
   ArchSpec arch;
@@ -29,6 +38,7 @@ struct ModelInputs {
   bool hide_inconsequential = false;  // globals.environment_variables
   ModelConfig model;                  // loopsim_model: (the default: Timeloop's model)
   std::vector<std::string> files;
+  std::vector<ErtNote> ert_notes;  // components --set moved away from their ERT entries
 };
 
 // Merges the files; a top-level key given in two files is combined as timeloopfe does (lists
@@ -61,6 +71,12 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& files,
 // Applies a dataflow preset (mappings/dataflows/*.yaml; docs/mapper.md) to the constraints.
 void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
                          Constraints& constraints);
+
+// `--render-only` with --set: every file as the front end resolves it, with the overrides
+// applied where they land (ConfigError for a path that names nothing, as any run); a key
+// given in several files and overridden is shown once more, merged, at the end.
+std::string render_with_overrides(const std::vector<std::string>& files,
+                                  const frontend::Options& options);
 
 // Individual parsers, exposed for tests.
 Workload load_workload_file(const std::string& path);

@@ -3,7 +3,9 @@
 
 inputs.txt lists input files (relative to the repository root), one per line.
 expected.json: {"cycles": N, "fj_per_compute": X, "levels": {level: {data space:
-{"reads": n, "fills": n, "updates": n}}}}; counts must match exactly, fJ/compute within 0.1%.
+{"reads": n, "fills": n, "updates": n}}}, "networks": {name: {"energy_pj": x, "data_spaces":
+{data space: {figure: x}}}}}; counts must match exactly, fJ/compute and network figures
+within 0.1%.
 usage: run-golden.py LOOPSIM REPO_ROOT
 """
 import json
@@ -50,6 +52,19 @@ def main():
                 for k, v in counts.items():
                     if got[k] != v:
                         errors.append(f"{lname}.{ds}.{k} {got[k]} != {v}")
+        nets = {n["name"]: n for n in ours.get("networks", [])}
+        for nname, want in expected.get("networks", {}).items():
+            got = nets.get(nname)
+            if got is None:
+                errors.append(f"network '{nname}' missing (have {sorted(nets)})")
+                continue
+            pairs = [("energy_pj", want.get("energy_pj"), got["energy_pj"])]
+            for ds, figs in want.get("data_spaces", {}).items():
+                for k, v in figs.items():
+                    pairs.append((f"{ds}.{k}", v, got["data_spaces"][ds][k]))
+            for what, v, g in pairs:
+                if v is not None and abs(g - v) > 1e-3 * max(abs(v), 1e-9):
+                    errors.append(f"network '{nname}' {what} {g} != {v}")
         if errors:
             failed += 1
             print(f"FAIL {case}: " + "; ".join(errors))

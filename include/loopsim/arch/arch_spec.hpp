@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "loopsim/arch/network_spec.hpp"
+
 namespace loopsim {
 
 class Diagnostics;
@@ -60,6 +62,7 @@ struct HierarchyNode {
   Attributes attributes;
   std::int64_t spatial_x = 1, spatial_y = 1;  // v0.4 container `spatial: {meshX, meshY}`
   bool v02_style = false;  // subtree/local semantics (no dummy spatial levels)
+  bool network = false;    // a network component (is_network_class): not a level
   SourceLoc loc;
 };
 
@@ -87,6 +90,10 @@ struct StorageLevel {
   int num_banks = 2;
   std::optional<double> vector_access_energy_pj;  // user override (`vector-access-energy`)
   Attributes attributes;  // all resolved attributes, for the energy estimator
+  bool reduction_supported = true;  // `reduction_supported`, else not DRAM (Timeloop)
+  // Indices into ArchSpec::networks: the network that feeds the inner level (read-fill) and
+  // the one that takes its updates (drain-update); the same one unless named apart.
+  int read_network = -1, update_network = -1;
   SourceLoc loc;
 };
 
@@ -107,6 +114,7 @@ struct ArchSpec {
   std::vector<StorageLevel> storage;
   ArithmeticLevel arithmetic;
   double global_cycle_seconds = 1e-9;
+  std::vector<NetworkSpec> networks;  // the ones levels use (read_network, update_network)
 
   [[nodiscard]] int num_storage_levels() const { return static_cast<int>(storage.size()); }
   // Fan-out from storage level `level` to the next-inner level (or the arithmetic units).

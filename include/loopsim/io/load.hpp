@@ -59,8 +59,10 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& files,
                                 const frontend::Options& options = {},
                                 bool dummy_table = false);
 // Applies a dataflow preset (mappings/dataflows/*.yaml; docs/mapper.md) to the constraints.
+// When the preset's `array_when_trivial` roles replace its `array` roles (every array
+// dimension has bound 1 in this layer), `note` (if given) says so.
 void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
-                         Constraints& constraints);
+                         Constraints& constraints, std::string* note = nullptr);
 
 // Individual parsers, exposed for tests.
 Workload load_workload_file(const std::string& path);

@@ -106,21 +106,28 @@ void apply_dataflow_file(const std::string& path, const Workload& w, const ArchS
     }
   }
   std::optional<Cursor> a = df.optional("array");
-  // array_when_trivial: the roles used when every dimension the array roles name has bound 1
-  // in this layer (an FC layer under row-stationary), so the array is not left unused.
+  // array_when_trivial: the roles used when an axis of `array` names only dimensions of
+  // bound 1 in this layer (an FC layer under row-stationary: Q = 1 leaves X unused), so the
+  // array is not left idle.
   if (auto alt = df.optional("array_when_trivial"); alt && a) {
-    bool trivial = true;
+    bool trivial = false;
+    std::string idle;
     for (const char* axis : {"X", "Y"})
-      if (auto dims = a->optional(axis))
-        for (int d : dim_list(*dims, w)) trivial &= w.bounds[static_cast<std::size_t>(d)] == 1;
+      if (auto dims = a->optional(axis)) {
+        bool all_one = true;
+        for (int d : dim_list(*dims, w)) all_one &= w.bounds[static_cast<std::size_t>(d)] == 1;
+        if (all_one && !trivial) idle = std::string(axis) + ": " + dim_names(*dims, w);
+        trivial |= all_one;
+      }
     if (trivial) {
       std::string names;
       for (const char* axis : {"X", "Y"})
         if (auto dims = alt->optional(axis))
           names += std::string(names.empty() ? "" : ", ") + axis + ": " + dim_names(*dims, w);
       if (note)
-        *note = "the dataflow's array dimensions all have bound 1 in this layer; using its "
-                "array_when_trivial roles (" + names + ") so the array is used (" + path + ")";
+        *note = "the dataflow's array axis " + idle + " has only dimensions of bound 1 in this "
+                "layer; using its array_when_trivial roles (" + names + ") so the array is "
+                "used (" + path + ")";
       a = alt;
     }
   }

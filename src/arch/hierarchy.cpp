@@ -347,7 +347,8 @@ struct Walker {
     Attributes merged = merge(inherited, n.attributes);
     if (n.network) {  // not a level: attached to the levels that name it (networks.cpp)
       check_name(n, n.name);
-      networks.push_back(NetworkComponent{n, merged});
+      networks.push_back(
+          NetworkComponent{n, merged, instances(n, instances(n, mx, my), n.multiplicity)});
       return;
     }
     // v0.2/v0.3 local lists: the compute unit is innermost wherever it is written (the

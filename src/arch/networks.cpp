@@ -65,8 +65,10 @@ NetworkSpec component_spec(const NetworkComponent& c, const Variables& vars) {
   n.name = c.node.name;
   n.cls = c.node.cls;
   n.inferred = false;
-  n.file = c.node.loc.file;
-  n.line = c.node.loc.line;
+  n.subclass = c.node.subclass;
+  n.attributes = c.attributes;
+  n.instances = c.instances;
+  n.loc = c.node.loc;
   if (c.node.cls.find("ReductionTree") != std::string::npos) {  // not modelled (a warning)
     n.energy_per_hop_pj = 0.0;
     n.router_energy_pj = n.ingress_energy_pj = 0.0;
@@ -110,6 +112,7 @@ const NetworkComponent* find_component(const std::vector<NetworkComponent>& comp
 void attach_networks(ArchSpec& spec, const std::vector<NetworkComponent>& comps,
                      const Variables& vars) {
   spec.networks.clear();
+  for (const auto& c : comps) add_network(spec, component_spec(c, vars));
   for (int l = 0; l < spec.num_storage_levels(); ++l) {
     StorageLevel& lv = spec.storage[l];
     Scope s(lv.attributes, vars);
@@ -124,8 +127,7 @@ void attach_networks(ArchSpec& spec, const std::vector<NetworkComponent>& comps,
       NetworkSpec n = legacy_spec(lv.attributes, vars);
       n.name = lv.name + " <==> " + inner;
       n.cls = "Legacy";
-      n.file = lv.loc.file;
-      n.line = lv.loc.line;
+      n.loc = lv.loc;
       lv.read_network = add_network(spec, std::move(n));
     }
     if (update && !update->is_null)

@@ -12,6 +12,7 @@ namespace loopsim {
 struct NetworkComponent {
   HierarchyNode node;
   Attributes attributes;  // merged with the containers' attributes
+  std::int64_t instances = 1;
 };
 
 void attach_networks(ArchSpec& spec, const std::vector<NetworkComponent>& comps,

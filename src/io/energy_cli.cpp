@@ -104,7 +104,8 @@ void energy_query(const std::vector<std::string>& files, const std::vector<std::
 
 std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
                                                       const estimate::ComponentLibrary& library,
-                                                      const Variables& vars) {
+                                                      const Variables& vars,
+                                                      Diagnostics* diag) {
   std::vector<EstimatedComponent> out;
   auto add = [&](const std::string& name, const std::string& cls, const Attributes& attrs,
                  const SourceLoc& loc, std::int64_t instances) {
@@ -127,6 +128,24 @@ std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
   }
   const ArithmeticLevel& a = arch.arithmetic;
   if (!a.energy_pj) add(a.name, a.cls, a.attributes, a.loc, a.instances);
+  // Network components whose class (v0.4: subclass) the components files define, as
+  // Accelergy prices them (a SimpleMulticast's `transfer` actions, an XY_NoC's); Timeloop's
+  // legacy networks ignore these entries, a SimpleMulticast network reads its own.
+  for (const auto& n : arch.networks) {
+    if (n.inferred) continue;
+    const std::string& cls = n.subclass.empty() ? n.cls : n.subclass;
+    if (!library.has_class(cls)) continue;
+    try {
+      add(n.name, cls, n.attributes, n.loc, n.instances);
+    } catch (const ConfigError& e) {
+      // A network class whose definition needs an Accelergy plug-in loopsim lacks: the
+      // network gets no entry (Timeloop's legacy networks do not read one anyway).
+      if (diag)
+        diag->warn(n.loc.file, n.loc.line, n.loc.key_path,
+                   "network component '" + n.name + "' (class " + cls +
+                       ") is not estimated, it gets no ERT entry: " + e.what());
+    }
+  }
   return out;
 }
 
@@ -165,7 +184,8 @@ void write_energy_tables(const std::vector<std::string>& files, const std::strin
                          Diagnostics* diag, const frontend::Options& options) {
   EnergyModelInputs in = load_energy_inputs(files, diag, options);
   const ArchSpec& arch = in.arch;
-  std::vector<EstimatedComponent> comps = estimate_architecture(arch, in.library, in.variables);
+  std::vector<EstimatedComponent> comps =
+      estimate_architecture(arch, in.library, in.variables, diag);
 
   std::error_code ec;
   fs::create_directories(out_dir, ec);

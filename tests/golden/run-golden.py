@@ -53,6 +53,18 @@ def main():
                     if got[k] != v:
                         errors.append(f"{lname}.{ds}.{k} {got[k]} != {v}")
         nets = {n["name"]: n for n in ours.get("networks", [])}
+        if expected.get("networks"):
+            # Both engines price the networks alike (the closed form when no hop or router
+            # energy is given; docs/cost-model.md §9).
+            with tempfile.TemporaryDirectory() as out:
+                p = subprocess.run([loopsim, "model", "-q", "--engine", "walk", "-o", out] + inputs,
+                                   capture_output=True, text=True)
+                with open(os.path.join(out, "loopsim-model.stats.json")) as f:
+                    walk = {n["name"]: n["energy_pj"] for n in json.load(f).get("networks", [])}
+            for nname in expected["networks"]:
+                a, b = nets.get(nname, {}).get("energy_pj"), walk.get(nname)
+                if a is None or b is None or abs(a - b) > 1e-9 * max(abs(a), 1.0):
+                    errors.append(f"network '{nname}': {a} pJ (auto) != {b} pJ (walk)")
         for nname, want in expected.get("networks", {}).items():
             got = nets.get(nname)
             if got is None:

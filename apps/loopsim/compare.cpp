@@ -265,8 +265,11 @@ Point prepare_point(Config& cfg, int c, int s, const std::string& shape_file,
   }
   if (std::filesystem::path(cfg.dataflow_path).stem() == "no-local-reuse")
     drop_pe_keeps(cfg.name, m.arch, m.workload, p.in->constraints, diag, s == 0);
-  if (!cfg.dataflow_path.empty())
-    io::apply_dataflow_file(cfg.dataflow_path, m.workload, m.arch, p.in->constraints);
+  if (!cfg.dataflow_path.empty()) {
+    std::string note;
+    io::apply_dataflow_file(cfg.dataflow_path, m.workload, m.arch, p.in->constraints, &note);
+    if (!note.empty()) std::cerr << "note: config '" << cfg.name << "', " << shape_file << ": " << note << "\n";
+  }
   if (auto bad = find_infeasibility(m.workload, m.arch, p.in->constraints))
     throw ConfigError(bad->where.file, bad->where.line, bad->where.key_path,
                       "config '" + cfg.name + "': " + bad->message);

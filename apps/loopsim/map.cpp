@@ -89,9 +89,12 @@ int run_map(const MapOptions& o) {
   if (o.threads >= 0) s.threads = o.threads;
   apply_stopping_flags(s, o.time_budget, o.max_evaluations);
   if (o.seed >= 0) s.seed = static_cast<std::uint64_t>(o.seed);
-  if (!o.dataflow.empty())
+  if (!o.dataflow.empty()) {
+    std::string note;
     io::apply_dataflow_file(dataflow_path(o.dataflow), in.model.workload, in.model.arch,
-                            in.constraints);
+                            in.constraints, &note);
+    if (!note.empty()) std::cerr << "note: " << note << "\n";
+  }
   // A space with no valid mapping is reported before searching, naming the constraints.
   if (auto bad = find_infeasibility(in.model.workload, in.model.arch, in.constraints))
     throw ConfigError(bad->where.file, bad->where.line, bad->where.key_path, bad->message);

@@ -50,6 +50,34 @@ void reset_unaccounted(int nds, const SpatialDeltas& deltas, Unaccounted& u) {
   }
 }
 
+// Hops to deliver one delta to a multicast group from the array's edge (Timeloop's
+// ComputeAccurateMulticastedAccesses): the injection point is at the centre of the vertical
+// axis; the data runs along the horizontal axis to the farthest column, then down each
+// column's vertical line from the centre to its lowest and highest member.
+static double multicast_hops(const std::vector<std::uint64_t>& members, std::uint64_t h_size,
+                             std::uint64_t v_size) {
+  std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> v_range_at_h;
+  std::uint64_t h_max = 0;
+  for (auto id : members) {
+    std::uint64_t h = id % h_size, v = id / h_size;
+    h_max = std::max(h_max, h);
+    auto [it, fresh] = v_range_at_h.try_emplace(h, v, v);
+    if (!fresh) {
+      it->second.first = std::min(it->second.first, v);
+      it->second.second = std::max(it->second.second, v);
+    }
+  }
+  const double v_center = static_cast<double>(v_size - 1) / 2;
+  double hops = static_cast<double>(h_max);
+  for (const auto& [h, range] : v_range_at_h) {
+    double lo = static_cast<double>(range.first) - v_center;
+    double hi = static_cast<double>(range.second) - v_center;
+    if (lo < 0) hops += -lo;
+    if (hi > 0) hops += hi;
+  }
+  return hops;
+}
+
 std::array<AccessStatMatrix, kMaxDataSpaces> multicast_accesses(const SpatialReuse& r,
                                                                 const SpatialDeltas& deltas,
                                                                 Unaccounted& unaccounted) {
@@ -86,13 +114,7 @@ std::array<AccessStatMatrix, kMaxDataSpaces> multicast_accesses(const SpatialReu
       auto& t = temp[pv][matches[pv]];
       t.accesses += static_cast<std::uint64_t>(it->second.size(pv)) * r.epochs;
       t.scatter++;
-      double hops = 0;
-      std::uint64_t h_max = 0;
-      for (auto id : match_set[pv]) h_max = std::max(h_max, id % h_size);
-      hops += static_cast<double>(h_max);
-      double v_center = static_cast<double>(v_size - 1) / 2;
-      for (auto id : match_set[pv]) hops += std::abs(static_cast<double>(id / h_size) - v_center);
-      t.hops += hops;
+      t.hops += multicast_hops(match_set[pv], h_size, v_size);
     }
   }
   std::array<AccessStatMatrix, kMaxDataSpaces> out;
@@ -100,7 +122,8 @@ std::array<AccessStatMatrix, kMaxDataSpaces> multicast_accesses(const SpatialReu
     for (const auto& [mcast, t] : temp[pv]) {
       AccessStat& a = out[pv].at(mcast, t.scatter);
       a.accesses = t.accesses;
-      a.hops = t.hops;
+      // Timeloop keeps hops as a weighted sum: the mean over the groups times the accesses.
+      a.hops = t.hops * static_cast<double>(t.accesses) / static_cast<double>(t.scatter);
     }
   return out;
 }

@@ -16,6 +16,10 @@
 #include "loopsim/core/expr.hpp"
 #include "loopsim/core/limits.hpp"
 #include "loopsim/core/text.hpp"
+#include "networks_impl.hpp"
+#include "scope.hpp"
+
+using loopsim::arch_detail::Scope;
 
 namespace loopsim {
 
@@ -86,70 +90,6 @@ void Attributes::set(const std::string& key, AttrValue value) {
 }
 
 namespace {
-
-// Attribute lookup with expression evaluation over the component's own attributes and
-// the variables.
-class Scope {
- public:
-  Scope(const Attributes& attrs, const Variables& vars) : attrs_(attrs), vars_(vars) {}
-
-  const AttrValue* raw(const std::string& key) const { return attrs_.find(key); }
-
-  std::optional<double> number(const std::string& key) const {
-    const AttrValue* v = attrs_.find(key);
-    if (!v || v->is_null) return std::nullopt;
-    return evaluate(*v, 0);
-  }
-
-  // First present key among aliases.
-  std::optional<double> number_any(std::initializer_list<const char*> keys,
-                                   const AttrValue** which = nullptr) const {
-    for (auto k : keys) {
-      const AttrValue* v = attrs_.find(k);
-      if (v && !v->is_null) {
-        if (which) *which = v;
-        return evaluate(*v, 0);
-      }
-    }
-    return std::nullopt;
-  }
-
-  std::optional<std::string> string(const std::string& key) const {
-    const AttrValue* v = attrs_.find(key);
-    if (!v || v->is_null) return std::nullopt;
-    return v->text;
-  }
-
- private:
-  double evaluate(const AttrValue& v, int depth) const {
-    if (auto n = parse_number(v.text)) return *n;
-    if (v.text == "true" || v.text == "True") return 1.0;
-    if (v.text == "false" || v.text == "False") return 0.0;
-    // A quoted value is still an expression where a number is needed (timeloopfe evaluates
-    // strings such as "max(1, ceil(log2(depth)))"); plain text is an error.
-    if (v.quoted && v.text.find_first_of("()+*/") == std::string::npos)
-      throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path,
-                        "expected a number, got the string \"" + v.text + "\"");
-    if (depth > 32)
-      throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path,
-                        "expression refers to itself: '" + v.text + "'");
-    try {
-      return evaluate_expression(v.text, [&](const std::string& name) -> std::optional<double> {
-        const AttrValue* a = attrs_.find(name);
-        if (!a) a = vars_.values.find(name);
-        if (!a || a->is_null || a == &v) return std::nullopt;
-        return evaluate(*a, depth + 1);
-      });
-    } catch (const ExprError& e) {
-      throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path,
-                        std::string("expected a number or an expression over variables; ") +
-                            e.what());
-    }
-  }
-
-  const Attributes& attrs_;
-  const Variables& vars_;
-};
 
 [[noreturn]] void attr_error(const AttrValue& v, const std::string& msg) {
   throw ConfigError(v.loc.file, v.loc.line, v.loc.key_path, msg);
@@ -364,12 +304,19 @@ ArithmeticLevel make_arithmetic(const HierarchyNode& n, const Attributes& merged
   return a;
 }
 
+// Network attributes a container with `spatial:` passes to its dummy level's network.
+constexpr const char* kArrayNetworkKeys[] = {
+    "energy_per_hop", "energy-per-hop", "router_energy", "router-energy", "wire_energy",
+    "wire-energy", "tile_width", "tile-width", "energy-per-ingress", "network_word_bits",
+    "network-word-bits", "network_read", "network_update"};
+
 struct Walker {
   const ArchTree& tree;
   const Variables& vars;
   std::vector<StorageLevel> outer_to_inner;
   std::optional<ArithmeticLevel> arithmetic;
   std::set<std::string> names;
+  std::vector<NetworkComponent> networks;
 
   // Instances of `n` (a * b), which must fit the instance limit.
   static std::int64_t instances(const HierarchyNode& n, std::int64_t a, std::int64_t b) {
@@ -398,6 +345,12 @@ struct Walker {
   void component(const HierarchyNode& n, const Attributes& inherited, std::int64_t mx,
                  std::int64_t my) {
     Attributes merged = merge(inherited, n.attributes);
+    if (n.network) {  // not a level: attached to the levels that name it (networks.cpp)
+      check_name(n, n.name);
+      networks.push_back(
+          NetworkComponent{n, merged, instances(n, instances(n, mx, my), n.multiplicity)});
+      return;
+    }
     // v0.2/v0.3 local lists: the compute unit is innermost wherever it is written (the
     // loader warns); v0.4 nodes are a path from outer to inner, so order matters there.
     if (arithmetic && !(n.v02_style && !is_compute_class(n.cls)))
@@ -466,6 +419,10 @@ struct Walker {
           a.set("width", one);
           a.set("depth", one);
           a.set("datawidth", one);
+          // The array's inferred network (docs/cost-model.md §9) takes the container's own
+          // network attributes.
+          for (const char* k : kArrayNetworkKeys)
+            if (const AttrValue* v = n.attributes.find(k)) a.set(k, *v);
           check_name(dummy, dummy.name);
           outer_to_inner.push_back(make_storage(dummy, a, vars, mx * my));
           outer_to_inner.back().mesh_x = mx;
@@ -493,7 +450,7 @@ double Variables::evaluate(const AttrValue& v) const {
 }
 
 ArchSpec ArchTree::flatten(const Variables& variables, Diagnostics* mesh_warnings) const {
-  Walker w{*this, variables, {}, std::nullopt, {}};
+  Walker w{*this, variables, {}, std::nullopt, {}, {}};
   std::int64_t mx = 1, my = 1;
   // timeloopfe copies `technology` and `global_cycle_seconds` given only under variables:
   // into the top-level attributes, where every component inherits them.
@@ -513,6 +470,7 @@ ArchSpec ArchTree::flatten(const Variables& variables, Diagnostics* mesh_warning
   ArchSpec spec;
   spec.arithmetic = *w.arithmetic;
   spec.storage.assign(w.outer_to_inner.rbegin(), w.outer_to_inner.rend());
+  attach_networks(spec, w.networks, variables);
   Scope top(spec.arithmetic.attributes, variables);
   if (auto v = top.number("global_cycle_seconds")) spec.global_cycle_seconds = *v;
   // Fan-outs must divide evenly.

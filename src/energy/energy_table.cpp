@@ -85,7 +85,7 @@ EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
     std::string n = ert_component_name(e.name);
     bool known = false;
     for (const auto& k : names) known |= (k == n);
-    if (!known)
+    if (!known && !is_network_ert_name(arch, n))
       throw ConfigError(e.loc.file, e.loc.line, e.loc.key_path,
                         "ERT entry '" + e.name + "' names no component of the architecture" +
                             did_you_mean(n, names));
@@ -132,6 +132,7 @@ EnergyTable EnergyTable::resolve(const ArchSpec& arch, const EnergyInputs& in) {
     if (!c->source.empty()) t.compute_.source = c->source;
   }
   if (const ArtEntry* a = find_art(in, arch.arithmetic.name)) t.compute_.area_um2 = a->area_um2;
+  t.networks_ = resolve_networks(arch, in, t.storage_, t.compute_);
   return t;
 }
 
@@ -143,6 +144,29 @@ void EnergyTable::scale(double f) {
     s.leak_pj *= f;
   }
   compute_.compute_pj *= f;
+  for (auto& n : networks_) {
+    n.energy_per_hop_pj *= f;
+    n.router_pj *= f;
+    n.ingress_pj *= f;
+    for (auto& [a, vs] : n.actions)
+      for (auto& v : vs) v.second *= f;
+  }
+}
+
+bool EnergyTable::networks_priced() const {
+  for (const auto& n : networks_) {
+    if (n.needs_hops() || n.ingress_pj != 0) return true;
+    for (const auto& [a, vs] : n.actions)
+      for (const auto& v : vs)
+        if (v.second != 0) return true;
+  }
+  return false;
+}
+
+bool EnergyTable::networks_need_hops() const {
+  for (const auto& n : networks_)
+    if (n.needs_hops()) return true;
+  return false;
 }
 
 }  // namespace loopsim

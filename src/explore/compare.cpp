@@ -77,6 +77,16 @@ std::vector<LevelRow> level_rows(const ComparePoint& p, const Workload& w, const
            static_cast<double>(ds.accesses()) * static_cast<double>(ds.utilized_instances) * rep});
     }
   }
+  // Networks with an energy (docs/cost-model.md §9): one row per data space, the level
+  // named after the network; accesses are its ingresses over the sending instances.
+  for (const NetworkStats& ns : p.eval.networks) {
+    if (!ns.evaluated || ns.energy_pj == 0.0) continue;
+    for (std::size_t d = 0; d < w.data_spaces.size() && d < ns.data_spaces.size(); ++d) {
+      const NetworkDataSpaceStats& nd = ns.data_spaces[d];
+      rows.push_back({p.config, p.layer, ns.name, w.data_spaces[d].name, nd.energy_total_pj * rep,
+                      nd.total_ingresses * static_cast<double>(nd.utilized_instances) * rep});
+    }
+  }
   rows.push_back({p.config, p.layer, arch.arithmetic.name, "-", p.eval.compute.energy_pj * rep,
                   static_cast<double>(p.eval.compute.computes) * rep});
   for (std::size_t l = 0; l < arch.storage.size(); ++l)

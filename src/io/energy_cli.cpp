@@ -115,15 +115,12 @@ std::map<std::string, std::string> estimator_attributes(const std::string& cls,
   return make_query(cls, attrs, vars, SourceLoc{}, cycle_seconds).attrs;
 }
 
-EstimatedComponent estimate_component(const ArchSpec& arch, int level,
-                                      const estimate::ComponentLibrary& library,
-                                      const Variables& vars) {
-  const bool compute = level < 0;
-  const std::string& name = compute ? arch.arithmetic.name : arch.storage[level].name;
-  const std::string& cls = compute ? arch.arithmetic.cls : arch.storage[level].cls;
-  const Attributes& attrs = compute ? arch.arithmetic.attributes : arch.storage[level].attributes;
-  const SourceLoc& loc = compute ? arch.arithmetic.loc : arch.storage[level].loc;
-  std::int64_t instances = compute ? arch.arithmetic.instances : arch.storage[level].instances;
+namespace {
+
+EstimatedComponent estimate_one(const ArchSpec& arch, const std::string& name,
+                                const std::string& cls, const Attributes& attrs,
+                                const SourceLoc& loc, std::int64_t instances,
+                                const estimate::ComponentLibrary& library, const Variables& vars) {
   SourceLoc at = loc, cls_at = loc;
   at.key_path = at.key_path.empty() ? name : at.key_path + ".attributes";
   cls_at.key_path = cls_at.key_path.empty() ? name : cls_at.key_path + ".class";
@@ -136,9 +133,23 @@ EstimatedComponent estimate_component(const ArchSpec& arch, int level,
   return c;
 }
 
+}  // namespace
+
+EstimatedComponent estimate_component(const ArchSpec& arch, int level,
+                                      const estimate::ComponentLibrary& library,
+                                      const Variables& vars) {
+  if (level < 0) {
+    const ArithmeticLevel& a = arch.arithmetic;
+    return estimate_one(arch, a.name, a.cls, a.attributes, a.loc, a.instances, library, vars);
+  }
+  const StorageLevel& lv = arch.storage[static_cast<std::size_t>(level)];
+  return estimate_one(arch, lv.name, lv.cls, lv.attributes, lv.loc, lv.instances, library, vars);
+}
+
 std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
                                                       const estimate::ComponentLibrary& library,
-                                                      const Variables& vars) {
+                                                      const Variables& vars,
+                                                      Diagnostics* diag) {
   std::vector<EstimatedComponent> out;
   // Levels whose energy the architecture gives itself (`vector-access-energy`, `energy`)
   // keep it: EnergyTable::resolve uses those when a level has no entry.
@@ -148,6 +159,24 @@ std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
     out.push_back(estimate_component(arch, l, library, vars));
   }
   if (!arch.arithmetic.energy_pj) out.push_back(estimate_component(arch, -1, library, vars));
+  // Network components whose class (v0.4: subclass) the components files define, as
+  // Accelergy prices them (a SimpleMulticast's `transfer` actions, an XY_NoC's); Timeloop's
+  // legacy networks ignore these entries, a SimpleMulticast network reads its own.
+  for (const auto& n : arch.networks) {
+    if (n.inferred) continue;
+    const std::string& cls = n.subclass.empty() ? n.cls : n.subclass;
+    if (!library.has_class(cls)) continue;
+    try {
+      out.push_back(estimate_one(arch, n.name, cls, n.attributes, n.loc, n.instances, library, vars));
+    } catch (const ConfigError& e) {
+      // A network class whose definition needs an Accelergy plug-in loopsim lacks: the
+      // network gets no entry (Timeloop's legacy networks do not read one anyway).
+      if (diag)
+        diag->warn(n.loc.file, n.loc.line, n.loc.key_path,
+                   "network component '" + n.name + "' (class " + cls +
+                       ") is not estimated, it gets no ERT entry: " + e.what());
+    }
+  }
   return out;
 }
 
@@ -186,7 +215,8 @@ void write_energy_tables(const std::vector<std::string>& files, const std::strin
                          Diagnostics* diag, const frontend::Options& options) {
   EnergyModelInputs in = load_energy_inputs(files, diag, options);
   const ArchSpec& arch = in.arch;
-  std::vector<EstimatedComponent> comps = estimate_architecture(arch, in.library, in.variables);
+  std::vector<EstimatedComponent> comps =
+      estimate_architecture(arch, in.library, in.variables, diag);
 
   std::error_code ec;
   fs::create_directories(out_dir, ec);

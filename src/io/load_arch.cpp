@@ -67,24 +67,27 @@ Attributes parse_attributes(const Cursor& c) {
   return a;
 }
 
-// Timeloop's network classes (timeloopfe's NETWORK_CLASSES): matched as a part of the name.
-bool is_network_class(const std::string& cls) {
-  for (const char* k : {"XY_NoC", "Legacy", "ReductionTree", "SimpleMulticast"})
-    if (cls.find(k) != std::string::npos) return true;
-  return false;
-}
-
-// A network component between two levels: accepted, and not a level. loopsim costs the
-// transfers between levels as Timeloop's inferred network does (none); the network's own
-// energy (its ERT's transfer actions) is not modelled yet, which the warning says.
-bool skip_network(const Cursor& n) {
+// A network component (Timeloop's network classes): not a level; the levels that name it
+// (`network_read`, `network_update`) send their transfers through it (docs/cost-model.md
+// §9). Timeloop's ReductionTree model is not implemented: skipped with a warning.
+std::optional<HierarchyNode> network_node(const Cursor& n, bool v02) {
   auto cls = n.optional("class");
-  if (!cls || !cls->is_scalar() || !is_network_class(cls->str())) return false;
+  if (!cls || !cls->is_scalar() || !is_network_class(cls->str())) return std::nullopt;
   std::string name = n.optional("name") ? n.required("name").str() : "";
-  n.warn("network component '" + name + "' (class " + cls->str() +
-         ") is read but not modelled: loopsim counts no energy or bandwidth limit for it "
-         "(Timeloop's " + cls->str() + " network model is not implemented)");
-  return true;
+  HierarchyNode node;
+  node.kind = NodeKind::Component;
+  node.network = true;
+  node.v02_style = v02;
+  node.cls = cls->str();
+  node.loc = SourceLoc{n.file(), n.line(), n.path()};
+  if (cls->str().find("ReductionTree") != std::string::npos)
+    n.warn("network component '" + name + "' (class " + cls->str() +
+           ") is read but not modelled: loopsim counts no energy for it (Timeloop's "
+           "ReductionTree network model is not implemented)");
+  node.name = v02 ? split_name_range(n, name).first : name;
+  if (auto sc = n.optional("subclass")) node.subclass = sc->str();
+  if (auto a = n.optional("attributes")) node.attributes = parse_attributes(*a);
+  return node;
 }
 
 // Timeloop's v0.2/v0.3 topology neglects a `local:` component whose class is no buffer,
@@ -198,7 +201,10 @@ void parse_v04_nodes(const Cursor& list, ArchTree& tree, int parent,
       continue;
     }
     if (tag == "!Component" || tag.empty()) {
-      if (skip_network(n)) continue;
+      if (auto net = network_node(n, false)) {
+        tree.add(scope, *net);
+        continue;
+      }
       if (tag.empty() && !n.optional("class"))
         n.fail("expected a node tagged !Container, !Component, !Parallel or !Nothing");
       n.allow_keys({"name", "class", "subclass", "attributes", "constraints", "required_actions",
@@ -293,7 +299,11 @@ void parse_subtree(const Cursor& st, ArchTree& tree, int parent,
   if (auto local = st.optional("local")) {
     for (const auto& c : local->items()) {
       c.allow_keys({"name", "class", "subclass", "attributes", "required_actions", "enabled"});
-      if (skip_network(c) || skip_unmodelled_local(c)) continue;
+      if (auto net = network_node(c, true)) {
+        tree.add(id, *net);
+        continue;
+      }
+      if (skip_unmodelled_local(c)) continue;
       HierarchyNode comp;
       comp.kind = NodeKind::Component;
       comp.v02_style = true;

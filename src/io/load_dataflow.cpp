@@ -9,6 +9,7 @@
 // dataflow: {description, pe: [{tensor, loops: irrelevant | [dims], full: [dims]}],
 //            array: {X: [dims], Y: [dims]}, no_local_reuse: bool}
 #include <algorithm>
+#include <optional>
 
 #include "io_internal.hpp"
 #include "loopsim/core/text.hpp"
@@ -25,16 +26,22 @@ SourceLoc role_loc(const Cursor& c, const std::string& role) {
   return SourceLoc{c.file(), c.line(), c.path() + " (dataflow role " + role + ")"};
 }
 
+std::string dim_names(const Cursor& c, const Workload& w) {
+  std::string s;
+  for (int d : dim_list(c, w)) s += (s.empty() ? "" : " ") + w.dims[static_cast<std::size_t>(d)];
+  return "[" + s + "]";
+}
+
 }  // namespace
 
 void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
-                         Constraints& out) {
+                         Constraints& out, std::string* note) {
   Cursor root(load_yaml_file(path), path, "");
   root.expect_map();
   root.allow_keys({"dataflow"});
   Cursor df = root.required("dataflow");
   df.expect_map();
-  df.allow_keys({"version", "description", "pe", "array", "no_local_reuse"});
+  df.allow_keys({"version", "description", "pe", "array", "array_when_trivial", "no_local_reuse"});
   const int nlev = arch.num_storage_levels();
   int ax = -1, ay = -1;
   for (int l = 0; l < nlev; ++l) {
@@ -98,7 +105,33 @@ void apply_dataflow_file(const std::string& path, const Workload& w, const ArchS
       }
     }
   }
-  if (auto a = df.optional("array")) {
+  std::optional<Cursor> a = df.optional("array");
+  // array_when_trivial: the roles used when an axis of `array` names only dimensions of
+  // bound 1 in this layer (an FC layer under row-stationary: Q = 1 leaves X unused), so the
+  // array is not left idle.
+  if (auto alt = df.optional("array_when_trivial"); alt && a) {
+    bool trivial = false;
+    std::string idle;
+    for (const char* axis : {"X", "Y"})
+      if (auto dims = a->optional(axis)) {
+        bool all_one = true;
+        for (int d : dim_list(*dims, w)) all_one &= w.bounds[static_cast<std::size_t>(d)] == 1;
+        if (all_one && !trivial) idle = std::string(axis) + ": " + dim_names(*dims, w);
+        trivial |= all_one;
+      }
+    if (trivial) {
+      std::string names;
+      for (const char* axis : {"X", "Y"})
+        if (auto dims = alt->optional(axis))
+          names += std::string(names.empty() ? "" : ", ") + axis + ": " + dim_names(*dims, w);
+      if (note)
+        *note = "the dataflow's array axis " + idle + " has only dimensions of bound 1 in this "
+                "layer; using its array_when_trivial roles (" + names + ") so the array is "
+                "used (" + path + ")";
+      a = alt;
+    }
+  }
+  if (a) {
     a->allow_keys({"X", "Y"});
     std::vector<int> xs, ys;
     if (auto x = a->optional("X")) xs = dim_list(*x, w);

@@ -59,6 +59,12 @@ void parse_ert(const Cursor& ert, EnergyInputs& out) {
       a.allow_keys({"name", "arguments", "energy"});
       std::string name = a.required("name").str();
       double energy = non_negative(a.required("energy"), "energy (pJ)");
+      ErtEntry::Variant variant;
+      variant.energy = energy;
+      if (auto args = a.optional("arguments"); args && args->is_map())
+        for (const auto& [k, v] : args->entries())
+          if (v.is_scalar()) variant.arguments[k] = v.str();
+      e.variants[name].push_back(std::move(variant));
       auto it = e.actions.find(name);
       if (it == e.actions.end()) e.actions[name] = energy;
       else it->second = std::max(it->second, energy);  // largest over argument sets

@@ -30,10 +30,14 @@ void drop_unknown_ert_entries(const ArchSpec& arch, EnergyInputs& energy, Diagno
   };
   // An ERT of which no entry names a level is an error (EnergyTable::resolve), not ignored.
   if (std::none_of(energy.ert.begin(), energy.ert.end(), known)) return;
+  // Entries of network components and Timeloop's `wire` entry price the networks.
+  auto known_or_network = [&](const ErtEntry& e) {
+    return known(e) || is_network_ert_name(arch, ert_component_name(e.name));
+  };
   std::vector<ErtEntry> kept;
   for (auto& e : energy.ert) {
     std::string n = ert_component_name(e.name);
-    if (known(e)) {
+    if (known_or_network(e)) {
       kept.push_back(std::move(e));
       continue;
     }

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "loopsim/io/emit.hpp"
+#include "write_network_stats.hpp"
 #include "loopsim/mapper/search.hpp"
 
 namespace loopsim::io {
@@ -77,6 +78,7 @@ nlohmann::json stats_json(const EmitContext& c) {
     levels.push_back(lv);
   }
   j["levels"] = levels;
+  j["networks"] = networks_json(c);
   json warnings = json::array();
   if (c.warnings)
     for (const auto& wn : *c.warnings)

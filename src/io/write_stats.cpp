@@ -5,6 +5,7 @@
 
 #include "loopsim/core/text.hpp"
 #include "loopsim/io/emit.hpp"
+#include "write_network_stats.hpp"
 
 namespace loopsim::io {
 
@@ -128,7 +129,9 @@ void write_stats_txt(std::ostream& out, const EmitContext& c) {
     out << "\n";
   }
 
-  out << "Networks\n--------\n\n";
+  out << "Networks\n--------\n";
+  write_networks_txt(out, c);
+  out << "\n";
   double ops = total_ops(w, ev);
   double required = 0;
   for (int d = 0; d < w.num_data_spaces(); ++d) required += static_cast<double>(w.tensor_size(d));
@@ -171,6 +174,7 @@ void write_stats_txt(std::ostream& out, const EmitContext& c) {
     std::string inner = l == 0 ? c.arch.arithmetic.name : c.arch.storage[l - 1].name;
     width = std::max(width, c.arch.storage[l].name.size() + 6 + inner.size());
   }
+  for (const auto& n : ev.networks) width = std::max(width, n.name.size());
   width += 1;
   double computes = static_cast<double>(std::max<std::uint64_t>(1, ev.compute.computes));
   auto fj = [&](const std::string& name, double pj) {
@@ -181,6 +185,8 @@ void write_stats_txt(std::ostream& out, const EmitContext& c) {
   fj(c.arch.arithmetic.name, ev.compute.energy_pj);
   for (const auto& st : ev.levels)
     if (st.keeps_anything() || st.energy_pj != 0.0) fj(st.name, st.energy_pj);
+  for (int i : priced_networks(ev))
+    fj(ev.networks[static_cast<std::size_t>(i)].name, ev.networks[static_cast<std::size_t>(i)].energy_pj);
   fj("Total", ev.energy_pj);
   out << "\n";
 }

@@ -89,7 +89,10 @@ EvalResult evaluate(const Workload& workload, const ArchSpec& arch, const Energy
 Evaluator::Evaluator(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
                      Engine engine, const ModelConfig& model)
     : workload_(workload), arch_(arch), energy_(energy),
-      engine_(model.accurate() ? Engine::Walk : engine), model_(model), closed_form_(workload) {
+      engine_(model.accurate() || energy.networks_need_hops() ? Engine::Walk : engine),
+      model_(model), closed_form_(workload) {
+  // Hop counts come from the walk only (the closed form has no instance geometry), so a
+  // network priced per hop or per router walks the nest (docs/cost-model.md §9).
   for (int l = 0; l < arch.num_storage_levels(); ++l) {
     fanout_x_.push_back(arch.fanout_x(l));
     fanout_y_.push_back(arch.fanout_y(l));
@@ -284,6 +287,12 @@ const Rejection* Evaluator::run(const Mapping& mapping) {
     for (const auto& d : st.data_spaces) st.energy_pj += d.energy_total_pj;
     ev.energy_pj += st.energy_pj;
     ev.area_um2 += st.area_um2;
+  }
+  if (energy.networks_priced()) {
+    evaluate_networks(workload, arch, energy, tiles, ev);
+    for (const auto& n : ev.networks) ev.energy_pj += n.energy_pj;
+  } else {
+    ev.networks.clear();
   }
   ev.utilization = ev.cycles ? static_cast<double>(cs.computes) /
                                    (static_cast<double>(ev.cycles) *

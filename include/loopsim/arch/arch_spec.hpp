@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "loopsim/arch/network_spec.hpp"
+
 namespace loopsim {
 
 class Diagnostics;
@@ -60,6 +62,37 @@ struct HierarchyNode {
   Attributes attributes;
   std::int64_t spatial_x = 1, spatial_y = 1;  // v0.4 container `spatial: {meshX, meshY}`
   bool v02_style = false;  // subtree/local semantics (no dummy spatial levels)
+  bool network = false;    // a network component (is_network_class): not a level
+  SourceLoc loc;
+};
+
+// A network between storage levels, as Timeloop's topology attaches them (docs/cost-model.md
+// §9): every storage level feeds its inner level through a read-fill network and takes
+// updates back through a drain-update network. Unless the level names a network component
+// (`network_read` / `network_update`), both are one inferred Legacy network whose
+// parameters are the level's own attributes.
+struct NetworkSpec {
+  std::string name;  // the component's name, or "outer <==> inner" for an inferred network
+  std::string cls;   // as written (XY_NoC, Legacy, SimpleMulticast); "Legacy" when inferred
+  NetworkKind kind = NetworkKind::Legacy;
+  bool inferred = true;
+  int word_bits = 16;  // network_word_bits, else word_bits/word_width/datawidth, else 16
+  // Legacy: energy per hop (pJ) as written, else word_bits * tile width (mm) * wire energy
+  // (pJ per bit per mm, `wire_energy`, or an ERT `wire` entry's transfer_random).
+  std::optional<double> energy_per_hop_pj;
+  std::optional<double> wire_energy_pj_per_bit_mm;
+  std::optional<double> tile_width_um;  // else the floorplan's inner tile width
+  double router_energy_pj = 0;          // per router touched
+  double ingress_energy_pj = 0;         // per ingress (`energy-per-ingress`)
+  // SimpleMulticast: the ERT action priced per transfer, its multicast-factor argument
+  // ("none" when absent) and whether actions are per data space (`<action>_<DataSpace>`).
+  std::string action_name;
+  std::string multicast_factor_argument = "none";
+  bool per_datatype_ert = false;
+  // A network component as written (not inferred), for the energy estimator.
+  std::string subclass;
+  Attributes attributes;
+  std::int64_t instances = 1;
   SourceLoc loc;
 };
 
@@ -87,6 +120,10 @@ struct StorageLevel {
   int num_banks = 2;
   std::optional<double> vector_access_energy_pj;  // user override (`vector-access-energy`)
   Attributes attributes;  // all resolved attributes, for the energy estimator
+  bool reduction_supported = true;  // `reduction_supported`, else not DRAM (Timeloop)
+  // Indices into ArchSpec::networks: the network that feeds the inner level (read-fill) and
+  // the one that takes its updates (drain-update); the same one unless named apart.
+  int read_network = -1, update_network = -1;
   SourceLoc loc;
 };
 
@@ -107,6 +144,9 @@ struct ArchSpec {
   std::vector<StorageLevel> storage;
   ArithmeticLevel arithmetic;
   double global_cycle_seconds = 1e-9;
+  // Every network component as written, then the inferred networks levels use
+  // (StorageLevel::read_network, update_network index this list).
+  std::vector<NetworkSpec> networks;
 
   [[nodiscard]] int num_storage_levels() const { return static_cast<int>(storage.size()); }
   // Fan-out from storage level `level` to the next-inner level (or the arithmetic units).

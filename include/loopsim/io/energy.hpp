@@ -28,7 +28,8 @@ struct EstimatedComponent {
 // `vars`: the architecture's `variables:`, for attributes written as expressions over them.
 std::vector<EstimatedComponent> estimate_architecture(const ArchSpec& arch,
                                                       const estimate::ComponentLibrary& library,
-                                                      const Variables& vars);
+                                                      const Variables& vars,
+                                                      Diagnostics* diag = nullptr);
 // The estimates as EnergyInputs for EnergyTable::resolve.
 EnergyInputs to_energy_inputs(const std::vector<EstimatedComponent>& components);
 

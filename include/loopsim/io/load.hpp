@@ -69,8 +69,10 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& files,
                                 const frontend::Options& options = {},
                                 bool dummy_table = false);
 // Applies a dataflow preset (mappings/dataflows/*.yaml; docs/mapper.md) to the constraints.
+// When the preset's `array_when_trivial` roles replace its `array` roles (every array
+// dimension has bound 1 in this layer), `note` (if given) says so.
 void apply_dataflow_file(const std::string& path, const Workload& w, const ArchSpec& arch,
-                         Constraints& constraints);
+                         Constraints& constraints, std::string* note = nullptr);
 
 // `--render-only` with --set: every file as the front end resolves it, with the overrides
 // applied where they land (ConfigError for a path that names nothing, as any run); a key

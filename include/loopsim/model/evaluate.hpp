@@ -59,9 +59,36 @@ struct ComputeStats {
   double area_um2 = 0;
 };
 
+// One network (ArchSpec::networks), per data space: what Timeloop's LegacyNetwork or
+// SimpleMulticastNetwork reports (docs/cost-model.md §9). Per instance of the level that
+// sends (the outer level of the connection); totals over its utilized instances.
+struct NetworkDataSpaceStats {
+  std::uint64_t fanout = 0;
+  std::uint64_t multicast_factor = 0;
+  // Ingresses per instance by (multicast, scatter), after the read-modify-write doubling.
+  std::vector<std::pair<std::pair<std::uint64_t, std::uint64_t>, double>> ingresses;
+  double total_ingresses = 0;
+  std::uint64_t link_transfers = 0;   // per instance
+  double spatial_reductions = 0;      // per instance
+  double average_hops = 0;
+  double energy_per_hop_pj = 0;
+  double energy_per_instance_pj = 0;       // wire, routers and ingresses
+  double link_energy_per_instance_pj = 0;  // link transfers
+  std::uint64_t utilized_instances = 0;
+  double energy_total_pj = 0;              // (energy + link energy) * utilized instances
+};
+
+struct NetworkStats {
+  std::string name;
+  bool evaluated = false;  // attached to a level (Timeloop evaluates only those)
+  std::vector<NetworkDataSpaceStats> data_spaces;
+  double energy_pj = 0;    // all data spaces
+};
+
 struct Evaluation {
   ComputeStats compute;
   std::vector<StorageStats> levels;  // innermost first
+  std::vector<NetworkStats> networks;  // per ArchSpec::networks
   std::uint64_t cycles = 0;
   double utilization = 0;
   double energy_pj = 0;
@@ -73,6 +100,11 @@ struct Evaluation {
 };
 
 using EvalResult = std::variant<Evaluation, Rejection>;
+
+// The networks' stats and energy from the collapsed tiles (network_model.cpp); fills
+// ev.networks, whose energies the caller adds to the total.
+void evaluate_networks(const Workload& workload, const ArchSpec& arch, const EnergyTable& energy,
+                       const CollapsedNest& tiles, Evaluation& ev);
 
 // Structural checks that do not need the nest analysis (fan-out, factor products).
 std::optional<Rejection> precheck(const Workload& workload, const ArchSpec& arch,

@@ -48,6 +48,11 @@ SearchResult Searcher::run() {
   bool complete = false;
   std::vector<std::vector<int>> units;  // enumerating: first two dims' factorizations
   if (enumerating) units = make_units();
+  // The optimal search without a work bound: an incumbent first, and the per-tiling bound.
+  if (a == Algorithm::Optimal && !work_bounded_) {
+    tiling_bound_.emplace(w_, space_, s_.metrics.front());
+    if (!units.empty()) seed_incumbent(threads);
+  }
   chains_ = work_bounded_ ? (enumerating ? std::max<std::size_t>(units.size(), 1) : kStreams)
                           : static_cast<std::size_t>(threads);
   if (!enumerating && work_bounded_) streams.resize(kStreams);
@@ -96,6 +101,8 @@ SearchResult Searcher::run() {
     }
 #pragma omp barrier
   }
+  result_.stats.evaluated += incumbent_evaluated_;
+  result_.stats.bound_evaluated += incumbent_evaluated_;
   result_.stats.algorithm = to_string(a);
   result_.stats.threads = threads;
   result_.stats.seconds = elapsed();
@@ -206,6 +213,10 @@ bool Searcher::keeps(Worker& wk, MapPoint& p, int l, bool prune, int t) {
     ++wk.stats.capacity_prechecked;
     return true;
   }
+  if (prune && tiling_bound_ && tiling_bound_exceeds(wk, p)) {
+    ++wk.stats.constraint_rejected;
+    return true;
+  }
   // Loop orders: the free temporal dims of each level in every order and, for each, the
   // orders of the spatial loops within each axis (spatial_orders).
   first_orders(p);
@@ -259,6 +270,7 @@ void Searcher::merge(const std::vector<Worker*>& workers) {
     total.evaluated += wk->stats.evaluated;
     total.valid += wk->stats.valid;
     total.constraint_rejected += wk->stats.constraint_rejected;
+    total.bound_evaluated += wk->stats.bound_evaluated;
     total.capacity_prechecked += wk->stats.capacity_prechecked;
     for (std::size_t i = 0; i < total.rejected.size(); ++i)
       total.rejected[i] += wk->stats.rejected[i];

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include "bound.hpp"
 #include "loopsim/mapper/search.hpp"
 
 namespace loopsim::detail {
@@ -57,6 +59,15 @@ struct Shared {
   std::mutex m;
   std::vector<double> best_metric;  // for pruning and progress
   std::atomic<double> best_first{0};
+  // The optimal search's pruning bound: the first metric of the best valid mapping seen
+  // anywhere (the incumbent search, the tiling bound's evaluations, the enumeration); it
+  // only cuts, never answers.
+  std::atomic<double> incumbent{std::numeric_limits<double>::infinity()};
+  void offer(double v) {
+    double cur = incumbent.load();
+    while (v < cur && !incumbent.compare_exchange_weak(cur, v)) {
+    }
+  }
 };
 
 // Per-thread worker state.
@@ -100,6 +111,7 @@ struct Worker {
     const Evaluation& e = ev.result();
     last_metric = metric_values(e, s.metrics);
     if (!unit_best || last_metric.front() < *unit_best) unit_best = last_metric.front();
+    sh.offer(last_metric.front());
     int cmp = best.eval ? compare_metrics(last_metric, best.metric) : -1;
     if (cmp < 0 || (cmp == 0 && order < best.order)) {
       best.metric = last_metric;
@@ -124,7 +136,7 @@ class Searcher {
   Searcher(const Workload& w, const ArchSpec& arch, const EnergyTable& energy,
            const Constraints& c, const MapperSettings& s, const std::atomic<bool>* stop,
            const std::function<void(const Progress&)>& progress)
-      : w_(w), arch_(arch), energy_(energy), s_(s), stop_(stop), start_(Clock::now()),
+      : w_(w), arch_(arch), energy_(energy), c_(c), s_(s), stop_(stop), start_(Clock::now()),
         space_(w, arch, c, [this] { return stop_requested(); }), progress_(progress) {
     // Energy no mapping can go below: every MAC, every element of a read-only tensor read
     // once from the outermost level, and every element of a read-write tensor written
@@ -241,9 +253,16 @@ class Searcher {
     double lb = lower_bound(p);
     if (lb < 0) return false;
     if (work_bounded_) return wk.unit_best && bound_exceeds(lb, *wk.unit_best);
-    std::lock_guard<std::mutex> lock(sh_.m);
-    return !sh_.best_metric.empty() && bound_exceeds(lb, sh_.best_metric.front());
+    return bound_exceeds(lb, sh_.incumbent.load());
   }
+
+  // The per-tiling bound (bound.hpp) against the incumbent, for the optimal search when it
+  // is not bounded by work; only on tilings with more loop orders than the bound evaluates.
+  bool tiling_bound_exceeds(Worker& wk, const MapPoint& p);
+
+  // A short seeded annealing run bounded by work (deterministic): its best metric becomes
+  // the first incumbent of the optimal search (a pruning bound only).
+  void seed_incumbent(int threads);
 
   // A bound cuts a candidate only when it is strictly (beyond rounding) worse than `best`.
   static bool bound_exceeds(double lb, double best) { return lb > best * (1 + 1e-9); }
@@ -330,6 +349,7 @@ class Searcher {
   const Workload& w_;
   const ArchSpec& arch_;
   const EnergyTable& energy_;
+  const Constraints& c_;
   const MapperSettings& s_;
   const std::atomic<bool>* stop_;
   Clock::time_point start_;
@@ -342,6 +362,8 @@ class Searcher {
   std::atomic<std::size_t> units_started_{0};
   SearchResult result_;
   double energy_lb_ = 0;
+  std::optional<TilingBound> tiling_bound_;
+  std::uint64_t incumbent_evaluated_ = 0;
   // Streams of a work-bounded sampling search (independent of the thread count).
   static constexpr std::size_t kStreams = 8;
   bool work_bounded_ = false;

@@ -1,0 +1,48 @@
+// A lower bound on the metric of every loop order of one tiling (a factorization and keep
+// masks), for the optimal search's branch and bound (private to src/mapper; docs/mapper.md,
+// "Pruning rules of the optimal search", explains why it is exact).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "loopsim/mapper/search.hpp"
+
+namespace loopsim::detail {
+
+class TilingBound {
+ public:
+  TilingBound(const Workload& w, const MapSpace& space, Metric metric);
+
+  // Whether the bound can say more than the tiling-independent one (an energy term).
+  [[nodiscard]] bool useful() const { return metric_ == Metric::Energy || metric_ == Metric::Edp; }
+
+  // Distinct loop orders the bound evaluates for this tiling (at most one per data space).
+  [[nodiscard]] int evaluations_needed(const MapPoint& tiling) const;
+
+  struct Result {
+    double bound = -1;        // on the first metric; negative: no bound (a rejection)
+    double best_seen = -1;    // the best first metric among the evaluated orders (valid ones)
+    int evaluated = 0;
+  };
+
+  // Evaluates the tiling with, for each plain data space (every rank a single dimension),
+  // the loop order that puts the loops irrelevant to it innermost at every level (the
+  // order that minimises its traffic), and sums: MAC energy + leakage at the compute-bound
+  // cycles + per plain data space its energy in its own order + per other data space 0.
+  // Cycles are bounded by the compute cycles (no order changes them); EDP multiplies both.
+  Result operator()(const MapPoint& tiling, Evaluator& ev, Mapping& scratch) const;
+
+  // The order used for data space ds (exposed for the tests): every level's free temporal
+  // loops, the ones irrelevant to ds first (innermost), each group in dimension order.
+  void order_for(MapPoint& p, int ds) const;
+
+ private:
+  const Workload& w_;
+  const MapSpace& space_;
+  Metric metric_;
+  std::vector<char> plain_;                   // per data space
+  std::vector<std::vector<char>> relevant_;   // [data space][dim]
+};
+
+}  // namespace loopsim::detail

@@ -62,56 +62,85 @@ int TilingBound::evaluations_needed(const MapPoint& tiling) const {
   return std::max<int>(1, static_cast<int>(seen.size()));
 }
 
+// Energy of the reads of data space ds at the innermost level that keeps it: every MAC
+// reads its operand there (no reuse at the arithmetic level), whatever the loop order.
+double TilingBound::innermost_reads(const Evaluation& e, const Evaluator& ev, int ds) {
+  for (std::size_t l = 0; l < e.levels.size(); ++l) {
+    const DataSpaceStats& d = e.levels[l].data_spaces[static_cast<std::size_t>(ds)];
+    if (!d.keep) continue;
+    if (d.utilized_instances == 0 || d.utilized_clusters == 0) return 0;
+    const auto block = static_cast<std::uint64_t>(std::max(1, ev.arch().storage[l].block_size));
+    const double vectors = static_cast<double>((d.reads + block - 1) / block);
+    return vectors * ev.energy().storage(static_cast<int>(l)).read_pj *
+           static_cast<double>(d.utilized_clusters);
+  }
+  return 0;
+}
+
 TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& ev,
-                                            Mapping& scratch) const {
+                                            Mapping& scratch, double cut, int* hint) const {
   Result res;
   MapPoint q;
   q.factorization = tiling.factorization;
   q.keep = tiling.keep;
   const int nds = w_.num_data_spaces();
-  std::vector<double> ds_energy(static_cast<std::size_t>(nds), 0.0);
-  std::vector<std::vector<std::vector<int>>> done;  // orders evaluated
-  double fixed = 0, cycles = 0;
-  auto evaluate = [&](int ds) -> bool {
-    order_for(q, ds);
+  std::vector<char> known(static_cast<std::size_t>(nds), 0);
+  double fixed = 0, cycles = 0, known_energy = 0;
+  auto bound_now = [&] {
+    double energy = fixed + known_energy;
+    return metric_ == Metric::Energy ? energy : energy * 1e-12 * cycles;
+  };
+  // The data spaces in the order their own loop orders are evaluated: the one that decided
+  // the last cut first (it is likely to decide the next one too).
+  std::vector<int> seq;
+  for (int ds = 0; ds < nds; ++ds)
+    if (plain_[static_cast<std::size_t>(ds)]) seq.push_back(ds);
+  if (hint && *hint >= 0) {
+    auto it = std::find(seq.begin(), seq.end(), *hint);
+    if (it != seq.end()) std::rotate(seq.begin(), it, it + 1);
+  }
+  if (seq.empty()) seq.push_back(-1);
+  for (std::size_t i = 0; i < seq.size(); ++i) {
+    const int ds = seq[i];
+    if (ds >= 0 && known[static_cast<std::size_t>(ds)]) continue;
+    order_for(q, std::max(ds, 0));
     space_.build(q, scratch);
     ++res.evaluated;
-    if (ev.run(scratch) != nullptr) return false;
-    const Evaluation& e = ev.result();
-    double m = metric_ == Metric::Energy ? e.energy_pj : e.edp();
-    if (res.best_seen < 0 || m < res.best_seen) res.best_seen = m;
-    // Every order of the tiling has the same MACs and compute cycles; leakage grows with
-    // the cycles, which are at least the compute cycles.
-    cycles = static_cast<double>(e.compute.cycles);
-    fixed = e.compute.energy_pj;
-    const double share = e.cycles ? cycles / static_cast<double>(e.cycles) : 1.0;
-    for (const auto& st : e.levels) fixed += st.leakage_pj * share;
-    for (int d2 = 0; d2 < nds; ++d2) {
-      if (!plain_[static_cast<std::size_t>(d2)]) continue;
-      order_for(q, d2);
-      if (q.perm != done.back()) continue;  // d2's own order is another one
-      double sum = 0;
-      for (const auto& st : e.levels) sum += st.data_spaces[static_cast<std::size_t>(d2)].energy_total_pj;
-      ds_energy[static_cast<std::size_t>(d2)] = sum;
+    if (ev.run(scratch) != nullptr) {
+      res.bound = -1;
+      return res;
     }
-    return true;
-  };
-  for (int ds = 0; ds < nds; ++ds) {
-    if (!plain_[static_cast<std::size_t>(ds)]) continue;
-    order_for(q, ds);
-    if (std::find(done.begin(), done.end(), q.perm) != done.end()) continue;
-    done.push_back(q.perm);
-    if (!evaluate(ds)) return res;
+    const Evaluation& e = ev.result();
+    const double m = metric_ == Metric::Energy ? e.energy_pj : e.edp();
+    if (res.best_seen < 0 || m < res.best_seen) res.best_seen = m;
+    if (i == 0) {
+      // Every order of the tiling has the same MACs and compute cycles; leakage grows with
+      // the cycles, which are at least the compute cycles; the reads at the innermost
+      // level that keeps a data space are one per MAC.
+      cycles = static_cast<double>(e.compute.cycles);
+      fixed = e.compute.energy_pj;
+      const double share = e.cycles ? cycles / static_cast<double>(e.cycles) : 1.0;
+      for (const auto& st : e.levels) fixed += st.leakage_pj * share;
+      for (int d2 = 0; d2 < nds; ++d2)
+        if (!plain_[static_cast<std::size_t>(d2)] && !w_.is_read_write(d2))
+          fixed += 0.999 * innermost_reads(e, ev, d2);
+    }
+    // Every plain data space whose own order is this one.
+    const std::vector<std::vector<int>> evaluated = q.perm;
+    for (int d2 = 0; d2 < nds; ++d2) {
+      if (!plain_[static_cast<std::size_t>(d2)] || known[static_cast<std::size_t>(d2)]) continue;
+      order_for(q, d2);
+      if (q.perm != evaluated) continue;
+      known[static_cast<std::size_t>(d2)] = 1;
+      for (const auto& st : e.levels)
+        known_energy += st.data_spaces[static_cast<std::size_t>(d2)].energy_total_pj;
+    }
+    res.bound = bound_now();
+    if (res.bound > cut) {
+      if (hint) *hint = ds;
+      return res;
+    }
   }
-  if (done.empty()) {
-    done.push_back({});
-    order_for(q, 0);
-    done.back() = q.perm;
-    if (!evaluate(0)) return res;
-  }
-  double energy = fixed;
-  for (double e : ds_energy) energy += e;
-  res.bound = metric_ == Metric::Energy ? energy : energy * 1e-12 * cycles;
   return res;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "loopsim/mapper/search.hpp"
@@ -30,8 +31,14 @@ class TilingBound {
   // the loop order that puts the loops irrelevant to it innermost at every level (the
   // order that minimises its traffic), and sums: MAC energy + leakage at the compute-bound
   // cycles + per plain data space its energy in its own order + per other data space 0.
-  // Cycles are bounded by the compute cycles (no order changes them); EDP multiplies both.
-  Result operator()(const MapPoint& tiling, Evaluator& ev, Mapping& scratch) const;
+  // For the other data spaces (sliding windows): the reads at the innermost level that
+  // keeps them, one per MAC in any order. Cycles are bounded by the compute cycles (no order changes them); EDP multiplies both.
+  // Stops evaluating as soon as the bound exceeds `cut` (the data spaces not yet evaluated
+  // count as 0, which keeps it a bound). `hint` (per thread; may be null): the data space
+  // whose order decided the last cut, evaluated first.
+  Result operator()(const MapPoint& tiling, Evaluator& ev, Mapping& scratch,
+                    double cut = std::numeric_limits<double>::infinity(),
+                    int* hint = nullptr) const;
 
   // The order used for data space ds (exposed for the tests): every level's free temporal
   // loops, the ones irrelevant to ds first (innermost), each group in dimension order.
@@ -43,6 +50,7 @@ class TilingBound {
   Metric metric_;
   std::vector<char> plain_;                   // per data space
   std::vector<std::vector<char>> relevant_;   // [data space][dim]
+  static double innermost_reads(const Evaluation& e, const Evaluator& ev, int ds);
 };
 
 }  // namespace loopsim::detail

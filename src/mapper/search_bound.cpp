@@ -39,7 +39,8 @@ bool Searcher::tiling_bound_exceeds(Worker& wk, const MapPoint& p) {
     for (std::size_t k = 2, n = space_.free_dims(p.factorization, l).size(); k <= n; ++k)
       orders *= static_cast<double>(k);
   if (orders <= static_cast<double>(tiling_bound_->evaluations_needed(p))) return false;
-  TilingBound::Result r = (*tiling_bound_)(p, wk.ev, wk.scratch);
+  TilingBound::Result r =
+      (*tiling_bound_)(p, wk.ev, wk.scratch, inc * (1 + 1e-9), &wk.bound_hint);
   wk.stats.evaluated += static_cast<std::uint64_t>(r.evaluated);
   wk.stats.bound_evaluated += static_cast<std::uint64_t>(r.evaluated);
   sh_.evaluated.fetch_add(static_cast<std::uint64_t>(r.evaluated), std::memory_order_relaxed);

@@ -88,6 +88,7 @@ struct Worker {
   std::uint64_t unit_work0 = 0, unit_valid0 = 0;
   std::optional<double> unit_best;
   bool budget_cut = false;  // the current unit (or stream) ran out of its work budget
+  int bound_hint = -1;      // TilingBound: the data space whose order decided the last cut
 
   // Candidates considered: evaluated or ruled out before evaluation.
   [[nodiscard]] std::uint64_t work() const {

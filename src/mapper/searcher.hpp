@@ -145,6 +145,7 @@ class Searcher {
     // element is touched; the outermost level keeps every tensor).
     energy_lb_ = static_cast<double>(w.operations()) * energy.compute().compute_pj;
     int top = arch.num_storage_levels() - 1;
+    std::vector<double> compulsory(static_cast<std::size_t>(w.num_data_spaces()), 0.0);
     for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
       bool plain = true;
       for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
@@ -160,7 +161,40 @@ class Searcher {
                           arch.storage[static_cast<std::size_t>(top)].word_bits,
                           s_.model.rlc_run_bits);
       energy_lb_ += 0.999 * coded * static_cast<double>(w.tensor_size(ds)) * per_word;
+      compulsory[static_cast<std::size_t>(ds)] =
+          0.999 * coded * static_cast<double>(w.tensor_size(ds)) * per_word;
     }
+    if (!s_.model.accurate()) energy_lb_ += operand_energy_bound(compulsory);
+  }
+
+  // Every MAC reads each operand (updates its output) at the innermost level that keeps the
+  // data space, with no reuse at the arithmetic level: at least computes / (MACs under one
+  // instance of that level) accesses there, shared by a cluster at most, whatever the order,
+  // the keep masks and the factors. The cheapest level that may keep it, beyond the
+  // compulsory traffic already counted at the outermost level.
+  double operand_energy_bound(const std::vector<double>& compulsory) const {
+    double total = 0;
+    const int top = arch_.num_storage_levels() - 1;
+    const auto ops = static_cast<double>(w_.operations());
+    for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
+      double best = std::numeric_limits<double>::infinity();
+      for (int l = 0; l <= top; ++l) {
+        bool may = false;
+        for (const auto& k : space_.keep_options(l)) may = may || k[static_cast<std::size_t>(ds)];
+        if (!may) continue;
+        const auto& spec = arch_.storage[static_cast<std::size_t>(l)];
+        const auto& en = energy_.storage(l);
+        double under = std::max<double>(1.0, static_cast<double>(arch_.arithmetic.instances) /
+                                                  static_cast<double>(std::max<std::int64_t>(1, spec.instances)));
+        double per = (w_.is_read_write(ds) ? en.update_pj : en.read_pj) /
+                     (std::max(1, spec.block_size) * std::max(1, spec.cluster_size) * under);
+        double e = 0.999 * ops * per;
+        if (l == top) e = std::max(0.0, e - compulsory[static_cast<std::size_t>(ds)]);
+        best = std::min(best, e);
+      }
+      if (std::isfinite(best)) total += best;
+    }
+    return total;
   }
 
   SearchResult run();

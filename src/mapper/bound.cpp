@@ -6,12 +6,14 @@
 // docs/mapper.md, "Pruning rules of the optimal search".
 #include "bound.hpp"
 
+#include "searcher.hpp"
+
 #include <algorithm>
 
 namespace loopsim::detail {
 
-TilingBound::TilingBound(const Workload& w, const MapSpace& space, Metric metric)
-    : w_(w), space_(space), metric_(metric) {
+TilingBound::TilingBound(const Workload& w, const MapSpace& space, std::vector<Metric> metrics)
+    : w_(w), space_(space), metrics_(std::move(metrics)) {
   const int nds = w.num_data_spaces();
   plain_.assign(static_cast<std::size_t>(nds), 1);
   relevant_.assign(static_cast<std::size_t>(nds),
@@ -31,6 +33,23 @@ TilingBound::TilingBound(const Workload& w, const MapSpace& space, Metric metric
     for (int u : uses)
       if (u > 1) plain_[static_cast<std::size_t>(ds)] = 0;
   }
+}
+
+bool TilingBound::useful() const {
+  for (Metric m : metrics_) {
+    if (m == Metric::Energy || m == Metric::Edp) return true;
+    if (m != Metric::Delay) return false;
+  }
+  return false;
+}
+
+bool TilingBound::cuts(const std::vector<double>& bounds, const std::vector<double>& incumbent) {
+  for (std::size_t i = 0; i < bounds.size() && i < incumbent.size(); ++i) {
+    if (bounds[i] < 0) return false;
+    if (bounds[i] > incumbent[i] * (1 + 1e-9)) return true;
+    if (bounds[i] < incumbent[i]) return false;
+  }
+  return false;
 }
 
 void TilingBound::order_for(MapPoint& p, int ds) const {
@@ -78,7 +97,9 @@ double TilingBound::innermost_reads(const Evaluation& e, const Evaluator& ev, in
 }
 
 TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& ev,
-                                            Mapping& scratch, double cut, int* hint) const {
+                                            Mapping& scratch,
+                                            const std::vector<double>& incumbent,
+                                            int* hint) const {
   Result res;
   MapPoint q;
   q.factorization = tiling.factorization;
@@ -88,7 +109,16 @@ TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& e
   double fixed = 0, cycles = 0, known_energy = 0;
   auto bound_now = [&] {
     double energy = fixed + known_energy;
-    return metric_ == Metric::Energy ? energy : energy * 1e-12 * cycles;
+    res.bounds.clear();
+    for (Metric mt : metrics_) {
+      switch (mt) {
+        case Metric::Energy: res.bounds.push_back(energy); break;
+        case Metric::Delay: res.bounds.push_back(cycles); break;
+        case Metric::Edp: res.bounds.push_back(energy * 1e-12 * cycles); break;
+        case Metric::LastLevelAccesses: res.bounds.push_back(-1); break;
+      }
+    }
+    return res.bounds.front();
   };
   // The data spaces in the order their own loop orders are evaluated: the one that decided
   // the last cut first (it is likely to decide the next one too).
@@ -111,8 +141,11 @@ TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& e
       return res;
     }
     const Evaluation& e = ev.result();
-    const double m = metric_ == Metric::Energy ? e.energy_pj : e.edp();
-    if (res.best_seen < 0 || m < res.best_seen) res.best_seen = m;
+    std::vector<double> mv = metric_values(e, metrics_);
+    if (res.best_seen_metrics.empty() || compare_metrics(mv, res.best_seen_metrics) < 0) {
+      res.best_seen = mv.front();
+      res.best_seen_metrics = std::move(mv);
+    }
     if (i == 0) {
       // Every order of the tiling has the same MACs and compute cycles; leakage grows with
       // the cycles, which are at least the compute cycles; the reads at the innermost
@@ -136,7 +169,7 @@ TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& e
         known_energy += st.data_spaces[static_cast<std::size_t>(d2)].energy_total_pj;
     }
     res.bound = bound_now();
-    if (res.bound > cut) {
+    if (!incumbent.empty() && cuts(res.bounds, incumbent)) {
       if (hint) *hint = ds;
       return res;
     }

@@ -50,7 +50,7 @@ SearchResult Searcher::run() {
   if (enumerating) units = make_units();
   // The optimal search without a work bound: an incumbent first, and the per-tiling bound.
   if (a == Algorithm::Optimal && !work_bounded_) {
-    tiling_bound_.emplace(w_, space_, s_.metrics.front());
+    tiling_bound_.emplace(w_, space_, s_.metrics);
     if (!units.empty()) seed_incumbent(threads);
   }
   chains_ = work_bounded_ ? (enumerating ? std::max<std::size_t>(units.size(), 1) : kStreams)

@@ -26,28 +26,27 @@ void Searcher::seed_incumbent(int threads) {
   s2.threads = threads;
   SearchResult r = search_mappings(w_, arch_, energy_, c_, s2, stop_, {});
   incumbent_evaluated_ = r.stats.evaluated;
-  if (r.eval) sh_.offer(metric_values(*r.eval, s_.metrics).front());
+  if (r.eval) sh_.offer(metric_values(*r.eval, s_.metrics));
 }
 
 bool Searcher::tiling_bound_exceeds(Worker& wk, const MapPoint& p) {
   if (!tiling_bound_->useful()) return false;
-  const double inc = sh_.incumbent.load();
-  if (!std::isfinite(inc)) return false;
+  const std::vector<double> inc = sh_.incumbent_now();
+  if (inc.empty()) return false;
   // Worth it only when the tiling has more loop orders than the bound evaluates.
   double orders = 1;
   for (int l = 0; l < space_.num_levels() && orders < 16; ++l)
     for (std::size_t k = 2, n = space_.free_dims(p.factorization, l).size(); k <= n; ++k)
       orders *= static_cast<double>(k);
   if (orders <= static_cast<double>(tiling_bound_->evaluations_needed(p))) return false;
-  TilingBound::Result r =
-      (*tiling_bound_)(p, wk.ev, wk.scratch, inc * (1 + 1e-9), &wk.bound_hint);
+  TilingBound::Result r = (*tiling_bound_)(p, wk.ev, wk.scratch, inc, &wk.bound_hint);
   wk.stats.evaluated += static_cast<std::uint64_t>(r.evaluated);
   wk.stats.bound_evaluated += static_cast<std::uint64_t>(r.evaluated);
   sh_.evaluated.fetch_add(static_cast<std::uint64_t>(r.evaluated), std::memory_order_relaxed);
   // The bound's evaluations are valid mappings of the space: their metric bounds the
   // optimum from above (a pruning bound; the enumeration still evaluates them itself).
-  if (r.best_seen >= 0) sh_.offer(r.best_seen);
-  return r.bound >= 0 && bound_exceeds(r.bound, sh_.incumbent.load());
+  if (!r.best_seen_metrics.empty()) sh_.offer(r.best_seen_metrics);
+  return r.bound >= 0 && TilingBound::cuts(r.bounds, sh_.incumbent_now());
 }
 
 }  // namespace loopsim::detail

@@ -63,10 +63,23 @@ struct Shared {
   // anywhere (the incumbent search, the tiling bound's evaluations, the enumeration); it
   // only cuts, never answers.
   std::atomic<double> incumbent{std::numeric_limits<double>::infinity()};
+  // All the metrics of the incumbent (lexicographic), under `m`.
+  std::vector<double> incumbent_metrics;
   void offer(double v) {
     double cur = incumbent.load();
     while (v < cur && !incumbent.compare_exchange_weak(cur, v)) {
     }
+  }
+  void offer(const std::vector<double>& v) {
+    if (v.empty()) return;
+    offer(v.front());
+    if (v.front() > incumbent.load() * (1 + 1e-9)) return;
+    std::lock_guard<std::mutex> lock(m);
+    if (incumbent_metrics.empty() || compare_metrics(v, incumbent_metrics) < 0) incumbent_metrics = v;
+  }
+  std::vector<double> incumbent_now() {
+    std::lock_guard<std::mutex> lock(m);
+    return incumbent_metrics;
   }
 };
 
@@ -112,7 +125,7 @@ struct Worker {
     const Evaluation& e = ev.result();
     last_metric = metric_values(e, s.metrics);
     if (!unit_best || last_metric.front() < *unit_best) unit_best = last_metric.front();
-    sh.offer(last_metric.front());
+    sh.offer(last_metric);
     int cmp = best.eval ? compare_metrics(last_metric, best.metric) : -1;
     if (cmp < 0 || (cmp == 0 && order < best.order)) {
       best.metric = last_metric;

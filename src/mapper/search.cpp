@@ -155,6 +155,10 @@ bool Searcher::dfs(Worker& wk, MapPoint& p, int d, bool prune, int t) {
     int n = static_cast<int>(space_.factorizations(d).size());
     for (int i = 0; i < n; ++i) {
       p.factorization[static_cast<std::size_t>(d)] = i;
+      if (prune && !work_bounded_ && !spatial_prefix_fits(p, d + 1)) {
+        ++wk.stats.constraint_rejected;
+        continue;
+      }
       if (!dfs(wk, p, d + 1, prune, t)) return false;
     }
     return true;

@@ -49,4 +49,20 @@ bool Searcher::tiling_bound_exceeds(Worker& wk, const MapPoint& p) {
   return r.bound >= 0 && TilingBound::cuts(r.bounds, sh_.incumbent_now());
 }
 
+bool Searcher::spatial_prefix_fits(const MapPoint& p, int dims) const {
+  const auto& slots = space_.slots();
+  for (int l = 0; l < space_.num_levels(); ++l) {
+    std::int64_t x = 1, y = 1;
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+      if (slots[s].level != l || slots[s].st == Spacetime::Time) continue;
+      for (int d = 0; d < dims; ++d) {
+        std::int64_t f = space_.factor(p.factorization, d, static_cast<int>(s));
+        (slots[s].st == Spacetime::SpaceX ? x : y) *= f;
+      }
+    }
+    if (x > arch_.fanout_x(l) || y > arch_.fanout_y(l)) return false;
+  }
+  return true;
+}
+
 }  // namespace loopsim::detail

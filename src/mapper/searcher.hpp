@@ -308,6 +308,11 @@ class Searcher {
   // is not bounded by work; only on tilings with more loop orders than the bound evaluates.
   bool tiling_bound_exceeds(Worker& wk, const MapPoint& p);
 
+  // Whether the spatial factors of the first `dims` dims fit every level's fan-out on each
+  // axis: the others' factors are at least 1, so a prefix that does not fit has no
+  // completion that passes spatial_ok (the optimal search skips the whole subtree).
+  bool spatial_prefix_fits(const MapPoint& p, int dims) const;
+
   // A short seeded annealing run bounded by work (deterministic): its best metric becomes
   // the first incumbent of the optimal search (a pruning bound only).
   void seed_incumbent(int threads);

@@ -51,7 +51,8 @@ SearchResult Searcher::run() {
   // The optimal search without a work bound: an incumbent first, and the per-tiling bound.
   if (a == Algorithm::Optimal && !work_bounded_) {
     tiling_bound_.emplace(w_, space_, s_.metrics);
-    if (!units.empty()) seed_incumbent(threads);
+    // Not worth it on a space the enumeration covers in about a second.
+    if (!units.empty() && space_.size() > 1e6) seed_incumbent(threads);
   }
   chains_ = work_bounded_ ? (enumerating ? std::max<std::size_t>(units.size(), 1) : kStreams)
                           : static_cast<std::size_t>(threads);

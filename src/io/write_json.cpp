@@ -123,6 +123,7 @@ void write_mapper_stats_json(std::ostream& out, const EmitContext& c, const Sear
   j["search"] = {{"algorithm", s.algorithm},
                  {"evaluated", s.evaluated},
                  {"valid", s.valid},
+                 {"bound_evaluations", s.bound_evaluated},
                  {"seconds", s.seconds},
                  {"threads", s.threads},
                  {"valid_per_second", s.seconds > 0 ? static_cast<double>(s.valid) / s.seconds : 0.0},

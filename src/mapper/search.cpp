@@ -48,6 +48,12 @@ SearchResult Searcher::run() {
   bool complete = false;
   std::vector<std::vector<int>> units;  // enumerating: first two dims' factorizations
   if (enumerating) units = make_units();
+  // The optimal search without a work bound: an incumbent first, and the per-tiling bound.
+  if (a == Algorithm::Optimal && !work_bounded_) {
+    tiling_bound_.emplace(w_, space_, s_.metrics);
+    // Not worth it on a space the enumeration covers in about a second.
+    if (!units.empty() && space_.size() > 1e6) seed_incumbent(threads);
+  }
   chains_ = work_bounded_ ? (enumerating ? std::max<std::size_t>(units.size(), 1) : kStreams)
                           : static_cast<std::size_t>(threads);
   if (!enumerating && work_bounded_) streams.resize(kStreams);
@@ -96,6 +102,8 @@ SearchResult Searcher::run() {
     }
 #pragma omp barrier
   }
+  result_.stats.evaluated += incumbent_evaluated_;
+  result_.stats.bound_evaluated += incumbent_evaluated_;
   result_.stats.algorithm = to_string(a);
   result_.stats.threads = threads;
   result_.stats.seconds = elapsed();
@@ -148,6 +156,10 @@ bool Searcher::dfs(Worker& wk, MapPoint& p, int d, bool prune, int t) {
     int n = static_cast<int>(space_.factorizations(d).size());
     for (int i = 0; i < n; ++i) {
       p.factorization[static_cast<std::size_t>(d)] = i;
+      if (prune && !work_bounded_ && !spatial_prefix_fits(p, d + 1)) {
+        ++wk.stats.constraint_rejected;
+        continue;
+      }
       if (!dfs(wk, p, d + 1, prune, t)) return false;
     }
     return true;
@@ -207,6 +219,10 @@ bool Searcher::keeps(Worker& wk, MapPoint& p, int l, bool prune, int t) {
     ++wk.stats.capacity_prechecked;
     return true;
   }
+  if (prune && tiling_bound_ && tiling_bound_exceeds(wk, p)) {
+    ++wk.stats.constraint_rejected;
+    return true;
+  }
   // Loop orders: the free temporal dims of each level in every order and, for each, the
   // orders of the spatial loops within each axis (spatial_orders).
   first_orders(p);
@@ -260,6 +276,7 @@ void Searcher::merge(const std::vector<Worker*>& workers) {
     total.evaluated += wk->stats.evaluated;
     total.valid += wk->stats.valid;
     total.constraint_rejected += wk->stats.constraint_rejected;
+    total.bound_evaluated += wk->stats.bound_evaluated;
     total.capacity_prechecked += wk->stats.capacity_prechecked;
     for (std::size_t i = 0; i < total.rejected.size(); ++i)
       total.rejected[i] += wk->stats.rejected[i];

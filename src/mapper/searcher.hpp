@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include "bound.hpp"
 #include "loopsim/mapper/search.hpp"
 
 namespace loopsim::detail {
@@ -57,6 +59,28 @@ struct Shared {
   std::mutex m;
   std::vector<double> best_metric;  // for pruning and progress
   std::atomic<double> best_first{0};
+  // The optimal search's pruning bound: the first metric of the best valid mapping seen
+  // anywhere (the incumbent search, the tiling bound's evaluations, the enumeration); it
+  // only cuts, never answers.
+  std::atomic<double> incumbent{std::numeric_limits<double>::infinity()};
+  // All the metrics of the incumbent (lexicographic), under `m`.
+  std::vector<double> incumbent_metrics;
+  void offer(double v) {
+    double cur = incumbent.load();
+    while (v < cur && !incumbent.compare_exchange_weak(cur, v)) {
+    }
+  }
+  void offer(const std::vector<double>& v) {
+    if (v.empty()) return;
+    offer(v.front());
+    if (v.front() > incumbent.load() * (1 + 1e-9)) return;
+    std::lock_guard<std::mutex> lock(m);
+    if (incumbent_metrics.empty() || compare_metrics(v, incumbent_metrics) < 0) incumbent_metrics = v;
+  }
+  std::vector<double> incumbent_now() {
+    std::lock_guard<std::mutex> lock(m);
+    return incumbent_metrics;
+  }
 };
 
 // Per-thread worker state.
@@ -77,6 +101,7 @@ struct Worker {
   std::uint64_t unit_work0 = 0, unit_valid0 = 0;
   std::optional<double> unit_best;
   bool budget_cut = false;  // the current unit (or stream) ran out of its work budget
+  int bound_hint = -1;      // TilingBound: the data space whose order decided the last cut
 
   // Candidates considered: evaluated or ruled out before evaluation.
   [[nodiscard]] std::uint64_t work() const {
@@ -100,6 +125,7 @@ struct Worker {
     const Evaluation& e = ev.result();
     last_metric = metric_values(e, s.metrics);
     if (!unit_best || last_metric.front() < *unit_best) unit_best = last_metric.front();
+    sh.offer(last_metric);
     int cmp = best.eval ? compare_metrics(last_metric, best.metric) : -1;
     if (cmp < 0 || (cmp == 0 && order < best.order)) {
       best.metric = last_metric;
@@ -124,7 +150,7 @@ class Searcher {
   Searcher(const Workload& w, const ArchSpec& arch, const EnergyTable& energy,
            const Constraints& c, const MapperSettings& s, const std::atomic<bool>* stop,
            const std::function<void(const Progress&)>& progress)
-      : w_(w), arch_(arch), energy_(energy), s_(s), stop_(stop), start_(Clock::now()),
+      : w_(w), arch_(arch), energy_(energy), c_(c), s_(s), stop_(stop), start_(Clock::now()),
         space_(w, arch, c, [this] { return stop_requested(); }), progress_(progress) {
     // Energy no mapping can go below: every MAC, every element of a read-only tensor read
     // once from the outermost level, and every element of a read-write tensor written
@@ -132,6 +158,7 @@ class Searcher {
     // element is touched; the outermost level keeps every tensor).
     energy_lb_ = static_cast<double>(w.operations()) * energy.compute().compute_pj;
     int top = arch.num_storage_levels() - 1;
+    std::vector<double> compulsory(static_cast<std::size_t>(w.num_data_spaces()), 0.0);
     for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
       bool plain = true;
       for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
@@ -147,7 +174,40 @@ class Searcher {
                           arch.storage[static_cast<std::size_t>(top)].word_bits,
                           s_.model.rlc_run_bits);
       energy_lb_ += 0.999 * coded * static_cast<double>(w.tensor_size(ds)) * per_word;
+      compulsory[static_cast<std::size_t>(ds)] =
+          0.999 * coded * static_cast<double>(w.tensor_size(ds)) * per_word;
     }
+    if (!s_.model.accurate()) energy_lb_ += operand_energy_bound(compulsory);
+  }
+
+  // Every MAC reads each operand (updates its output) at the innermost level that keeps the
+  // data space, with no reuse at the arithmetic level: at least computes / (MACs under one
+  // instance of that level) accesses there, shared by a cluster at most, whatever the order,
+  // the keep masks and the factors. The cheapest level that may keep it, beyond the
+  // compulsory traffic already counted at the outermost level.
+  double operand_energy_bound(const std::vector<double>& compulsory) const {
+    double total = 0;
+    const int top = arch_.num_storage_levels() - 1;
+    const auto ops = static_cast<double>(w_.operations());
+    for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
+      double best = std::numeric_limits<double>::infinity();
+      for (int l = 0; l <= top; ++l) {
+        bool may = false;
+        for (const auto& k : space_.keep_options(l)) may = may || k[static_cast<std::size_t>(ds)];
+        if (!may) continue;
+        const auto& spec = arch_.storage[static_cast<std::size_t>(l)];
+        const auto& en = energy_.storage(l);
+        double under = std::max<double>(1.0, static_cast<double>(arch_.arithmetic.instances) /
+                                                  static_cast<double>(std::max<std::int64_t>(1, spec.instances)));
+        double per = (w_.is_read_write(ds) ? en.update_pj : en.read_pj) /
+                     (std::max(1, spec.block_size) * std::max(1, spec.cluster_size) * under);
+        double e = 0.999 * ops * per;
+        if (l == top) e = std::max(0.0, e - compulsory[static_cast<std::size_t>(ds)]);
+        best = std::min(best, e);
+      }
+      if (std::isfinite(best)) total += best;
+    }
+    return total;
   }
 
   SearchResult run();
@@ -243,9 +303,21 @@ class Searcher {
     double lb = lower_bound(p);
     if (lb < 0) return false;
     if (work_bounded_) return wk.unit_best && bound_exceeds(lb, *wk.unit_best);
-    std::lock_guard<std::mutex> lock(sh_.m);
-    return !sh_.best_metric.empty() && bound_exceeds(lb, sh_.best_metric.front());
+    return bound_exceeds(lb, sh_.incumbent.load());
   }
+
+  // The per-tiling bound (bound.hpp) against the incumbent, for the optimal search when it
+  // is not bounded by work; only on tilings with more loop orders than the bound evaluates.
+  bool tiling_bound_exceeds(Worker& wk, const MapPoint& p);
+
+  // Whether the spatial factors of the first `dims` dims fit every level's fan-out on each
+  // axis: the others' factors are at least 1, so a prefix that does not fit has no
+  // completion that passes spatial_ok (the optimal search skips the whole subtree).
+  bool spatial_prefix_fits(const MapPoint& p, int dims) const;
+
+  // A short seeded annealing run bounded by work (deterministic): its best metric becomes
+  // the first incumbent of the optimal search (a pruning bound only).
+  void seed_incumbent(int threads);
 
   // A bound cuts a candidate only when it is strictly (beyond rounding) worse than `best`.
   static bool bound_exceeds(double lb, double best) { return lb > best * (1 + 1e-9); }
@@ -332,6 +404,7 @@ class Searcher {
   const Workload& w_;
   const ArchSpec& arch_;
   const EnergyTable& energy_;
+  const Constraints& c_;
   const MapperSettings& s_;
   const std::atomic<bool>* stop_;
   Clock::time_point start_;
@@ -344,6 +417,8 @@ class Searcher {
   std::atomic<std::size_t> units_started_{0};
   SearchResult result_;
   double energy_lb_ = 0;
+  std::optional<TilingBound> tiling_bound_;
+  std::uint64_t incumbent_evaluated_ = 0;
   // Streams of a work-bounded sampling search (independent of the thread count).
   static constexpr std::size_t kStreams = 8;
   bool work_bounded_ = false;

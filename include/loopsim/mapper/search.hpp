@@ -137,6 +137,8 @@ struct SearchStats {
   std::uint64_t valid = 0;
   std::array<std::uint64_t, 5> rejected{};  // by RejectReason
   std::uint64_t capacity_prechecked = 0;   // do not fit (MapSpace::fits), not evaluated
+  std::uint64_t bound_evaluated = 0;       // of `evaluated`: by the optimal search's
+                                            // per-tiling bound and its incumbent search
   std::uint64_t constraint_rejected = 0;   // cut before evaluation (fan-out/utilization
                                             // constraints, capacity known from another order)
   double seconds = 0;

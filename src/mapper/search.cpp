@@ -219,7 +219,9 @@ bool Searcher::keeps(Worker& wk, MapPoint& p, int l, bool prune, int t) {
     ++wk.stats.capacity_prechecked;
     return true;
   }
-  if (prune && tiling_bound_ && tiling_bound_exceeds(wk, p)) {
+  // No bound holds for Timeloop's averaged counts of imperfect factors (residual loops).
+  if (prune && tiling_bound_ && !space_.imperfect(p.factorization) &&
+      tiling_bound_exceeds(wk, p)) {
     ++wk.stats.constraint_rejected;
     return true;
   }

@@ -59,6 +59,9 @@ void print_search_table(std::ostream& os, const SearchStats& st) {
     os << "Not proven optimal: the first metric is at least " << st.lower_bound
        << " (compulsory traffic, every PE busy); gap " << significant(100 * st.gap, 3)
        << "% of the best found\n";
+  if (st.answer_from_incumbent)
+    os << "The answer is the incumbent (the seeded annealing run before the enumeration), "
+          "which the enumeration did not beat before it stopped\n";
   os << "Rejected mappings by reason:\n";
   const char* names[] = {"capacity", "fan-out", "instances", "min-utilization", "mapping"};
   for (std::size_t i = 0; i < st.rejected.size(); ++i) {

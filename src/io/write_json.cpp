@@ -124,6 +124,7 @@ void write_mapper_stats_json(std::ostream& out, const EmitContext& c, const Sear
                  {"evaluated", s.evaluated},
                  {"valid", s.valid},
                  {"bound_evaluations", s.bound_evaluated},
+                 {"answer_from_incumbent", s.answer_from_incumbent},
                  {"seconds", s.seconds},
                  {"threads", s.threads},
                  {"valid_per_second", s.seconds > 0 ? static_cast<double>(s.valid) / s.seconds : 0.0},

@@ -102,6 +102,15 @@ SearchResult Searcher::run() {
     }
 #pragma omp barrier
   }
+  // An enumeration stopped before it completed: the incumbent search's mapping is the
+  // answer when the enumeration found nothing better.
+  if (!complete && incumbent_eval_ &&
+      (!result_.eval || compare_metrics(metric_values(*incumbent_eval_, s_.metrics),
+                                        metric_values(*result_.eval, s_.metrics)) < 0)) {
+    result_.best = incumbent_best_;
+    result_.eval = incumbent_eval_;
+    result_.stats.answer_from_incumbent = true;
+  }
   result_.stats.evaluated += incumbent_evaluated_;
   result_.stats.bound_evaluated += incumbent_evaluated_;
   result_.stats.algorithm = to_string(a);

@@ -26,7 +26,11 @@ void Searcher::seed_incumbent(int threads) {
   s2.threads = threads;
   SearchResult r = search_mappings(w_, arch_, energy_, c_, s2, stop_, {});
   incumbent_evaluated_ = r.stats.evaluated;
-  if (r.eval) sh_.offer(metric_values(*r.eval, s_.metrics));
+  if (r.eval) {
+    sh_.offer(metric_values(*r.eval, s_.metrics));
+    incumbent_best_ = std::move(r.best);
+    incumbent_eval_ = std::move(r.eval);
+  }
 }
 
 bool Searcher::tiling_bound_exceeds(Worker& wk, const MapPoint& p) {

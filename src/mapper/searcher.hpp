@@ -419,6 +419,10 @@ class Searcher {
   double energy_lb_ = 0;
   std::optional<TilingBound> tiling_bound_;
   std::uint64_t incumbent_evaluated_ = 0;
+  // The incumbent search's mapping: the answer of an enumeration that stops before it
+  // completes without finding better (bounded by work, so the same on any machine).
+  std::optional<Mapping> incumbent_best_;
+  std::optional<Evaluation> incumbent_eval_;
   // Streams of a work-bounded sampling search (independent of the thread count).
   static constexpr std::size_t kStreams = 8;
   bool work_bounded_ = false;

@@ -141,6 +141,9 @@ struct SearchStats {
                                             // per-tiling bound and its incumbent search
   std::uint64_t constraint_rejected = 0;   // cut before evaluation (fan-out/utilization
                                             // constraints, capacity known from another order)
+  // The answer is the optimal search's incumbent (its seeded, work-bounded annealing run),
+  // which the enumeration, stopped before completing, did not beat.
+  bool answer_from_incumbent = false;
   double seconds = 0;
   int threads = 1;
   bool proven_optimal = false;

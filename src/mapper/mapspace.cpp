@@ -4,24 +4,13 @@
 #include <cmath>
 
 #include "loopsim/core/error.hpp"
+#include "loopsim/mapper/residual_factors.hpp"
 #include "loopsim/mapper/search.hpp"
 
 namespace loopsim {
 
 namespace {
 
-// The divisors of n in increasing order, by trial division up to sqrt(n) (a prime bound
-// near 2^31 takes about 46,000 steps, not two billion).
-std::vector<std::int64_t> divisors(std::int64_t n) {
-  std::vector<std::int64_t> low, high;
-  for (std::int64_t f = 1; f <= n / f; ++f) {
-    if (n % f != 0) continue;
-    low.push_back(f);
-    if (f != n / f) high.push_back(n / f);
-  }
-  low.insert(low.end(), high.rbegin(), high.rend());
-  return low;
-}
 
 // Every way to write `rest` as a product over the slots from `slot` on, each factor within
 // its slot's range; `divs` holds the divisors of the bound (every factor is one of them).

@@ -63,18 +63,11 @@ class Enumerator {
     return true;
   }
 
-  // The divisors of n in increasing order (trial division up to sqrt(n)), memoized.
+  // The divisors of n in increasing order, memoized.
   const std::vector<std::int64_t>& divisors(std::int64_t n) {
     auto it = divisors_.find(n);
     if (it != divisors_.end()) return it->second;
-    std::vector<std::int64_t> low, high;
-    for (std::int64_t f = 1; f <= n / f; ++f) {
-      if (n % f != 0) continue;
-      low.push_back(f);
-      if (f != n / f) high.push_back(n / f);
-    }
-    low.insert(low.end(), high.rbegin(), high.rend());
-    return divisors_.emplace(n, std::move(low)).first->second;
+    return divisors_.emplace(n, loopsim::divisors(n)).first->second;
   }
 
   const std::vector<ResidualSlot>& slots_;
@@ -130,6 +123,17 @@ bool MapSpace::imperfect_factorizations(int d, const std::vector<FactorRange>& r
                         " factorizations of dimension " + w_.dims[static_cast<std::size_t>(d)] +
                         " (bound " + std::to_string(bound) +
                         "); lower the `remainders` values or bound the factors with `factors`");
+}
+
+std::vector<std::int64_t> divisors(std::int64_t n) {
+  std::vector<std::int64_t> low, high;
+  for (std::int64_t f = 1; f <= n / f; ++f) {
+    if (n % f != 0) continue;
+    low.push_back(f);
+    if (f != n / f) high.push_back(n / f);
+  }
+  low.insert(low.end(), high.rbegin(), high.rend());
+  return low;
 }
 
 }  // namespace loopsim

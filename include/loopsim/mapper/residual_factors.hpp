@@ -13,6 +13,10 @@
 
 namespace loopsim {
 
+// The divisors of n in increasing order, by trial division up to sqrt(n) (a prime bound
+// near 2^31 takes about 46,000 steps, not two billion).
+std::vector<std::int64_t> divisors(std::int64_t n);
+
 // What one slot of a dimension may take.
 struct ResidualSlot {
   FactorRange range;  // bounds both the factor and the residual (Timeloop prunes both)

@@ -24,7 +24,8 @@ void Searcher::seed_incumbent(int threads) {
   s2.timeout = 0;
   s2.victory_condition = 0;
   s2.threads = threads;
-  SearchResult r = search_mappings(w_, arch_, energy_, c_, s2, stop_, {});
+  // The progress line shows from the start (the incumbent search is part of the run).
+  SearchResult r = search_mappings(w_, arch_, energy_, c_, s2, stop_, progress_);
   incumbent_evaluated_ = r.stats.evaluated;
   if (r.eval) {
     sh_.offer(metric_values(*r.eval, s_.metrics));

@@ -187,7 +187,9 @@ class Searcher {
   // compulsory traffic already counted at the outermost level.
   double operand_energy_bound(const std::vector<double>& compulsory) const {
     double total = 0;
-    const int top = arch_.num_storage_levels() - 1;
+    // A space whose build was stopped (a signal, the time budget) has no keep options.
+    if (space_.aborted()) return 0;
+    const int top = std::min(arch_.num_storage_levels(), space_.num_levels()) - 1;
     const auto ops = static_cast<double>(w_.operations());
     for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
       double best = std::numeric_limits<double>::infinity();

@@ -16,25 +16,13 @@ import subprocess
 import sys
 import tempfile
 
-loopsim, project = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-here = os.path.join(project, "tests", "sweep")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Harness  # noqa: E402
+
+h = Harness("loopsim-ert-")
+loopsim, project, here, work = h.loopsim, h.project, h.here, h.work
+failures, check, run = h.failures, h.check, h.run
 ert_dir = os.path.join(here, "ert")
-work = tempfile.mkdtemp(prefix="loopsim-ert-")
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL", what)
-
-
-def run(args, expect=0):
-    r = subprocess.run([loopsim] + args, capture_output=True, text=True, timeout=120)
-    if r.returncode != expect:
-        print(r.stdout, r.stderr)
-    check(r.returncode == expect, f"{' '.join(args)}: exit {r.returncode}, expected {expect}")
-    return r
 
 
 def close(a, b, rel=1e-6):
@@ -128,6 +116,4 @@ check(close(got, expected), f"model --energy reestimate: glb read {got} == {expe
 r = run(["model"] + files + [mapping, "-o", m, "--set", "variables.GLB_DEPTH=512"])
 check("warning" not in r.stderr, f"--set to the same depth: no warning: {r.stderr}")
 
-shutil.rmtree(work, ignore_errors=True)
-print("FAILED" if failures else "ok", f"({len(failures)} failure(s))")
-sys.exit(1 if failures else 0)
+h.finish()

@@ -12,24 +12,12 @@ import subprocess
 import sys
 import tempfile
 
-loopsim, project = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-here = os.path.join(project, "tests", "sweep")
-work = tempfile.mkdtemp(prefix="loopsim-inputs-")
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Harness  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL", what)
-
-
-def run(args, expect=0):
-    r = subprocess.run([loopsim] + args, capture_output=True, text=True, timeout=120)
-    if r.returncode != expect:
-        print(r.stdout, r.stderr)
-    check(r.returncode == expect, f"{' '.join(args)}: exit {r.returncode}, expected {expect}")
-    return r
+h = Harness("loopsim-inputs-")
+loopsim, project, here, work = h.loopsim, h.project, h.here, h.work
+failures, check, run = h.failures, h.check, h.run
 
 
 def points(out):
@@ -128,6 +116,4 @@ r = run(["model"] + files + ["--render-only", "--set", "variables.GLB_DEPTHH=1"]
 check(r.stderr.startswith("--set:0: variables.GLB_DEPTHH: no such key (did you mean "
                           "'GLB_DEPTH'?)"), f"a bad path under --render-only: {r.stderr}")
 
-shutil.rmtree(work, ignore_errors=True)
-print("FAILED" if failures else "ok", f"({len(failures)} failure(s))")
-sys.exit(1 if failures else 0)
+h.finish()

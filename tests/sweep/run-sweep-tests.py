@@ -15,24 +15,12 @@ import sys
 import tempfile
 import time
 
-loopsim, project = os.path.abspath(sys.argv[1]), sys.argv[2]
-here = os.path.join(project, "tests", "sweep")
-work = tempfile.mkdtemp(prefix="loopsim-sweep-")
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Harness  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL", what)
-
-
-def run(args, expect=0):
-    r = subprocess.run([loopsim] + args, capture_output=True, text=True, timeout=240)
-    if r.returncode != expect:
-        print(r.stdout, r.stderr)
-    check(r.returncode == expect, f"{' '.join(args)}: exit {r.returncode}, expected {expect}")
-    return r
+h = Harness("loopsim-sweep-", run_timeout=240)
+loopsim, project, here, work = h.loopsim, h.project, h.here, h.work
+failures, check, run = h.failures, h.check, h.run
 
 
 def rows(db):
@@ -237,6 +225,4 @@ def glb_area(extra):
 small, deep = glb_area([]), glb_area(["--set", "variables.GLB_DEPTH=4096"])
 check(deep > 4 * small, f"--set on energy: glb area {small} -> {deep} for 8x the depth")
 
-shutil.rmtree(work, ignore_errors=True)
-print("FAILED" if failures else "ok", f"({len(failures)} failure(s))")
-sys.exit(1 if failures else 0)
+h.finish()

@@ -47,6 +47,21 @@ SearchResult Searcher::run() {
   std::vector<std::unique_ptr<Worker>> streams;  // work-bounded sampling: one per stream
   bool complete = false;
   std::vector<std::vector<int>> units;  // enumerating: first two dims' factorizations
+  dim_order_.resize(static_cast<std::size_t>(space_.num_dims()));
+  std::iota(dim_order_.begin(), dim_order_.end(), 0);
+  // The optimal search without a work bound: the partial-tiling bound, over the dims with
+  // the most factorizations first (the widest choices are cut closest to the root).
+  if (a == Algorithm::Optimal && !work_bounded_ && !s_.model.accurate() &&
+      s_.metrics.front() != Metric::LastLevelAccesses) {
+    partial_.emplace(w_, arch_, energy_, space_, compulsory_);
+    if (!partial_->usable()) {
+      partial_.reset();
+    } else {
+      std::stable_sort(dim_order_.begin(), dim_order_.end(), [&](int x, int y) {
+        return space_.factorizations(x).size() > space_.factorizations(y).size();
+      });
+    }
+  }
   if (enumerating) units = make_units();
   // The optimal search without a work bound: an incumbent first, and the per-tiling bound.
   if (a == Algorithm::Optimal && !work_bounded_) {
@@ -131,8 +146,9 @@ std::vector<std::vector<int>> Searcher::make_units() {
   int d = 0;
   while (d < space_.num_dims() && units.size() < 64) {
     std::vector<std::vector<int>> next;
+    const int dim = dim_order_[static_cast<std::size_t>(d)];
     for (const auto& u : units)
-      for (int i = 0; i < static_cast<int>(space_.factorizations(d).size()); ++i) {
+      for (int i = 0; i < static_cast<int>(space_.factorizations(dim).size()); ++i) {
         auto n = u;
         n.push_back(i);
         next.push_back(std::move(n));
@@ -154,22 +170,60 @@ bool Searcher::enumerate_unit(Worker& wk, const std::vector<int>& prefix, bool p
   wk.budget_cut = false;
   MapPoint p;
   p.factorization.assign(static_cast<std::size_t>(space_.num_dims()), 0);
-  for (std::size_t i = 0; i < prefix.size(); ++i) p.factorization[i] = prefix[i];
+  for (std::size_t i = 0; i < prefix.size(); ++i) p.factorization[static_cast<std::size_t>(dim_order_[i])] = prefix[i];
   p.keep.assign(static_cast<std::size_t>(space_.num_levels()), 0);
   p.perm.assign(static_cast<std::size_t>(space_.num_levels()), {});
+  if (partial_ && prune) return keeps_then_dims(wk, p, 0, static_cast<int>(prefix.size()), prune, t);
   return dfs(wk, p, static_cast<int>(prefix.size()), prune, t);
 }
 
-bool Searcher::dfs(Worker& wk, MapPoint& p, int d, bool prune, int t) {
-  if (d < space_.num_dims()) {
+bool Searcher::keeps_then_dims(Worker& wk, MapPoint& p, int l, int k, bool prune, int t) {
+  if (l < space_.num_levels()) {
+    int n = static_cast<int>(space_.keep_options(l).size());
+    for (int i = 0; i < n; ++i) {
+      p.keep[static_cast<std::size_t>(l)] = i;
+      if (!keeps_then_dims(wk, p, l + 1, k, prune, t)) return false;
+    }
+    return true;
+  }
+  if (should_stop(wk, t)) return false;
+  if (!space_.keeps_ok(p.keep)) return true;
+  if (!spatial_prefix_fits(p, k) || partial_cut(wk, p, k)) {
+    ++wk.stats.constraint_rejected;
+    return true;
+  }
+  return dfs(wk, p, k, prune, t);
+}
+
+bool Searcher::partial_cut(Worker& wk, const MapPoint& p, int k) {
+  char assigned[kMaxDims] = {};
+  for (int j = 0; j < k; ++j) assigned[dim_order_[static_cast<std::size_t>(j)]] = 1;
+  if (!partial_->fits(p, assigned)) return true;
+  const double first = sh_.incumbent.load(std::memory_order_relaxed);
+  if (!std::isfinite(first)) return false;
+  if (first != wk.inc_first || wk.inc_metrics.empty()) {
+    wk.inc_metrics = sh_.incumbent_now();
+    wk.inc_first = wk.inc_metrics.empty() ? first : wk.inc_metrics.front();
+  }
+  partial_->metrics(p, assigned, s_.metrics, wk.bound_scratch);
+  return TilingBound::cuts(wk.bound_scratch, wk.inc_metrics);
+}
+
+bool Searcher::dfs(Worker& wk, MapPoint& p, int k, bool prune, int t) {
+  if (k < space_.num_dims()) {
+    const int d = dim_order_[static_cast<std::size_t>(k)];
     int n = static_cast<int>(space_.factorizations(d).size());
     for (int i = 0; i < n; ++i) {
       p.factorization[static_cast<std::size_t>(d)] = i;
-      if (prune && !work_bounded_ && !spatial_prefix_fits(p, d + 1)) {
+      if (prune && !work_bounded_ && !spatial_prefix_fits(p, k + 1)) {
         ++wk.stats.constraint_rejected;
         continue;
       }
-      if (!dfs(wk, p, d + 1, prune, t)) return false;
+      if (partial_ && prune && partial_cut(wk, p, k + 1)) {
+        ++wk.stats.constraint_rejected;
+        continue;
+      }
+      if (!dfs(wk, p, k + 1, prune, t)) return false;
     }
     return true;
   }
@@ -183,6 +237,7 @@ bool Searcher::dfs(Worker& wk, MapPoint& p, int d, bool prune, int t) {
     ++wk.stats.constraint_rejected;
     return true;
   }
+  if (partial_ && prune) return tiling(wk, p, prune, t);
   return keeps(wk, p, 0, prune, t);
 }
 
@@ -224,6 +279,10 @@ bool Searcher::keeps(Worker& wk, MapPoint& p, int l, bool prune, int t) {
   }
   if (should_stop(wk, t)) return false;
   if (!space_.keeps_ok(p.keep)) return true;
+  return tiling(wk, p, prune, t);
+}
+
+bool Searcher::tiling(Worker& wk, MapPoint& p, bool prune, int t) {
   if (!space_.fits(p)) {
     ++wk.stats.capacity_prechecked;
     return true;

@@ -60,8 +60,9 @@ bool Searcher::spatial_prefix_fits(const MapPoint& p, int dims) const {
     std::int64_t x = 1, y = 1;
     for (std::size_t s = 0; s < slots.size(); ++s) {
       if (slots[s].level != l || slots[s].st == Spacetime::Time) continue;
-      for (int d = 0; d < dims; ++d) {
-        std::int64_t f = space_.factor(p.factorization, d, static_cast<int>(s));
+      for (int j = 0; j < dims; ++j) {
+        std::int64_t f = space_.factor(p.factorization, dim_order_[static_cast<std::size_t>(j)],
+                                       static_cast<int>(s));
         (slots[s].st == Spacetime::SpaceX ? x : y) *= f;
       }
     }

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <numeric>
 #include "bound.hpp"
+#include "partial_bound.hpp"
 #include "loopsim/mapper/search.hpp"
 
 namespace loopsim::detail {
@@ -102,6 +103,10 @@ struct Worker {
   std::optional<double> unit_best;
   bool budget_cut = false;  // the current unit (or stream) ran out of its work budget
   int bound_hint = -1;      // TilingBound: the data space whose order decided the last cut
+  // The incumbent's metrics as this thread last read them (PartialBound cuts; a stale copy
+  // is never better than the incumbent, so it only cuts less).
+  double inc_first = std::numeric_limits<double>::infinity();
+  std::vector<double> inc_metrics, bound_scratch;
 
   // Candidates considered: evaluated or ruled out before evaluation.
   [[nodiscard]] std::uint64_t work() const {
@@ -177,6 +182,7 @@ class Searcher {
       compulsory[static_cast<std::size_t>(ds)] =
           0.999 * coded * static_cast<double>(w.tensor_size(ds)) * per_word;
     }
+    compulsory_ = compulsory;
     if (!s_.model.accurate()) energy_lb_ += operand_energy_bound(compulsory);
   }
 
@@ -272,7 +278,20 @@ class Searcher {
   // Depth-first over the remaining dims' factorizations, then keep masks, then loop orders.
   bool enumerate_unit(Worker& wk, const std::vector<int>& prefix, bool prune);
 
-  bool dfs(Worker& wk, MapPoint& p, int d, bool prune, int t);
+  // `k`: how many dims (in dim_order_) the point has chosen.
+  bool dfs(Worker& wk, MapPoint& p, int k, bool prune, int t);
+
+  // The optimal search with the partial-tiling bound: the keep masks first (so that every
+  // data space's chain of levels is known), then the dims in dim_order_, each subtree cut
+  // as soon as the capacity or the partial bound (partial_bound.hpp) rules it out.
+  bool keeps_then_dims(Worker& wk, MapPoint& p, int l, int k, bool prune, int t);
+  // Whether the tilings that complete the first k dims of dim_order_ (and p.keep) are
+  // ruled out: a tile already too large, or a bound strictly worse than the incumbent.
+  bool partial_cut(Worker& wk, const MapPoint& p, int k);
+
+  // A full tiling (factorization and keep masks): the capacity precheck, the per-tiling
+  // bound, then every loop order.
+  bool tiling(Worker& wk, MapPoint& p, bool prune, int t);
 
   // A lower bound on the first metric of every mapping in the space, and the relative gap of
   // the best found to it (0 when proven). Cycles >= operations / the most PEs the spatial
@@ -420,6 +439,11 @@ class Searcher {
   SearchResult result_;
   double energy_lb_ = 0;
   std::optional<TilingBound> tiling_bound_;
+  std::optional<PartialBound> partial_;
+  std::vector<double> compulsory_;  // per data space (constructor)
+  // The order in which the enumeration chooses the dims' factorizations (units take the
+  // first ones); the identity unless the partial bound is on.
+  std::vector<int> dim_order_;
   std::uint64_t incumbent_evaluated_ = 0;
   // The incumbent search's mapping: the answer of an enumeration that stops before it
   // completes without finding better (bounded by work, so the same on any machine).

@@ -1,0 +1,157 @@
+// Issue 12: the optimal search's bound on partial tilings (src/mapper/partial_bound.hpp)
+// never exceeds what the evaluator gives for any mapping that completes the partial tiling.
+// Random mappings of random convolutions and matrix products on the four shipped designs
+// (meshes on two axes, bypassed levels, vector accesses, multicast and link transfers) and
+// on random small hierarchies; for each valid one, every prefix of a random order of its
+// dims is the partial tiling: its energy and cycle bounds must not exceed the evaluated
+// energy and cycles, and its capacity check must pass.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "../../src/mapper/partial_bound.hpp"
+#include "test_util.hpp"
+#include "loopsim/io/load.hpp"
+#include "loopsim/mapper/search.hpp"
+
+using namespace loopsim;
+
+namespace {
+
+using loopsim::testing::write_temp;
+
+// A matrix product only on the random hierarchies (the shipped ones name conv data spaces).
+std::string random_problem(std::mt19937& rng, int i, bool gemm) {
+  auto pick = [&](std::vector<int> v) { return v[rng() % v.size()]; };
+  std::ostringstream prob;
+  if (gemm && i % 3 == 0) {
+    prob << "problem:\n  version: 0.4\n  shape:\n    name: gemm\n    dimensions: [M, N, K]\n"
+         << "    data_spaces:\n"
+         << "    - {name: A, projection: [[[M]], [[K]]]}\n"
+         << "    - {name: B, projection: [[[K]], [[N]]]}\n"
+         << "    - {name: Z, projection: [[[M]], [[N]]], read_write: true}\n"
+         << "  instance: {M: " << pick({4, 6, 8, 12, 16, 32}) << ", N: " << pick({2, 4, 8, 14, 16})
+         << ", K: " << pick({3, 4, 8, 16, 24}) << "}\n";
+    return write_temp("pb_prob" + std::to_string(i) + ".yaml", prob.str());
+  }
+  const int stride = pick({1, 1, 2});
+  prob << "problem:\n  version: 0.4\n  instance: {C: " << pick({1, 2, 3, 4, 8, 16})
+       << ", M: " << pick({2, 4, 6, 8, 16, 32}) << ", R: " << pick({1, 3}) << ", S: "
+       << pick({1, 3}) << ", N: " << pick({1, 2}) << ", P: " << pick({2, 4, 7, 8, 14})
+       << ", Q: " << pick({1, 2, 4, 7, 8}) << ", Wstride: " << stride << ", Hstride: " << stride
+       << "}\n";
+  return write_temp("pb_prob" + std::to_string(i) + ".yaml", prob.str());
+}
+
+// A random small hierarchy: DRAM with vector accesses, an optional buffer with a 2-D mesh
+// under it, a register file per PE.
+std::string random_arch(std::mt19937& rng, int i) {
+  auto pick = [&](std::vector<int> v) { return v[rng() % v.size()]; };
+  std::ostringstream arch;
+  arch << "architecture:\n  version: 0.4\n  nodes:\n  - !Container\n    name: system\n"
+       << "    attributes: {technology: \"45nm\"}\n  - !Component\n    name: DRAM\n"
+       << "    class: DRAM\n    attributes: {type: \"LPDDR4\", width: " << pick({8, 64})
+       << ", datawidth: 8}\n";
+  if (int glb = pick({0, 64, 512}); glb > 0)
+    arch << "  - !Component\n    name: glb\n    class: SRAM\n    attributes: {depth: " << glb
+         << ", width: " << pick({8, 32}) << ", datawidth: 8}\n";
+  arch << "  - !Container\n    name: PE\n    spatial: {meshX: " << pick({1, 2, 4})
+       << ", meshY: " << pick({1, 3}) << "}\n  - !Component\n    name: rf\n    class: regfile\n"
+       << "    attributes: {depth: " << pick({4, 16, 64}) << ", width: 8, datawidth: 8}\n"
+       << "  - !Component\n    name: mac\n    class: intmac\n    attributes: {width: 8}\n";
+  return write_temp("pb_arch" + std::to_string(i) + ".yaml", arch.str());
+}
+
+std::vector<std::string> design(const std::string& name) {
+  const std::string dir = std::string(LOOPSIM_SOURCE_DIR) + "/arch-specs/" + name + "/";
+  return {dir + "arch.yaml", dir + "ERT.yaml", dir + "ART.yaml"};
+}
+
+}  // namespace
+
+TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
+  std::mt19937 rng(4242);
+  std::uint64_t checked = 0, designs_checked = 0, full = 0, tight = 0;
+  const std::vector<std::string> shipped = {"eyeriss_like", "simba_like",
+                                            "simple_weight_stationary", "simple_output_stationary"};
+  for (int i = 0; i < 48; ++i) {
+    std::vector<std::string> files =
+        i < 24 ? design(shipped[static_cast<std::size_t>(i) % shipped.size()])
+               : std::vector<std::string>{random_arch(rng, i)};
+    files.push_back(random_problem(rng, i, i >= 24));
+    auto in = io::load_mapper_inputs(files);
+    const Workload& w = in.model.workload;
+    const ArchSpec& arch = in.model.arch;
+    auto table = EnergyTable::resolve(arch, in.model.energy);
+    MapSpace space(w, arch, in.constraints);
+    if (!space.empty_reason().empty()) continue;
+    // The compulsory energy as the search computes it is a term of the bound; any value
+    // below the true compulsory traffic keeps it a bound, so the test passes zeros and
+    // checks the other terms.
+    detail::PartialBound bound(w, arch, table, space,
+                               std::vector<double>(static_cast<std::size_t>(w.num_data_spaces()), 0.0));
+    ASSERT_TRUE(bound.usable());
+    Evaluator ev(w, arch, table);
+    Mapping m;
+    const auto nd = static_cast<std::size_t>(space.num_dims());
+    for (int trial = 0; trial < 400; ++trial) {
+      MapPoint p;
+      for (std::size_t d = 0; d < nd; ++d)
+        p.factorization.push_back(static_cast<int>(rng() % space.factorizations(static_cast<int>(d)).size()));
+      for (int l = 0; l < space.num_levels(); ++l)
+        p.keep.push_back(static_cast<int>(rng() % space.keep_options(l).size()));
+      if (!space.keeps_ok(p.keep) || !space.spatial_ok(p.factorization)) continue;
+      p.perm.resize(static_cast<std::size_t>(space.num_levels()));
+      p.sperm.resize(static_cast<std::size_t>(space.num_levels()));
+      for (int l = 0; l < space.num_levels(); ++l) {
+        auto& pm = p.perm[static_cast<std::size_t>(l)];
+        pm = space.free_dims(p.factorization, l);
+        std::shuffle(pm.begin(), pm.end(), rng);
+        for (int axis = 0; axis < 2; ++axis) {
+          auto& sp = p.sperm[static_cast<std::size_t>(l)][static_cast<std::size_t>(axis)];
+          space.spatial_free_dims(p.factorization, l, axis, sp);
+          std::shuffle(sp.begin(), sp.end(), rng);
+        }
+      }
+      space.build(p, m);
+      const Rejection* rej = ev.run(m);
+      std::vector<int> order(nd);
+      std::iota(order.begin(), order.end(), 0);
+      std::shuffle(order.begin(), order.end(), rng);
+      char assigned[kMaxDims] = {};
+      if (rej) {
+        // A partial tiling that does not fit has no completion that fits.
+        if (rej->reason != RejectReason::Capacity) {
+          for (std::size_t k = 0; k <= nd; ++k) {
+            if (k > 0) assigned[order[k - 1]] = 1;
+            EXPECT_TRUE(bound.fits(p, assigned)) << files.back() << " k=" << k;
+          }
+        }
+        continue;
+      }
+      const Evaluation& e = ev.result();
+      for (std::size_t k = 0; k <= nd; ++k) {
+        if (k > 0) assigned[order[k - 1]] = 1;
+        EXPECT_TRUE(bound.fits(p, assigned)) << files.front() << " " << files.back() << " k=" << k;
+        const double eb = bound.energy(p, assigned), cb = bound.cycles(p, assigned);
+        EXPECT_LE(eb, e.energy_pj * (1 + 1e-9))
+            << files.front() << " " << files.back() << " trial " << trial << " k=" << k;
+        EXPECT_LE(cb, static_cast<double>(e.cycles) * (1 + 1e-9)) << files.back() << " k=" << k;
+        ++checked;
+        if (k == nd) ++full;
+        if (k == nd && eb > 0.7 * e.energy_pj) ++tight;
+      }
+      if (i < 24) ++designs_checked;
+    }
+  }
+  std::cout << "checked " << checked << " on designs " << designs_checked << " full " << full << " tight " << tight << "\n";
+  EXPECT_GE(designs_checked, 200u);
+  EXPECT_GE(checked, 3000u);
+  // The bound says something on full tilings: within 30% of the evaluated energy on one random
+  // mapping in eight (random mappings are mostly poor ones).
+  EXPECT_GE(tight, full / 8);
+}

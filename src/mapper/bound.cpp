@@ -106,6 +106,7 @@ TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& e
   q.keep = tiling.keep;
   const int nds = w_.num_data_spaces();
   std::vector<char> known(static_cast<std::size_t>(nds), 0);
+  res.ds_energy.assign(static_cast<std::size_t>(nds), -1.0);
   double fixed = 0, cycles = 0, known_energy = 0;
   auto bound_now = [&] {
     double energy = fixed + known_energy;
@@ -165,9 +166,13 @@ TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& e
       order_for(q, d2);
       if (q.perm != evaluated) continue;
       known[static_cast<std::size_t>(d2)] = 1;
-      for (const auto& st : e.levels)
-        known_energy += st.data_spaces[static_cast<std::size_t>(d2)].energy_total_pj;
+      double own = 0;
+      for (const auto& st : e.levels) own += st.data_spaces[static_cast<std::size_t>(d2)].energy_total_pj;
+      res.ds_energy[static_cast<std::size_t>(d2)] = own;
+      known_energy += own;
     }
+    res.fixed = fixed;
+    res.cycles = cycles;
     res.bound = bound_now();
     if (!incumbent.empty() && cuts(res.bounds, incumbent)) {
       if (hint) *hint = ds;

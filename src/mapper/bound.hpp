@@ -35,6 +35,11 @@ class TilingBound {
     double best_seen = -1;    // the best first metric among the evaluated orders (valid ones)
     std::vector<double> best_seen_metrics;  // all the metrics of that one
     int evaluated = 0;
+    // The parts of the bound, for per-order bounds (Searcher::order_cut): MACs, leakage at
+    // the compute cycles and the innermost reads of the data spaces that are not plain;
+    // the compute cycles; per data space its energy in its own order (-1: not evaluated).
+    double fixed = 0, cycles = 0;
+    std::vector<double> ds_energy;
   };
 
   // Evaluates the tiling with, for each plain data space (every rank a single dimension),
@@ -48,6 +53,8 @@ class TilingBound {
   // null): the data space whose order decided the last cut, evaluated first.
   Result operator()(const MapPoint& tiling, Evaluator& ev, Mapping& scratch,
                     const std::vector<double>& incumbent = {}, int* hint = nullptr) const;
+
+  [[nodiscard]] bool plain(int ds) const { return plain_[static_cast<std::size_t>(ds)] != 0; }
 
   // The order used for data space ds (exposed for the tests): every level's free temporal
   // loops, the ones irrelevant to ds first (innermost), each group in dimension order.

@@ -51,11 +51,73 @@ PartialBound::PartialBound(const Workload& w, const ArchSpec& arch, const Energy
             std::max(max_factor_[static_cast<std::size_t>(d)][s], row[s]);
 }
 
+namespace {
+constexpr int kMaxLevels = 32;
+}  // namespace
+
+// Data space ds's share of the bound: the operand accesses at the innermost level that keeps
+// it, its compulsory traffic and, when its ranks are single dims, the fills of every level
+// keeping it and the accesses at the next level up that serve them. `outside(k)`: the
+// product of the temporal factors at level k of the dims ds does not use that lie outside
+// the level's innermost loop on a dim it uses (1 for the best loop order).
+template <class Outside>
+double PartialBound::ds_energy(int ds, const int* chain, int n, const Table& tf, const Table& sf,
+                               Outside&& outside) const {
+  if (n == 0) return 0;
+  const auto uds = static_cast<std::size_t>(ds);
+  const int top = nlev_ - 1;
+  const auto ops = static_cast<double>(w_.operations());
+  const bool rw = w_.is_read_write(ds);
+  double e = compulsory_[uds];
+  {
+    const int l0 = chain[0];
+    const auto& spec = arch_.storage[static_cast<std::size_t>(l0)];
+    const auto& en = energy_.storage(l0);
+    const double under = std::max<double>(
+        1.0, static_cast<double>(arch_.arithmetic.instances) /
+                 static_cast<double>(std::max<std::int64_t>(1, spec.instances)));
+    double op = 0.999 * ops * (rw ? en.update_pj : en.read_pj) /
+                (std::max(1, spec.block_size) * std::max(1, spec.cluster_size) * under);
+    if (l0 == top) op = std::max(0.0, op - compulsory_[uds]);
+    e += op;
+  }
+  if (!plain_[uds]) return e;
+  const auto& rel = relevant_[uds];
+  const auto size = static_cast<double>(w_.tensor_size(ds));
+  for (int i = 0; i + 1 < n; ++i) {
+    const int c = chain[i], par = chain[i + 1];
+    int kstar = nlev_;
+    for (int k = c + 1; k < nlev_ && kstar == nlev_; ++k)
+      for (int d = 0; d < ndim_; ++d)
+        if (rel[static_cast<std::size_t>(d)] && tf[k][d] > 1) {
+          kstar = k;
+          break;
+        }
+    double repeats = kstar < nlev_ ? outside(kstar) : 1.0, spread_c = 1, spread_p = 1;
+    for (int k = c + 1; k < nlev_; ++k)
+      for (int d = 0; d < ndim_; ++d) {
+        if (rel[static_cast<std::size_t>(d)]) continue;
+        if (k > kstar) repeats *= tf[k][d];
+        spread_c *= sf[k][d];
+        if (k > par) spread_p *= sf[k][d];
+      }
+    const auto& cs = arch_.storage[static_cast<std::size_t>(c)];
+    const auto& ps = arch_.storage[static_cast<std::size_t>(par)];
+    const double per_c = std::max(1, cs.block_size) * std::max(1, cs.cluster_size);
+    const double per_p = std::max(1, ps.block_size) * std::max(1, ps.cluster_size);
+    if (!rw) e += 0.999 * size * spread_c * repeats * energy_.storage(c).fill_pj / per_c;
+    const auto& pe = energy_.storage(par);
+    double served = 0.999 * size * spread_p * repeats * (rw ? pe.update_pj : pe.read_pj) / per_p;
+    if (par == top) served = std::max(0.0, served - compulsory_[uds]);
+    e += served;
+  }
+  return e;
+}
+
 double PartialBound::energy(const MapPoint& p, const char* assigned) const {
-  constexpr int kMaxLevels = 32;
   if (nlev_ > kMaxLevels) return 0;
   // Temporal and spatial factor per level and chosen dim (1 elsewhere).
-  double tf[kMaxLevels][kMaxDims], sf[kMaxLevels][kMaxDims];
+  Table tf, sf;
   for (int l = 0; l < nlev_; ++l)
     for (int d = 0; d < ndim_; ++d) tf[l][d] = sf[l][d] = 1;
   const auto nslots = static_cast<int>(slot_level_.size());
@@ -67,65 +129,43 @@ double PartialBound::energy(const MapPoint& p, const char* assigned) const {
       (slot_spatial_[static_cast<std::size_t>(s)] ? sf[l][d] : tf[l][d]) *= f;
     }
   }
-  const int top = nlev_ - 1;
-  const auto ops = static_cast<double>(w_.operations());
-  double e = ops * energy_.compute().compute_pj;
+  double e = static_cast<double>(w_.operations()) * energy_.compute().compute_pj;
   int chain[kMaxLevels];
   for (int ds = 0; ds < nds_; ++ds) {
-    const auto uds = static_cast<std::size_t>(ds);
     int n = 0;
     for (int l = 0; l < nlev_; ++l)
-      if (space_.keep_options(l)[static_cast<std::size_t>(p.keep[static_cast<std::size_t>(l)])][uds])
+      if (space_.keep_options(l)[static_cast<std::size_t>(p.keep[static_cast<std::size_t>(l)])]
+                                [static_cast<std::size_t>(ds)])
         chain[n++] = l;
-    if (n == 0) continue;
-    const bool rw = w_.is_read_write(ds);
-    // Operands: one access per MAC at the innermost level that keeps the data space,
-    // shared by the MACs under one of its instances at most.
-    {
-      const int l0 = chain[0];
-      const auto& spec = arch_.storage[static_cast<std::size_t>(l0)];
-      const auto& en = energy_.storage(l0);
-      const double under = std::max<double>(
-          1.0, static_cast<double>(arch_.arithmetic.instances) /
-                   static_cast<double>(std::max<std::int64_t>(1, spec.instances)));
-      double op = 0.999 * ops * (rw ? en.update_pj : en.read_pj) /
-                  (std::max(1, spec.block_size) * std::max(1, spec.cluster_size) * under);
-      if (l0 == top) op = std::max(0.0, op - compulsory_[uds]);
-      e += op;
-    }
-    e += compulsory_[uds];
-    if (!plain_[uds]) continue;
-    const auto& rel = relevant_[uds];
-    const auto size = static_cast<double>(w_.tensor_size(ds));
-    for (int i = 0; i + 1 < n; ++i) {
-      const int c = chain[i], par = chain[i + 1];
-      int kstar = nlev_;
-      for (int k = c + 1; k < nlev_ && kstar == nlev_; ++k)
-        for (int d = 0; d < ndim_; ++d)
-          if (rel[static_cast<std::size_t>(d)] && tf[k][d] > 1) {
-            kstar = k;
-            break;
-          }
-      double repeats = 1, spread_c = 1, spread_p = 1;
-      for (int k = c + 1; k < nlev_; ++k)
-        for (int d = 0; d < ndim_; ++d) {
-          if (rel[static_cast<std::size_t>(d)]) continue;
-          if (k > kstar) repeats *= tf[k][d];
-          spread_c *= sf[k][d];
-          if (k > par) spread_p *= sf[k][d];
-        }
-      const auto& cs = arch_.storage[static_cast<std::size_t>(c)];
-      const auto& ps = arch_.storage[static_cast<std::size_t>(par)];
-      const double per_c = std::max(1, cs.block_size) * std::max(1, cs.cluster_size);
-      const double per_p = std::max(1, ps.block_size) * std::max(1, ps.cluster_size);
-      if (!rw) e += 0.999 * size * spread_c * repeats * energy_.storage(c).fill_pj / per_c;
-      const auto& pe = energy_.storage(par);
-      double served = 0.999 * size * spread_p * repeats * (rw ? pe.update_pj : pe.read_pj) / per_p;
-      if (par == top) served = std::max(0.0, served - compulsory_[uds]);
-      e += served;
-    }
+    e += ds_energy(ds, chain, n, tf, sf, [](int) { return 1.0; });
   }
   return e;
+}
+
+double PartialBound::order_energy(const Mapping& m, int ds) const {
+  if (nlev_ > kMaxLevels || static_cast<int>(m.levels.size()) != nlev_) return 0;
+  Table tf, sf;
+  int chain[kMaxLevels];
+  int n = 0;
+  for (int l = 0; l < nlev_; ++l) {
+    for (int d = 0; d < ndim_; ++d) tf[l][d] = sf[l][d] = 1;
+    const auto& lm = m.levels[static_cast<std::size_t>(l)];
+    for (const Loop& lp : lm.temporal) tf[l][lp.dim] *= static_cast<double>(lp.end);
+    for (const Loop& lp : lm.spatial) sf[l][lp.dim] *= static_cast<double>(lp.end);
+    if (static_cast<std::size_t>(ds) < lm.keep.size() && lm.keep[static_cast<std::size_t>(ds)])
+      chain[n++] = l;
+  }
+  const auto& rel = relevant_[static_cast<std::size_t>(ds)];
+  return ds_energy(ds, chain, n, tf, sf, [&](int k) {
+    double outside = 1;
+    bool inside = true;  // before (inside) the level's innermost loop on a relevant dim
+    for (const Loop& lp : m.levels[static_cast<std::size_t>(k)].temporal) {
+      if (lp.end <= 1) continue;
+      if (rel[static_cast<std::size_t>(lp.dim)]) inside = false;
+      else if (!inside) outside *= static_cast<double>(lp.end);
+    }
+    return outside;
+  });
 }
 
 double PartialBound::cycles(const MapPoint& p, const char* assigned) const {

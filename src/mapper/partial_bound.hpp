@@ -30,6 +30,11 @@ class PartialBound {
   // fills of every level keeping it and the accesses at the level above that serve them,
   // with the reuse the best loop order could give.
   [[nodiscard]] double energy(const MapPoint& p, const char* assigned) const;
+  // Data space ds's share of energy() for a full mapping in its own loop orders (the reuse
+  // of that order at the level where it matters, not the best order's): a lower bound on
+  // the data space's energy in that mapping.
+  [[nodiscard]] double order_energy(const Mapping& m, int ds) const;
+  [[nodiscard]] bool plain(int ds) const { return plain_[static_cast<std::size_t>(ds)] != 0; }
   // Cycles: operations over the most PEs the spatial slots can still use.
   [[nodiscard]] double cycles(const MapPoint& p, const char* assigned) const;
   // Capacity with the unknown dims at extent 1 (tiles only grow with them).
@@ -39,6 +44,10 @@ class PartialBound {
                std::vector<double>& out) const;
 
  private:
+  using Table = double[32][kMaxDims];
+  template <class Outside>
+  double ds_energy(int ds, const int* chain, int n, const Table& tf, const Table& sf,
+                   Outside&& outside) const;
   const Workload& w_;
   const ArchSpec& arch_;
   const EnergyTable& energy_;

@@ -199,14 +199,40 @@ bool Searcher::partial_cut(Worker& wk, const MapPoint& p, int k) {
   char assigned[kMaxDims] = {};
   for (int j = 0; j < k; ++j) assigned[dim_order_[static_cast<std::size_t>(j)]] = 1;
   if (!partial_->fits(p, assigned)) return true;
+  const std::vector<double>& inc = incumbent_cached(wk);
+  if (inc.empty()) return false;
+  partial_->metrics(p, assigned, s_.metrics, wk.bound_scratch);
+  return TilingBound::cuts(wk.bound_scratch, inc);
+}
+
+const std::vector<double>& Searcher::incumbent_cached(Worker& wk) {
   const double first = sh_.incumbent.load(std::memory_order_relaxed);
-  if (!std::isfinite(first)) return false;
-  if (first != wk.inc_first || wk.inc_metrics.empty()) {
+  if (std::isfinite(first) && (first != wk.inc_first || wk.inc_metrics.empty())) {
     wk.inc_metrics = sh_.incumbent_now();
     wk.inc_first = wk.inc_metrics.empty() ? first : wk.inc_metrics.front();
   }
-  partial_->metrics(p, assigned, s_.metrics, wk.bound_scratch);
-  return TilingBound::cuts(wk.bound_scratch, wk.inc_metrics);
+  return wk.inc_metrics;
+}
+
+bool Searcher::order_cut(Worker& wk, const MapPoint& p) {
+  const TilingBound::Result& tb = *wk.tiling_result;
+  space_.build(p, wk.scratch);
+  double e = tb.fixed;
+  for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
+    if (!tiling_bound_->plain(ds)) continue;
+    e += std::max(tb.ds_energy[static_cast<std::size_t>(ds)], partial_->order_energy(wk.scratch, ds));
+  }
+  auto& b = wk.bound_scratch;
+  b.clear();
+  for (Metric mt : s_.metrics) {
+    switch (mt) {
+      case Metric::Energy: b.push_back(e); break;
+      case Metric::Delay: b.push_back(tb.cycles); break;
+      case Metric::Edp: b.push_back(e * 1e-12 * tb.cycles); break;
+      case Metric::LastLevelAccesses: b.push_back(-1); break;
+    }
+  }
+  return TilingBound::cuts(b, incumbent_cached(wk));
 }
 
 bool Searcher::dfs(Worker& wk, MapPoint& p, int k, bool prune, int t) {
@@ -288,6 +314,7 @@ bool Searcher::tiling(Worker& wk, MapPoint& p, bool prune, int t) {
     return true;
   }
   // No bound holds for Timeloop's averaged counts of imperfect factors (residual loops).
+  wk.tiling_result.reset();
   if (prune && tiling_bound_ && !space_.imperfect(p.factorization) &&
       tiling_bound_exceeds(wk, p)) {
     ++wk.stats.constraint_rejected;
@@ -297,20 +324,27 @@ bool Searcher::tiling(Worker& wk, MapPoint& p, bool prune, int t) {
   // orders of the spatial loops within each axis (spatial_orders).
   first_orders(p);
   std::int64_t perm_index = 0;
+  bool evaluated_one = false;
   for (;;) {
     if (should_stop(wk, t)) return false;
-    std::vector<std::int64_t> order(p.factorization.begin(), p.factorization.end());
-    order.insert(order.end(), p.keep.begin(), p.keep.end());
-    order.push_back(perm_index++);
-    order.push_back(0);  // the spatial order
-    auto r = wk.try_point(p, order);
-    // Capacity depends on tiles and keeps only: no other loop order can fit.
-    if (r && *r == RejectReason::Capacity) return true;
-    if (r && *r != RejectReason::Capacity && perm_index == 1) {
-      // Fan-out / instance rejections do not depend on the order either.
-      if (*r == RejectReason::Fanout || *r == RejectReason::Instances) return true;
+    if (partial_ && prune && wk.tiling_result && order_cut(wk, p)) {
+      ++wk.stats.constraint_rejected;
+      ++perm_index;
+    } else {
+      std::vector<std::int64_t> order(p.factorization.begin(), p.factorization.end());
+      order.insert(order.end(), p.keep.begin(), p.keep.end());
+      order.push_back(perm_index++);
+      order.push_back(0);  // the spatial order
+      auto r = wk.try_point(p, order);
+      // Capacity depends on tiles and keeps only: no other loop order can fit.
+      if (r && *r == RejectReason::Capacity) return true;
+      if (r && !evaluated_one) {
+        // Fan-out / instance rejections do not depend on the order either.
+        if (*r == RejectReason::Fanout || *r == RejectReason::Instances) return true;
+      }
+      evaluated_one = true;
+      if (!r && !spatial_orders(wk, p, order, t)) return false;
     }
-    if (!r && !spatial_orders(wk, p, order, t)) return false;
     int l2 = 0;
     for (; l2 < space_.num_levels(); ++l2) {
       auto& pm = p.perm[static_cast<std::size_t>(l2)];

@@ -51,7 +51,10 @@ bool Searcher::tiling_bound_exceeds(Worker& wk, const MapPoint& p) {
   // The bound's evaluations are valid mappings of the space: their metric bounds the
   // optimum from above (a pruning bound; the enumeration still evaluates them itself).
   if (!r.best_seen_metrics.empty()) sh_.offer(r.best_seen_metrics);
-  return r.bound >= 0 && TilingBound::cuts(r.bounds, sh_.incumbent_now());
+  if (r.bound < 0) return false;
+  if (TilingBound::cuts(r.bounds, sh_.incumbent_now())) return true;
+  wk.tiling_result = std::move(r);
+  return false;
 }
 
 bool Searcher::spatial_prefix_fits(const MapPoint& p, int dims) const {

@@ -107,6 +107,9 @@ struct Worker {
   // is never better than the incumbent, so it only cuts less).
   double inc_first = std::numeric_limits<double>::infinity();
   std::vector<double> inc_metrics, bound_scratch;
+  // The per-tiling bound of the tiling whose loop orders are enumerated (when it ran to the
+  // end without cutting): the parts each order's bound starts from.
+  std::optional<TilingBound::Result> tiling_result;
 
   // Candidates considered: evaluated or ruled out before evaluation.
   [[nodiscard]] std::uint64_t work() const {
@@ -288,6 +291,13 @@ class Searcher {
   // Whether the tilings that complete the first k dims of dim_order_ (and p.keep) are
   // ruled out: a tile already too large, or a bound strictly worse than the incumbent.
   bool partial_cut(Worker& wk, const MapPoint& p, int k);
+
+  // Whether a loop order of the tiling is ruled out: the tiling bound's fixed part plus, per
+  // plain data space, the larger of its energy in its own best order and the partial
+  // bound's share for this order (both bound its energy in this order).
+  bool order_cut(Worker& wk, const MapPoint& p);
+  // The incumbent's metrics, re-read when its first metric changed.
+  const std::vector<double>& incumbent_cached(Worker& wk);
 
   // A full tiling (factorization and keep masks): the capacity precheck, the per-tiling
   // bound, then every loop order.

@@ -4,7 +4,8 @@
 // (meshes on two axes, bypassed levels, vector accesses, multicast and link transfers) and
 // on random small hierarchies; for each valid one, every prefix of a random order of its
 // dims is the partial tiling: its energy and cycle bounds must not exceed the evaluated
-// energy and cycles, and its capacity check must pass.
+// energy and cycles, and its capacity check must pass; in the mapping's own loop orders,
+// each data space's share of the bound must not exceed its evaluated energy.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -75,7 +76,8 @@ std::vector<std::string> design(const std::string& name) {
 
 TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
   std::mt19937 rng(4242);
-  std::uint64_t checked = 0, designs_checked = 0, full = 0, tight = 0;
+  std::uint64_t checked = 0, designs_checked = 0, full = 0, tight = 0, ordered = 0,
+                ordered_tight = 0;
   const std::vector<std::string> shipped = {"eyeriss_like", "simba_like",
                                             "simple_weight_stationary", "simple_output_stationary"};
   for (int i = 0; i < 48; ++i) {
@@ -134,6 +136,15 @@ TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
         continue;
       }
       const Evaluation& e = ev.result();
+      // In the mapping's own loop orders, each data space's share bounds its energy.
+      for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
+        double own = 0;
+        for (const auto& st : e.levels) own += st.data_spaces[static_cast<std::size_t>(ds)].energy_total_pj;
+        EXPECT_LE(bound.order_energy(m, ds), own * (1 + 1e-9) + 1e-9)
+            << files.front() << " " << files.back() << " trial " << trial << " ds " << ds;
+        ++ordered;
+        if (bound.plain(ds) && bound.order_energy(m, ds) > 0.7 * own) ++ordered_tight;
+      }
       for (std::size_t k = 0; k <= nd; ++k) {
         if (k > 0) assigned[order[k - 1]] = 1;
         EXPECT_TRUE(bound.fits(p, assigned)) << files.front() << " " << files.back() << " k=" << k;
@@ -148,10 +159,12 @@ TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
       if (i < 24) ++designs_checked;
     }
   }
-  std::cout << "checked " << checked << " on designs " << designs_checked << " full " << full << " tight " << tight << "\n";
+  std::cout << "checked " << checked << " on designs " << designs_checked << " full " << full << " tight " << tight << " ordered " << ordered
+            << " ordered tight " << ordered_tight << "\n";
   EXPECT_GE(designs_checked, 200u);
   EXPECT_GE(checked, 3000u);
   // The bound says something on full tilings: within 30% of the evaluated energy on one random
   // mapping in eight (random mappings are mostly poor ones).
   EXPECT_GE(tight, full / 8);
+  EXPECT_GE(ordered_tight, ordered / 8);
 }

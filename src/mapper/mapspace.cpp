@@ -347,12 +347,19 @@ void MapSpace::build(const MapPoint& p, Mapping& out) const {
   out.levels.resize(static_cast<std::size_t>(nlev_));
   for (int l = 0; l < nlev_; ++l) {
     auto& lm = out.levels[static_cast<std::size_t>(l)];
-    lm.temporal.clear();
-    lm.spatial.clear();
     lm.keep = keeps_[static_cast<std::size_t>(l)][static_cast<std::size_t>(p.keep[static_cast<std::size_t>(l)])];
     // no_reuse constraints are properties of every mapping, not choices of the search.
     lm.no_temporal_reuse = c_.levels[static_cast<std::size_t>(l)].no_reuse;
     lm.no_multicast = c_.levels[static_cast<std::size_t>(l)].no_multicast;
+  }
+  build_loops(p, out);
+}
+
+void MapSpace::build_loops(const MapPoint& p, Mapping& out) const {
+  for (int l = 0; l < nlev_; ++l) {
+    auto& lm = out.levels[static_cast<std::size_t>(l)];
+    lm.temporal.clear();
+    lm.spatial.clear();
     int ts = temporal_slot_[static_cast<std::size_t>(l)];
     if (ts >= 0) {
       auto add = [&](int d) {

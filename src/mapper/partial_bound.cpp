@@ -49,20 +49,39 @@ PartialBound::PartialBound(const Workload& w, const ArchSpec& arch, const Energy
       for (std::size_t s = 0; s < slots.size(); ++s)
         max_factor_[static_cast<std::size_t>(d)][s] =
             std::max(max_factor_[static_cast<std::size_t>(d)][s], row[s]);
+  last_slot_.assign(static_cast<std::size_t>(nlev_), -1);
+  for (std::size_t s = 0; s < slots.size(); ++s)
+    for (int l = slots[s].level; l < nlev_; ++l) last_slot_[static_cast<std::size_t>(l)] = static_cast<int>(s);
+  next_differing_.resize(static_cast<std::size_t>(ndim_));
+  for (int d = 0; d < ndim_ && usable_; ++d) {
+    const auto& rows = space.factorizations(d);
+    const auto n = static_cast<int>(rows.size());
+    auto& nd = next_differing_[static_cast<std::size_t>(d)];
+    nd.assign(slots.size(), std::vector<int>(rows.size(), n));
+    for (std::size_t s = 0; s < slots.size(); ++s)
+      for (int i = n - 2; i >= 0; --i) {
+        const auto& a = rows[static_cast<std::size_t>(i)];
+        const auto& b = rows[static_cast<std::size_t>(i) + 1];
+        const bool same = std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(s) + 1, b.begin());
+        nd[s][static_cast<std::size_t>(i)] = same ? nd[s][static_cast<std::size_t>(i) + 1] : i + 1;
+      }
+  }
 }
 
 namespace {
 constexpr int kMaxLevels = 32;
 }  // namespace
 
-// Data space ds's share of the bound: the operand accesses at the innermost level that keeps
-// it, its compulsory traffic and, when its ranks are single dims, the fills of every level
-// keeping it and the accesses at the next level up that serve them. `outside(k)`: the
-// product of the temporal factors at level k of the dims ds does not use that lie outside
-// the level's innermost loop on a dim it uses (1 for the best loop order).
-template <class Outside>
-double PartialBound::ds_energy(int ds, const int* chain, int n, const Table& tf, const Table& sf,
-                               Outside&& outside) const {
+// Data space ds's share of the bound, apart from the loop order: returns the operand
+// accesses at the innermost level that keeps it plus its compulsory traffic, and, when its
+// ranks are single dims, calls `pair(kstar, fill, served, cut)` for every level c keeping
+// it and the next level up keeping it: with `o` the product of the temporal factors at
+// level kstar (the lowest level above c with a loop on a dim ds uses; nlev_ when none) of
+// the dims ds does not use that lie outside that level's innermost loop on a dim it uses
+// (1 in the best order), the pair adds fill x o + max(0, served x o - cut).
+template <class Pair>
+double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, const Table& sf,
+                              Pair&& pair) const {
   if (n == 0) return 0;
   const auto uds = static_cast<std::size_t>(ds);
   const int top = nlev_ - 1;
@@ -93,7 +112,7 @@ double PartialBound::ds_energy(int ds, const int* chain, int n, const Table& tf,
           kstar = k;
           break;
         }
-    double repeats = kstar < nlev_ ? outside(kstar) : 1.0, spread_c = 1, spread_p = 1;
+    double repeats = 1, spread_c = 1, spread_p = 1;
     for (int k = c + 1; k < nlev_; ++k)
       for (int d = 0; d < ndim_; ++d) {
         if (rel[static_cast<std::size_t>(d)]) continue;
@@ -105,67 +124,95 @@ double PartialBound::ds_energy(int ds, const int* chain, int n, const Table& tf,
     const auto& ps = arch_.storage[static_cast<std::size_t>(par)];
     const double per_c = std::max(1, cs.block_size) * std::max(1, cs.cluster_size);
     const double per_p = std::max(1, ps.block_size) * std::max(1, ps.cluster_size);
-    if (!rw) e += 0.999 * size * spread_c * repeats * energy_.storage(c).fill_pj / per_c;
+    const double fill = rw ? 0.0 : 0.999 * size * spread_c * repeats * energy_.storage(c).fill_pj / per_c;
     const auto& pe = energy_.storage(par);
-    double served = 0.999 * size * spread_p * repeats * (rw ? pe.update_pj : pe.read_pj) / per_p;
-    if (par == top) served = std::max(0.0, served - compulsory_[uds]);
-    e += served;
+    const double served = 0.999 * size * spread_p * repeats * (rw ? pe.update_pj : pe.read_pj) / per_p;
+    pair(kstar, fill, served, par == top ? compulsory_[uds] : 0.0);
   }
   return e;
 }
 
-double PartialBound::energy(const MapPoint& p, const char* assigned) const {
-  if (nlev_ > kMaxLevels) return 0;
-  // Temporal and spatial factor per level and chosen dim (1 elsewhere).
-  Table tf, sf;
+void PartialBound::factor_tables(const MapPoint& p, const char* assigned, Table& tf, Table& sf) const {
   for (int l = 0; l < nlev_; ++l)
     for (int d = 0; d < ndim_; ++d) tf[l][d] = sf[l][d] = 1;
   const auto nslots = static_cast<int>(slot_level_.size());
   for (int s = 0; s < nslots; ++s) {
     const int l = slot_level_[static_cast<std::size_t>(s)];
     for (int d = 0; d < ndim_; ++d) {
-      if (!assigned[d]) continue;
+      if (assigned && !assigned[d]) continue;
       const auto f = static_cast<double>(space_.factor(p.factorization, d, s));
       (slot_spatial_[static_cast<std::size_t>(s)] ? sf[l][d] : tf[l][d]) *= f;
     }
   }
+}
+
+int PartialBound::chain_of(const MapPoint& p, int ds, int* chain) const {
+  int n = 0;
+  for (int l = 0; l < nlev_; ++l)
+    if (space_.keep_options(l)[static_cast<std::size_t>(p.keep[static_cast<std::size_t>(l)])]
+                              [static_cast<std::size_t>(ds)])
+      chain[n++] = l;
+  return n;
+}
+
+double PartialBound::energy(const MapPoint& p, const char* assigned) const {
+  if (nlev_ > kMaxLevels) return 0;
+  // Temporal and spatial factor per level and chosen dim (1 elsewhere).
+  Table tf, sf;
+  factor_tables(p, assigned, tf, sf);
   double e = static_cast<double>(w_.operations()) * energy_.compute().compute_pj;
   int chain[kMaxLevels];
   for (int ds = 0; ds < nds_; ++ds) {
-    int n = 0;
-    for (int l = 0; l < nlev_; ++l)
-      if (space_.keep_options(l)[static_cast<std::size_t>(p.keep[static_cast<std::size_t>(l)])]
-                                [static_cast<std::size_t>(ds)])
-        chain[n++] = l;
-    e += ds_energy(ds, chain, n, tf, sf, [](int) { return 1.0; });
+    const int n = chain_of(p, ds, chain);
+    e += ds_terms(ds, chain, n, tf, sf, [&](int, double fill, double served, double cut) {
+      e += fill + std::max(0.0, served - cut);
+    });
   }
   return e;
 }
 
-double PartialBound::order_energy(const Mapping& m, int ds) const {
-  if (nlev_ > kMaxLevels || static_cast<int>(m.levels.size()) != nlev_) return 0;
+void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
+  out.pairs.clear();
+  out.base.assign(static_cast<std::size_t>(nds_), 0.0);
+  out.fixed.resize(static_cast<std::size_t>(nlev_));
+  out.tf.assign(static_cast<std::size_t>(nlev_ * ndim_), 1.0);
+  if (nlev_ > kMaxLevels) return;
   Table tf, sf;
-  int chain[kMaxLevels];
-  int n = 0;
+  factor_tables(p, nullptr, tf, sf);
   for (int l = 0; l < nlev_; ++l) {
-    for (int d = 0; d < ndim_; ++d) tf[l][d] = sf[l][d] = 1;
-    const auto& lm = m.levels[static_cast<std::size_t>(l)];
-    for (const Loop& lp : lm.temporal) tf[l][lp.dim] *= static_cast<double>(lp.end);
-    for (const Loop& lp : lm.spatial) sf[l][lp.dim] *= static_cast<double>(lp.end);
-    if (static_cast<std::size_t>(ds) < lm.keep.size() && lm.keep[static_cast<std::size_t>(ds)])
-      chain[n++] = l;
+    out.fixed[static_cast<std::size_t>(l)] = space_.fixed_dims(p.factorization, l);
+    for (int d = 0; d < ndim_; ++d) out.tf[static_cast<std::size_t>(l * ndim_ + d)] = tf[l][d];
   }
+  int chain[kMaxLevels];
+  for (int ds = 0; ds < nds_; ++ds) {
+    const int n = chain_of(p, ds, chain);
+    double& base = out.base[static_cast<std::size_t>(ds)];
+    base += ds_terms(ds, chain, n, tf, sf, [&](int kstar, double fill, double served, double cut) {
+      if (kstar >= nlev_) base += fill + std::max(0.0, served - cut);
+      else out.pairs.push_back({ds, kstar, fill, served, cut});
+    });
+  }
+}
+
+double PartialBound::order_energy(const OrderTerms& t, const MapPoint& p, int ds) const {
+  double e = t.base[static_cast<std::size_t>(ds)];
   const auto& rel = relevant_[static_cast<std::size_t>(ds)];
-  return ds_energy(ds, chain, n, tf, sf, [&](int k) {
+  for (const auto& pr : t.pairs) {
+    if (pr.ds != ds) continue;
+    // Level kstar's temporal loops, innermost first: the constrained ones, then the
+    // point's order of the free ones (MapSpace::build); all non-trivial.
     double outside = 1;
     bool inside = true;  // before (inside) the level's innermost loop on a relevant dim
-    for (const Loop& lp : m.levels[static_cast<std::size_t>(k)].temporal) {
-      if (lp.end <= 1) continue;
-      if (rel[static_cast<std::size_t>(lp.dim)]) inside = false;
-      else if (!inside) outside *= static_cast<double>(lp.end);
-    }
-    return outside;
-  });
+    auto visit = [&](int d) {
+      if (rel[static_cast<std::size_t>(d)]) inside = false;
+      else if (!inside) outside *= t.tf[static_cast<std::size_t>(pr.kstar * ndim_ + d)];
+    };
+    for (int d : t.fixed[static_cast<std::size_t>(pr.kstar)]) visit(d);
+    if (static_cast<std::size_t>(pr.kstar) < p.perm.size())
+      for (int d : p.perm[static_cast<std::size_t>(pr.kstar)]) visit(d);
+    e += pr.fill * outside + std::max(0.0, pr.served * outside - pr.cut);
+  }
+  return e;
 }
 
 double PartialBound::cycles(const MapPoint& p, const char* assigned) const {
@@ -185,7 +232,14 @@ double PartialBound::cycles(const MapPoint& p, const char* assigned) const {
   return static_cast<double>(w_.operations()) / pes;
 }
 
-bool PartialBound::fits(const MapPoint& p, const char* assigned) const {
+int PartialBound::skip_unfit(int d, int level, int row) const {
+  const auto& rows = next_differing_[static_cast<std::size_t>(d)];
+  const int ls = last_slot_[static_cast<std::size_t>(level)];
+  if (ls < 0) return static_cast<int>(space_.factorizations(d).size());
+  return rows[static_cast<std::size_t>(ls)][static_cast<std::size_t>(row)];
+}
+
+int PartialBound::fits_level(const MapPoint& p, const char* assigned) const {
   std::int64_t extent[kMaxDims];
   for (int d = 0; d < ndim_; ++d) extent[d] = 1;
   std::size_t s = 0;
@@ -200,9 +254,9 @@ bool PartialBound::fits(const MapPoint& p, const char* assigned) const {
     std::int64_t total = 0;
     for (int ds = 0; ds < nds_; ++ds)
       if (keep[static_cast<std::size_t>(ds)]) total += w_.box_size(ds, extent);
-    if (total > *spec.effective_size_words) return false;
+    if (total > *spec.effective_size_words) return l;
   }
-  return true;
+  return -1;
 }
 
 void PartialBound::metrics(const MapPoint& p, const char* assigned, const std::vector<Metric>& m,

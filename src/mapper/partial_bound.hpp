@@ -30,24 +30,47 @@ class PartialBound {
   // fills of every level keeping it and the accesses at the level above that serve them,
   // with the reuse the best loop order could give.
   [[nodiscard]] double energy(const MapPoint& p, const char* assigned) const;
-  // Data space ds's share of energy() for a full mapping in its own loop orders (the reuse
-  // of that order at the level where it matters, not the best order's): a lower bound on
-  // the data space's energy in that mapping.
-  [[nodiscard]] double order_energy(const Mapping& m, int ds) const;
+  // The parts of a full tiling's bound that do not depend on the loop order (prepare()),
+  // so that order_energy() costs a few operations per order.
+  struct OrderTerms {
+    struct Pair {
+      int ds = 0, kstar = 0;
+      double fill = 0, served = 0, cut = 0;
+    };
+    std::vector<Pair> pairs;
+    std::vector<double> base;             // per data space
+    std::vector<std::vector<int>> fixed;  // per level: its constrained temporal dims
+    std::vector<double> tf;               // [level * dims + dim]: temporal factors
+  };
+  void prepare(const MapPoint& tiling, OrderTerms& out) const;
+  // Data space ds's share of energy() for the full tiling of prepare() in the loop orders
+  // of `p` (the reuse of that order at the level where it matters, not the best order's):
+  // a lower bound on the data space's energy in that mapping.
+  [[nodiscard]] double order_energy(const OrderTerms& terms, const MapPoint& p, int ds) const;
   [[nodiscard]] bool plain(int ds) const { return plain_[static_cast<std::size_t>(ds)] != 0; }
   // Cycles: operations over the most PEs the spatial slots can still use.
   [[nodiscard]] double cycles(const MapPoint& p, const char* assigned) const;
   // Capacity with the unknown dims at extent 1 (tiles only grow with them).
-  [[nodiscard]] bool fits(const MapPoint& p, const char* assigned) const;
+  [[nodiscard]] bool fits(const MapPoint& p, const char* assigned) const { return fits_level(p, assigned) < 0; }
+  // The innermost level whose tiles do not fit, or -1.
+  [[nodiscard]] int fits_level(const MapPoint& p, const char* assigned) const;
+  // After factorization `row` of dim d did not fit at `level`: the next factorization of d
+  // that differs from it at a slot of that level or below (those in between have the same
+  // tiles up to that level, so they do not fit either); the count when none does.
+  [[nodiscard]] int skip_unfit(int d, int level, int row) const;
   // The bounds per metric (negative: none), for TilingBound::cuts.
   void metrics(const MapPoint& p, const char* assigned, const std::vector<Metric>& m,
                std::vector<double>& out) const;
 
  private:
   using Table = double[32][kMaxDims];
-  template <class Outside>
-  double ds_energy(int ds, const int* chain, int n, const Table& tf, const Table& sf,
-                   Outside&& outside) const;
+  template <class Pair>
+  double ds_terms(int ds, const int* chain, int n, const Table& tf, const Table& sf,
+                  Pair&& pair) const;
+  // Factors per level and dim of the chosen dims (`assigned` null: all).
+  void factor_tables(const MapPoint& p, const char* assigned, Table& tf, Table& sf) const;
+  // The levels that keep ds under p.keep, innermost first; returns their count.
+  int chain_of(const MapPoint& p, int ds, int* chain) const;
   const Workload& w_;
   const ArchSpec& arch_;
   const EnergyTable& energy_;
@@ -60,6 +83,8 @@ class PartialBound {
   std::vector<int> slot_level_;             // per slot
   std::vector<char> slot_spatial_;          // per slot
   std::vector<std::vector<std::int64_t>> max_factor_;  // [dim][slot] over its factorizations
+  std::vector<int> last_slot_;  // per level: the last slot at that level or below (-1: none)
+  std::vector<std::vector<std::vector<int>>> next_differing_;  // [dim][slot][row]
 };
 
 }  // namespace loopsim::detail

@@ -195,10 +195,12 @@ bool Searcher::keeps_then_dims(Worker& wk, MapPoint& p, int l, int k, bool prune
   return dfs(wk, p, k, prune, t);
 }
 
-bool Searcher::partial_cut(Worker& wk, const MapPoint& p, int k) {
+bool Searcher::partial_cut(Worker& wk, const MapPoint& p, int k, int* unfit_level) {
   char assigned[kMaxDims] = {};
   for (int j = 0; j < k; ++j) assigned[dim_order_[static_cast<std::size_t>(j)]] = 1;
-  if (!partial_->fits(p, assigned)) return true;
+  const int unfit = partial_->fits_level(p, assigned);
+  if (unfit_level) *unfit_level = unfit;
+  if (unfit >= 0) return true;
   const std::vector<double>& inc = incumbent_cached(wk);
   if (inc.empty()) return false;
   partial_->metrics(p, assigned, s_.metrics, wk.bound_scratch);
@@ -216,11 +218,11 @@ const std::vector<double>& Searcher::incumbent_cached(Worker& wk) {
 
 bool Searcher::order_cut(Worker& wk, const MapPoint& p) {
   const TilingBound::Result& tb = *wk.tiling_result;
-  space_.build(p, wk.scratch);
   double e = tb.fixed;
   for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
     if (!tiling_bound_->plain(ds)) continue;
-    e += std::max(tb.ds_energy[static_cast<std::size_t>(ds)], partial_->order_energy(wk.scratch, ds));
+    e += std::max(tb.ds_energy[static_cast<std::size_t>(ds)],
+                  partial_->order_energy(wk.order_terms, p, ds));
   }
   auto& b = wk.bound_scratch;
   b.clear();
@@ -239,17 +241,24 @@ bool Searcher::dfs(Worker& wk, MapPoint& p, int k, bool prune, int t) {
   if (k < space_.num_dims()) {
     const int d = dim_order_[static_cast<std::size_t>(k)];
     int n = static_cast<int>(space_.factorizations(d).size());
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < n;) {
       p.factorization[static_cast<std::size_t>(d)] = i;
       if (prune && !work_bounded_ && !spatial_prefix_fits(p, k + 1)) {
         ++wk.stats.constraint_rejected;
+        ++i;
         continue;
       }
-      if (partial_ && prune && partial_cut(wk, p, k + 1)) {
-        ++wk.stats.constraint_rejected;
+      int unfit = -1;
+      if (partial_ && prune && partial_cut(wk, p, k + 1, &unfit)) {
+        // The next factorizations with the same tiles up to the level that overflowed
+        // overflow it too.
+        const int next = unfit >= 0 ? partial_->skip_unfit(d, unfit, i) : i + 1;
+        wk.stats.constraint_rejected += static_cast<std::uint64_t>(next - i);
+        i = next;
         continue;
       }
       if (!dfs(wk, p, k + 1, prune, t)) return false;
+      ++i;
     }
     return true;
   }
@@ -323,6 +332,13 @@ bool Searcher::tiling(Worker& wk, MapPoint& p, bool prune, int t) {
   // Loop orders: the free temporal dims of each level in every order and, for each, the
   // orders of the spatial loops within each axis (spatial_orders).
   first_orders(p);
+  if (partial_ && prune && wk.tiling_result) partial_->prepare(p, wk.order_terms);
+  space_.build(p, wk.scratch);
+  struct LoopsOnly {
+    bool& flag;
+    explicit LoopsOnly(bool& f) : flag(f) { flag = true; }
+    ~LoopsOnly() { flag = false; }
+  } loops_only(wk.loops_only);
   std::int64_t perm_index = 0;
   bool evaluated_one = false;
   for (;;) {

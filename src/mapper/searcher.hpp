@@ -110,6 +110,10 @@ struct Worker {
   // The per-tiling bound of the tiling whose loop orders are enumerated (when it ran to the
   // end without cutting): the parts each order's bound starts from.
   std::optional<TilingBound::Result> tiling_result;
+  PartialBound::OrderTerms order_terms;  // of that tiling
+  // `scratch` holds the keep masks of the tiling whose loop orders are enumerated: only the
+  // loops are rebuilt (Searcher::tiling).
+  bool loops_only = false;
 
   // Candidates considered: evaluated or ruled out before evaluation.
   [[nodiscard]] std::uint64_t work() const {
@@ -118,7 +122,8 @@ struct Worker {
 
   // Returns the rejection reason (or nullopt when valid).
   std::optional<RejectReason> try_point(const MapPoint& p, const std::vector<std::int64_t>& order) {
-    space.build(p, scratch);
+    if (loops_only) space.build_loops(p, scratch);
+    else space.build(p, scratch);
     const Rejection* rej = ev.run(scratch);  // evaluates into the evaluator's buffers
     ++stats.evaluated;
     sh.evaluated.fetch_add(1, std::memory_order_relaxed);
@@ -290,7 +295,8 @@ class Searcher {
   bool keeps_then_dims(Worker& wk, MapPoint& p, int l, int k, bool prune, int t);
   // Whether the tilings that complete the first k dims of dim_order_ (and p.keep) are
   // ruled out: a tile already too large, or a bound strictly worse than the incumbent.
-  bool partial_cut(Worker& wk, const MapPoint& p, int k);
+  // `unfit_level` (may be null): the level that overflowed, or -1.
+  bool partial_cut(Worker& wk, const MapPoint& p, int k, int* unfit_level = nullptr);
 
   // Whether a loop order of the tiling is ruled out: the tiling bound's fixed part plus, per
   // plain data space, the larger of its energy in its own best order and the partial

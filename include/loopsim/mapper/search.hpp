@@ -93,6 +93,9 @@ class MapSpace {
   [[nodiscard]] double size() const { return size_; }
   // Writes the mapping of a point into `out` (reusing its storage).
   void build(const MapPoint& p, Mapping& out) const;
+  // Only the loops (factors and orders) of `out`, built before from a point with the same
+  // keep masks.
+  void build_loops(const MapPoint& p, Mapping& out) const;
   // Capacity check without the evaluator: the tile of every kept data space at every level
   // (box projection of the loop extents at and below the level, spatial fan-out included)
   // must fit the level's effective size. The same rule as the evaluator's capacity check.

@@ -8,9 +8,12 @@ namespace loopsim::detail {
 
 namespace {
 
-// Work of the incumbent search (candidates considered, over its 8 streams): a fraction of
-// a second, small beside a proof.
-const std::int64_t kIncumbentWork = getenv("LW") ? atoll(getenv("LW")) : 600000;
+// Work of the incumbent search (candidates considered, over its 8 streams): a hundredth of
+// the space, from 40,000 to 600,000 (a few seconds, small beside a proof on a large space,
+// and the better the incumbent, the more the bounds cut).
+std::int64_t incumbent_work(double space_size) {
+  return static_cast<std::int64_t>(std::clamp(space_size / 100, 4e4, 6e5));
+}
 
 }  // namespace
 
@@ -18,7 +21,7 @@ void Searcher::seed_incumbent(int threads) {
   if (s_.metrics.front() == Metric::LastLevelAccesses) return;
   MapperSettings s2 = s_;
   s2.algorithm = Algorithm::Anneal;
-  s2.max_evaluations = kIncumbentWork;
+  s2.max_evaluations = incumbent_work(space_.size());
   s2.search_size = 0;
   s2.time_budget_s = 0;
   s2.timeout = 0;

@@ -99,7 +99,7 @@ double TilingBound::innermost_reads(const Evaluation& e, const Evaluator& ev, in
 TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& ev,
                                             Mapping& scratch,
                                             const std::vector<double>& incumbent,
-                                            int* hint) const {
+                                            int* hint, double extra) const {
   Result res;
   MapPoint q;
   q.factorization = tiling.factorization;
@@ -152,7 +152,7 @@ TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& e
       // the cycles, which are at least the compute cycles; the reads at the innermost
       // level that keeps a data space are one per MAC.
       cycles = static_cast<double>(e.compute.cycles);
-      fixed = e.compute.energy_pj;
+      fixed = e.compute.energy_pj + extra;
       const double share = e.cycles ? cycles / static_cast<double>(e.cycles) : 1.0;
       for (const auto& st : e.levels) fixed += st.leakage_pj * share;
       for (int d2 = 0; d2 < nds; ++d2)

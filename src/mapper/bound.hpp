@@ -51,8 +51,11 @@ class TilingBound {
   // Stops evaluating as soon as the bounds cut `incumbent` (cuts(); the data spaces not yet
   // evaluated count as 0, which keeps it a bound; empty: never). `hint` (per thread; may be
   // null): the data space whose order decided the last cut, evaluated first.
+  // `extra`: energy the caller knows every order of the tiling spends beyond these terms
+  // (the fills of the data spaces that are not plain, PartialBound), added to the fixed part.
   Result operator()(const MapPoint& tiling, Evaluator& ev, Mapping& scratch,
-                    const std::vector<double>& incumbent = {}, int* hint = nullptr) const;
+                    const std::vector<double>& incumbent = {}, int* hint = nullptr,
+                    double extra = 0) const;
 
   [[nodiscard]] bool plain(int ds) const { return plain_[static_cast<std::size_t>(ds)] != 0; }
 

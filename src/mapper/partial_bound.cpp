@@ -18,6 +18,16 @@
 
 namespace loopsim::detail {
 
+bool dense(const Workload& w, int ds) {
+  std::vector<int> uses(static_cast<std::size_t>(w.num_dims()), 0);
+  for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
+    for (const auto& t : rank) {
+      if (w.coefficient(t.coeff) != 1) return false;
+      if (++uses[static_cast<std::size_t>(t.dim)] > 1) return false;
+    }
+  return true;
+}
+
 PartialBound::PartialBound(const Workload& w, const ArchSpec& arch, const EnergyTable& energy,
                            const MapSpace& space, std::vector<double> compulsory)
     : w_(w), arch_(arch), energy_(energy), space_(space), compulsory_(std::move(compulsory)),
@@ -37,6 +47,7 @@ PartialBound::PartialBound(const Workload& w, const ArchSpec& arch, const Energy
     }
     for (int u : uses)
       if (u > 1) plain_[static_cast<std::size_t>(ds)] = 0;
+    dense_.push_back(dense(w, ds) ? 1 : 0);
   }
   const auto& slots = space.slots();
   for (const auto& s : slots) {
@@ -85,24 +96,28 @@ double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, 
   if (n == 0) return 0;
   const auto uds = static_cast<std::size_t>(ds);
   const int top = nlev_ - 1;
-  const auto ops = static_cast<double>(w_.operations());
   const bool rw = w_.is_read_write(ds);
-  double e = compulsory_[uds];
-  {
-    const int l0 = chain[0];
-    const auto& spec = arch_.storage[static_cast<std::size_t>(l0)];
-    const auto& en = energy_.storage(l0);
-    const double under = std::max<double>(
-        1.0, static_cast<double>(arch_.arithmetic.instances) /
-                 static_cast<double>(std::max<std::int64_t>(1, spec.instances)));
-    double op = 0.999 * ops * (rw ? en.update_pj : en.read_pj) /
-                (std::max(1, spec.block_size) * std::max(1, spec.cluster_size) * under);
-    if (l0 == top) op = std::max(0.0, op - compulsory_[uds]);
-    e += op;
-  }
-  if (!plain_[uds]) return e;
+  double e = compulsory_[uds] + operand_term(ds, chain[0]);
   const auto& rel = relevant_[uds];
   const auto size = static_cast<double>(w_.tensor_size(ds));
+  if (!plain_[uds]) {
+    // A dense read-only data space that is not plain (a sliding window): every instance of
+    // a level keeping it is filled at least once with each element it uses, and instances
+    // that differ only in dims it does not use use the same elements (what the loop order
+    // and the parent's multicast or link transfers do is not counted).
+    if (rw || !dense_[uds]) return e;
+    for (int i = 0; i + 1 < n; ++i) {
+      const int c = chain[i];
+      double spread = 1;
+      for (int k = c + 1; k < nlev_; ++k)
+        for (int d = 0; d < ndim_; ++d)
+          if (!rel[static_cast<std::size_t>(d)]) spread *= sf[k][d];
+      const auto& cs = arch_.storage[static_cast<std::size_t>(c)];
+      const double per_c = std::max(1, cs.block_size) * std::max(1, cs.cluster_size);
+      pair(nlev_, 0.999 * size * spread * energy_.storage(c).fill_pj / per_c, 0.0, 0.0);
+    }
+    return e;
+  }
   for (int i = 0; i + 1 < n; ++i) {
     const int c = chain[i], par = chain[i + 1];
     int kstar = nlev_;
@@ -130,6 +145,22 @@ double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, 
     pair(kstar, fill, served, par == top ? compulsory_[uds] : 0.0);
   }
   return e;
+}
+
+double PartialBound::operand_term(int ds, int l0) const {
+  // One access per MAC at the innermost level that keeps the data space, shared by the
+  // MACs under one of its instances at most.
+  const auto uds = static_cast<std::size_t>(ds);
+  const auto& spec = arch_.storage[static_cast<std::size_t>(l0)];
+  const auto& en = energy_.storage(l0);
+  const double under = std::max<double>(
+      1.0, static_cast<double>(arch_.arithmetic.instances) /
+               static_cast<double>(std::max<std::int64_t>(1, spec.instances)));
+  double op = 0.999 * static_cast<double>(w_.operations()) *
+              (w_.is_read_write(ds) ? en.update_pj : en.read_pj) /
+              (std::max(1, spec.block_size) * std::max(1, spec.cluster_size) * under);
+  if (l0 == nlev_ - 1) op = std::max(0.0, op - compulsory_[uds]);
+  return op;
 }
 
 void PartialBound::factor_tables(const MapPoint& p, const char* assigned, Table& tf, Table& sf) const {
@@ -174,6 +205,7 @@ double PartialBound::energy(const MapPoint& p, const char* assigned) const {
 void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
   out.pairs.clear();
   out.base.assign(static_cast<std::size_t>(nds_), 0.0);
+  out.beyond_innermost.assign(static_cast<std::size_t>(nds_), 0.0);
   out.fixed.resize(static_cast<std::size_t>(nlev_));
   out.tf.assign(static_cast<std::size_t>(nlev_ * ndim_), 1.0);
   if (nlev_ > kMaxLevels) return;
@@ -187,10 +219,17 @@ void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
   for (int ds = 0; ds < nds_; ++ds) {
     const int n = chain_of(p, ds, chain);
     double& base = out.base[static_cast<std::size_t>(ds)];
+    double fills = 0;
     base += ds_terms(ds, chain, n, tf, sf, [&](int kstar, double fill, double served, double cut) {
       if (kstar >= nlev_) base += fill + std::max(0.0, served - cut);
       else out.pairs.push_back({ds, kstar, fill, served, cut});
+      fills += fill;
     });
+    // The compulsory reads are at the outermost level: beyond the innermost reads unless
+    // that is the outermost level too.
+    if (!plain_[static_cast<std::size_t>(ds)] && n > 0)
+      out.beyond_innermost[static_cast<std::size_t>(ds)] =
+          fills + (chain[0] != nlev_ - 1 ? compulsory_[static_cast<std::size_t>(ds)] : 0.0);
   }
 }
 

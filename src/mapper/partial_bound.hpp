@@ -14,6 +14,12 @@
 
 namespace loopsim::detail {
 
+// Whether every element of data space ds's box is used by some operation: every coefficient
+// is 1 and no dim appears twice (each rank then covers its whole range), so each element
+// must be read from the outermost level at least once, and each level's instances together
+// hold all of them.
+bool dense(const Workload& w, int ds);
+
 class PartialBound {
  public:
   // `compulsory` (per data space): the energy the tiling-independent bound counts for the
@@ -39,6 +45,9 @@ class PartialBound {
     };
     std::vector<Pair> pairs;
     std::vector<double> base;             // per data space
+    // Per data space that is not plain: its terms beyond the reads at the innermost level
+    // keeping it (for TilingBound's `extra`, which evaluates those reads itself).
+    std::vector<double> beyond_innermost;
     std::vector<std::vector<int>> fixed;  // per level: its constrained temporal dims
     std::vector<double> tf;               // [level * dims + dim]: temporal factors
   };
@@ -69,6 +78,8 @@ class PartialBound {
                   Pair&& pair) const;
   // Factors per level and dim of the chosen dims (`assigned` null: all).
   void factor_tables(const MapPoint& p, const char* assigned, Table& tf, Table& sf) const;
+  // The operand term of ds when `l0` is the innermost level keeping it.
+  double operand_term(int ds, int l0) const;
   // The levels that keep ds under p.keep, innermost first; returns their count.
   int chain_of(const MapPoint& p, int ds, int* chain) const;
   const Workload& w_;
@@ -79,6 +90,7 @@ class PartialBound {
   bool usable_ = true;
   int nlev_ = 0, ndim_ = 0, nds_ = 0;
   std::vector<char> plain_;                 // per data space: every rank one dim
+  std::vector<char> dense_;                 // per data space: dense()
   std::vector<std::vector<char>> relevant_;  // [ds][dim]
   std::vector<int> slot_level_;             // per slot
   std::vector<char> slot_spatial_;          // per slot

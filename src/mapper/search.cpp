@@ -332,7 +332,6 @@ bool Searcher::tiling(Worker& wk, MapPoint& p, bool prune, int t) {
   // Loop orders: the free temporal dims of each level in every order and, for each, the
   // orders of the spatial loops within each axis (spatial_orders).
   first_orders(p);
-  if (partial_ && prune && wk.tiling_result) partial_->prepare(p, wk.order_terms);
   space_.build(p, wk.scratch);
   struct LoopsOnly {
     bool& flag;

@@ -47,7 +47,16 @@ bool Searcher::tiling_bound_exceeds(Worker& wk, const MapPoint& p) {
     for (std::size_t k = 2, n = space_.free_dims(p.factorization, l).size(); k <= n; ++k)
       orders *= static_cast<double>(k);
   if (orders <= static_cast<double>(tiling_bound_->evaluations_needed(p))) return false;
-  TilingBound::Result r = (*tiling_bound_)(p, wk.ev, wk.scratch, inc, &wk.bound_hint);
+  // The data spaces that are not plain: what every order of the tiling spends on them
+  // beyond their innermost reads (which the tiling bound counts itself).
+  double extra = 0;
+  if (partial_) {
+    partial_->prepare(p, wk.order_terms);
+    for (int ds = 0; ds < w_.num_data_spaces(); ++ds)
+      if (!tiling_bound_->plain(ds))
+        extra += wk.order_terms.beyond_innermost[static_cast<std::size_t>(ds)];
+  }
+  TilingBound::Result r = (*tiling_bound_)(p, wk.ev, wk.scratch, inc, &wk.bound_hint, extra);
   wk.stats.evaluated += static_cast<std::uint64_t>(r.evaluated);
   wk.stats.bound_evaluated += static_cast<std::uint64_t>(r.evaluated);
   sh_.evaluated.fetch_add(static_cast<std::uint64_t>(r.evaluated), std::memory_order_relaxed);

@@ -167,16 +167,13 @@ class Searcher {
         space_(w, arch, c, [this] { return stop_requested(); }), progress_(progress) {
     // Energy no mapping can go below: every MAC, every element of a read-only tensor read
     // once from the outermost level, and every element of a read-write tensor written
-    // (updated) there once (tensors whose projections have no coefficients, so that every
-    // element is touched; the outermost level keeps every tensor).
+    // (updated) there once (dense tensors, partial_bound.hpp, so that every element is
+    // touched; the outermost level keeps every tensor).
     energy_lb_ = static_cast<double>(w.operations()) * energy.compute().compute_pj;
     int top = arch.num_storage_levels() - 1;
     std::vector<double> compulsory(static_cast<std::size_t>(w.num_data_spaces()), 0.0);
     for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
-      bool plain = true;
-      for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
-        for (const auto& t : rank) plain = plain && t.coeff < 0;
-      if (!plain) continue;
+      if (!dense(w, ds)) continue;
       const auto& top_energy = energy.storage(top);
       double per_word = (w.is_read_write(ds) ? top_energy.update_pj : top_energy.read_pj) /
                         std::max(1, arch.storage[static_cast<std::size_t>(top)].block_size);

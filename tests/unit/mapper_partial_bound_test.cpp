@@ -91,11 +91,19 @@ TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
     auto table = EnergyTable::resolve(arch, in.model.energy);
     MapSpace space(w, arch, in.constraints);
     if (!space.empty_reason().empty()) continue;
-    // The compulsory energy as the search computes it is a term of the bound; any value
-    // below the true compulsory traffic keeps it a bound, so the test passes zeros and
-    // checks the other terms.
-    detail::PartialBound bound(w, arch, table, space,
-                               std::vector<double>(static_cast<std::size_t>(w.num_data_spaces()), 0.0));
+    // The compulsory traffic: every element of a dense data space read (updated, for
+    // read-write data) once at the outermost level, in vectors of its block size.
+    std::vector<double> compulsory;
+    const int top = arch.num_storage_levels() - 1;
+    for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
+      const auto& en = table.storage(top);
+      compulsory.push_back(detail::dense(w, ds)
+                               ? 0.999 * static_cast<double>(w.tensor_size(ds)) *
+                                     (w.is_read_write(ds) ? en.update_pj : en.read_pj) /
+                                     arch.storage[static_cast<std::size_t>(top)].block_size
+                               : 0.0);
+    }
+    detail::PartialBound bound(w, arch, table, space, compulsory);
     ASSERT_TRUE(bound.usable());
     Evaluator ev(w, arch, table);
     Mapping m;

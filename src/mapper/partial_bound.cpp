@@ -100,24 +100,15 @@ double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, 
   double e = compulsory_[uds] + operand_term(ds, chain[0]);
   const auto& rel = relevant_[uds];
   const auto size = static_cast<double>(w_.tensor_size(ds));
-  if (!plain_[uds]) {
-    // A dense read-only data space that is not plain (a sliding window): every instance of
-    // a level keeping it is filled at least once with each element it uses, and instances
-    // that differ only in dims it does not use use the same elements (what the loop order
-    // and the parent's multicast or link transfers do is not counted).
-    if (rw || !dense_[uds]) return e;
-    for (int i = 0; i + 1 < n; ++i) {
-      const int c = chain[i];
-      double spread = 1;
-      for (int k = c + 1; k < nlev_; ++k)
-        for (int d = 0; d < ndim_; ++d)
-          if (!rel[static_cast<std::size_t>(d)]) spread *= sf[k][d];
-      const auto& cs = arch_.storage[static_cast<std::size_t>(c)];
-      const double per_c = std::max(1, cs.block_size) * std::max(1, cs.cluster_size);
-      pair(nlev_, 0.999 * size * spread * energy_.storage(c).fill_pj / per_c, 0.0, 0.0);
-    }
-    return e;
-  }
+  // A data space that is not plain (a sliding window) counts only when it is dense and
+  // read-only, and only its fills: each run of the innermost loop at level k* on a dim it
+  // uses (a sweep) fetches every element of the tiles it visits (the first tile whole: it
+  // follows a jump back, which Timeloop's stride rule refetches whole; then the new part of
+  // each next tile), and every loop on a dim it does not use outside that one repeats the
+  // same sweeps, so the same count as for a plain data space holds; what reaches the parent
+  // is not counted (link transfers may serve neighbours).
+  const bool windowed = !plain_[uds];
+  if (windowed && (rw || !dense_[uds])) return e;
   for (int i = 0; i + 1 < n; ++i) {
     const int c = chain[i], par = chain[i + 1];
     int kstar = nlev_;
@@ -141,7 +132,8 @@ double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, 
     const double per_p = std::max(1, ps.block_size) * std::max(1, ps.cluster_size);
     const double fill = rw ? 0.0 : 0.999 * size * spread_c * repeats * energy_.storage(c).fill_pj / per_c;
     const auto& pe = energy_.storage(par);
-    const double served = 0.999 * size * spread_p * repeats * (rw ? pe.update_pj : pe.read_pj) / per_p;
+    const double served =
+        windowed ? 0.0 : 0.999 * size * spread_p * repeats * (rw ? pe.update_pj : pe.read_pj) / per_p;
     pair(kstar, fill, served, par == top ? compulsory_[uds] : 0.0);
   }
   return e;
@@ -206,6 +198,7 @@ void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
   out.pairs.clear();
   out.base.assign(static_cast<std::size_t>(nds_), 0.0);
   out.beyond_innermost.assign(static_cast<std::size_t>(nds_), 0.0);
+  out.innermost.assign(static_cast<std::size_t>(nds_), 0.0);
   out.fixed.resize(static_cast<std::size_t>(nlev_));
   out.tf.assign(static_cast<std::size_t>(nlev_ * ndim_), 1.0);
   if (nlev_ > kMaxLevels) return;
@@ -227,9 +220,12 @@ void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
     });
     // The compulsory reads are at the outermost level: beyond the innermost reads unless
     // that is the outermost level too.
-    if (!plain_[static_cast<std::size_t>(ds)] && n > 0)
+    if (!plain_[static_cast<std::size_t>(ds)] && n > 0) {
+      out.innermost[static_cast<std::size_t>(ds)] =
+          operand_term(ds, chain[0]) + (chain[0] == nlev_ - 1 ? compulsory_[static_cast<std::size_t>(ds)] : 0.0);
       out.beyond_innermost[static_cast<std::size_t>(ds)] =
           fills + (chain[0] != nlev_ - 1 ? compulsory_[static_cast<std::size_t>(ds)] : 0.0);
+    }
   }
 }
 

@@ -48,6 +48,9 @@ class PartialBound {
     // Per data space that is not plain: its terms beyond the reads at the innermost level
     // keeping it (for TilingBound's `extra`, which evaluates those reads itself).
     std::vector<double> beyond_innermost;
+    // Per data space that is not plain: the part of its order_energy() at the innermost
+    // level keeping it (order_energy() - innermost is its part beyond, in that order).
+    std::vector<double> innermost;
     std::vector<std::vector<int>> fixed;  // per level: its constrained temporal dims
     std::vector<double> tf;               // [level * dims + dim]: temporal factors
   };

@@ -85,11 +85,12 @@ constexpr int kMaxLevels = 32;
 
 // Data space ds's share of the bound, apart from the loop order: returns the operand
 // accesses at the innermost level that keeps it plus its compulsory traffic, and, when its
-// ranks are single dims, calls `pair(kstar, fill, served, cut)` for every level c keeping
-// it and the next level up keeping it: with `o` the product of the temporal factors at
-// level kstar (the lowest level above c with a loop on a dim ds uses; nlev_ when none) of
-// the dims ds does not use that lie outside that level's innermost loop on a dim it uses
-// (1 in the best order), the pair adds fill x o + max(0, served x o - cut).
+// ranks are single dims, calls `pair(OrderTerms::Pair)` for every level c keeping it and
+// the next level up keeping it (the pair adds at(o)).
+// Read-write data (partial sums) also go back down: the fills of c and the reads of the
+// parent are the same counts less the first fill of each element of each instance's
+// partition (Timeloop's first-read elision: |v| x the copies for the dims v does not use,
+// at most, in all the instances; one copy at the outermost level).
 template <class Pair>
 double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, const Table& sf,
                               Pair&& pair) const {
@@ -130,11 +131,22 @@ double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, 
     const auto& ps = arch_.storage[static_cast<std::size_t>(par)];
     const double per_c = std::max(1, cs.block_size) * std::max(1, cs.cluster_size);
     const double per_p = std::max(1, ps.block_size) * std::max(1, ps.cluster_size);
-    const double fill = rw ? 0.0 : 0.999 * size * spread_c * repeats * energy_.storage(c).fill_pj / per_c;
     const auto& pe = energy_.storage(par);
-    const double served =
-        windowed ? 0.0 : 0.999 * size * spread_p * repeats * (rw ? pe.update_pj : pe.read_pj) / per_p;
-    pair(kstar, fill, served, par == top ? compulsory_[uds] : 0.0);
+    OrderTerms::Pair t;
+    t.ds = ds;
+    t.kstar = kstar;
+    const double fill_once = 0.999 * size * spread_c * energy_.storage(c).fill_pj / per_c;
+    t.fill = fill_once * repeats;
+    if (rw) t.fill_off = fill_once;
+    if (!windowed) {
+      t.served = 0.999 * size * spread_p * repeats * (rw ? pe.update_pj : pe.read_pj) / per_p;
+      t.cut = par == top ? compulsory_[uds] : 0.0;
+      if (rw) {
+        t.read_off = 0.999 * size * spread_p * pe.read_pj / per_p;
+        t.read = t.read_off * repeats;
+      }
+    }
+    pair(t);
   }
   return e;
 }
@@ -187,9 +199,7 @@ double PartialBound::energy(const MapPoint& p, const char* assigned) const {
   int chain[kMaxLevels];
   for (int ds = 0; ds < nds_; ++ds) {
     const int n = chain_of(p, ds, chain);
-    e += ds_terms(ds, chain, n, tf, sf, [&](int, double fill, double served, double cut) {
-      e += fill + std::max(0.0, served - cut);
-    });
+    e += ds_terms(ds, chain, n, tf, sf, [&](const OrderTerms::Pair& t) { e += t.at(1.0); });
   }
   return e;
 }
@@ -213,10 +223,10 @@ void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
     const int n = chain_of(p, ds, chain);
     double& base = out.base[static_cast<std::size_t>(ds)];
     double fills = 0;
-    base += ds_terms(ds, chain, n, tf, sf, [&](int kstar, double fill, double served, double cut) {
-      if (kstar >= nlev_) base += fill + std::max(0.0, served - cut);
-      else out.pairs.push_back({ds, kstar, fill, served, cut});
-      fills += fill;
+    base += ds_terms(ds, chain, n, tf, sf, [&](const OrderTerms::Pair& t) {
+      if (t.kstar >= nlev_) base += t.at(1.0);
+      else out.pairs.push_back(t);
+      fills += t.at(1.0);
     });
     // The compulsory reads are at the outermost level: beyond the innermost reads unless
     // that is the outermost level too.
@@ -245,7 +255,7 @@ double PartialBound::order_energy(const OrderTerms& t, const MapPoint& p, int ds
     for (int d : t.fixed[static_cast<std::size_t>(pr.kstar)]) visit(d);
     if (static_cast<std::size_t>(pr.kstar) < p.perm.size())
       for (int d : p.perm[static_cast<std::size_t>(pr.kstar)]) visit(d);
-    e += pr.fill * outside + std::max(0.0, pr.served * outside - pr.cut);
+    e += pr.at(outside);
   }
   return e;
 }

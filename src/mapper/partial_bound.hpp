@@ -6,6 +6,7 @@
 // the accurate model).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -39,9 +40,19 @@ class PartialBound {
   // The parts of a full tiling's bound that do not depend on the loop order (prepare()),
   // so that order_energy() costs a few operations per order.
   struct OrderTerms {
+    // One level c keeping the data space and the next level up keeping it: with `o` the
+    // product of the temporal factors at level kstar (the lowest level above c with a loop
+    // on a dim the data space uses; the level count when none) of the dims it does not use
+    // that lie outside that level's innermost loop on a dim it uses (1 in the best order).
     struct Pair {
       int ds = 0, kstar = 0;
-      double fill = 0, served = 0, cut = 0;
+      double fill = 0, fill_off = 0;  // fills of c
+      double served = 0, cut = 0;     // reads (updates: read-write data) of the parent
+      double read = 0, read_off = 0;  // read-write data: reads of the parent (partial sums back)
+      [[nodiscard]] double at(double o) const {
+        return std::max(0.0, fill * o - fill_off) + std::max(0.0, served * o - cut) +
+               std::max(0.0, read * o - read_off);
+      }
     };
     std::vector<Pair> pairs;
     std::vector<double> base;             // per data space

@@ -20,11 +20,24 @@ namespace loopsim::detail {
 
 bool dense(const Workload& w, int ds) {
   std::vector<int> uses(static_cast<std::size_t>(w.num_dims()), 0);
-  for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
+  for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection) {
+    // The sums c1 x1 + c2 x2 + ... (0 <= xi < bound i) cover 0 .. their maximum when, with
+    // the terms by increasing coefficient, the first is 1 and each next one is at most one
+    // more than the reach of those before (a stride no longer than the window).
+    std::vector<std::pair<std::int64_t, std::int64_t>> terms;  // coefficient, bound
     for (const auto& t : rank) {
-      if (w.coefficient(t.coeff) != 1) return false;
       if (++uses[static_cast<std::size_t>(t.dim)] > 1) return false;
+      const std::int64_t c = w.coefficient(t.coeff), b = w.bounds[static_cast<std::size_t>(t.dim)];
+      if (c <= 0) return false;
+      if (b > 1) terms.emplace_back(c, b);
     }
+    std::sort(terms.begin(), terms.end());
+    std::int64_t reach = 0;
+    for (const auto& [c, b] : terms) {
+      if (c > reach + 1) return false;
+      reach += c * (b - 1);
+    }
+  }
   return true;
 }
 

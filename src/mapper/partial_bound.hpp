@@ -15,10 +15,10 @@
 
 namespace loopsim::detail {
 
-// Whether every element of data space ds's box is used by some operation: every coefficient
-// is 1 and no dim appears twice (each rank then covers its whole range), so each element
-// must be read from the outermost level at least once, and each level's instances together
-// hold all of them.
+// Whether every element of data space ds's box is used by some operation: no dim appears
+// twice and each rank's terms cover its whole range (a stride no longer than its window),
+// so each element must be read from the outermost level at least once, and each level's
+// instances together hold all of them.
 bool dense(const Workload& w, int ds);
 
 class PartialBound {

@@ -178,3 +178,21 @@ TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
   EXPECT_GE(tight, full / 8);
   EXPECT_GE(ordered_tight, ordered / 8);
 }
+
+// Which data spaces the bound treats as dense: every element of the box is used.
+TEST(MapperPartialBound, DenseWhenTheStrideIsNoLongerThanTheWindow) {
+  auto inputs_dense = [](int r, int p, int stride, int dilation) {
+    std::ostringstream prob;
+    prob << "problem:\n  version: 0.4\n  instance: {C: 2, M: 2, R: " << r << ", S: 1, N: 1, P: "
+         << p << ", Q: 1, Wstride: " << stride << ", Hstride: 1, Wdilation: " << dilation << "}\n";
+    auto w = io::load_workload_file(write_temp("dense.yaml", prob.str()));
+    return detail::dense(w, 1);  // Inputs
+  };
+  EXPECT_TRUE(inputs_dense(3, 4, 1, 1));   // x = r + p covers 0..5
+  EXPECT_TRUE(inputs_dense(3, 4, 2, 1));   // r + 2p: 0..8, stride 2 <= window 3
+  EXPECT_TRUE(inputs_dense(3, 4, 3, 1));   // r + 3p: 0..11, stride 3 <= window 3
+  EXPECT_FALSE(inputs_dense(3, 4, 4, 1));  // r + 4p skips 3, 7, ...
+  EXPECT_FALSE(inputs_dense(1, 4, 2, 1));  // 2p: odd columns unused
+  EXPECT_TRUE(inputs_dense(3, 4, 1, 2));   // 2r + p: 0..7 (p fills the gaps)
+  EXPECT_FALSE(inputs_dense(3, 1, 1, 2));  // 2r alone: 0, 2, 4
+}

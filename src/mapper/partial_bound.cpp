@@ -214,7 +214,42 @@ double PartialBound::energy(const MapPoint& p, const char* assigned) const {
     const int n = chain_of(p, ds, chain);
     e += ds_terms(ds, chain, n, tf, sf, [&](const OrderTerms::Pair& t) { e += t.at(1.0); });
   }
-  return e;
+  return e + leakage(p, assigned);
+}
+
+double PartialBound::leakage(const MapPoint& p, const char* assigned) const {
+  // Level l leaks e_leak x U_l x cycles, U_l the product of the spatial factors above l
+  // (its utilized instances). Cycles are at least operations / all the spatial factors,
+  // so U_l x cycles is at least operations / the spatial factors at l and below, and at
+  // least U_l (chosen dims only) x the cycle bound.
+  const double ops = static_cast<double>(w_.operations());
+  const double cyc = cycles(p, assigned);
+  const auto nslots = static_cast<int>(slot_level_.size());
+  double total = 0;
+  for (int l = 0; l < nlev_; ++l) {
+    const double leak = energy_.storage(l).leak_pj;
+    if (leak <= 0) continue;
+    double above = 1, below_most = 1;
+    for (int s = 0; s < nslots; ++s) {
+      if (!slot_spatial_[static_cast<std::size_t>(s)]) continue;
+      const int sl = slot_level_[static_cast<std::size_t>(s)];
+      double chosen = 1, most = 1;
+      for (int d = 0; d < ndim_; ++d) {
+        const auto f = static_cast<double>(space_.factor(p.factorization, d, s));
+        if (assigned[d]) chosen *= f;
+        most *= assigned[d] ? f : static_cast<double>(max_factor_[static_cast<std::size_t>(d)][static_cast<std::size_t>(s)]);
+      }
+      if (sl > l) {
+        above *= chosen;
+      } else {
+        const auto& slot = space_.slots()[static_cast<std::size_t>(s)];
+        below_most *= std::min(most, static_cast<double>(slot.st == Spacetime::SpaceX ? arch_.fanout_x(sl)
+                                                                                      : arch_.fanout_y(sl)));
+      }
+    }
+    total += 0.999 * leak * std::max(above * cyc, ops / below_most);
+  }
+  return total;
 }
 
 void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {

@@ -71,6 +71,8 @@ class PartialBound {
   // a lower bound on the data space's energy in that mapping.
   [[nodiscard]] double order_energy(const OrderTerms& terms, const MapPoint& p, int ds) const;
   [[nodiscard]] bool plain(int ds) const { return plain_[static_cast<std::size_t>(ds)] != 0; }
+  // Leakage of the storage levels, at least (part of energy()).
+  [[nodiscard]] double leakage(const MapPoint& p, const char* assigned) const;
   // Cycles: operations over the most PEs the spatial slots can still use.
   [[nodiscard]] double cycles(const MapPoint& p, const char* assigned) const;
   // Capacity with the unknown dims at extent 1 (tiles only grow with them).

@@ -73,6 +73,17 @@ PartialBound::PartialBound(const Workload& w, const ArchSpec& arch, const Energy
       for (std::size_t s = 0; s < slots.size(); ++s)
         max_factor_[static_cast<std::size_t>(d)][s] =
             std::max(max_factor_[static_cast<std::size_t>(d)][s], row[s]);
+  // Per level and dim: the most its spatial factors at that level and below can give.
+  most_below_.assign(static_cast<std::size_t>(nlev_), std::vector<double>(static_cast<std::size_t>(ndim_), 1.0));
+  for (int l = 0; l < nlev_; ++l)
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+      if (slots[s].st == Spacetime::Time || slots[s].level > l) continue;
+      const auto fan = static_cast<double>(slots[s].st == Spacetime::SpaceX ? arch.fanout_x(slots[s].level)
+                                                                            : arch.fanout_y(slots[s].level));
+      for (int d = 0; d < ndim_; ++d)
+        most_below_[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)] *=
+            std::min(fan, static_cast<double>(max_factor_[static_cast<std::size_t>(d)][s]));
+    }
   last_slot_.assign(static_cast<std::size_t>(nlev_), -1);
   for (std::size_t s = 0; s < slots.size(); ++s)
     for (int l = slots[s].level; l < nlev_; ++l) last_slot_[static_cast<std::size_t>(l)] = static_cast<int>(s);
@@ -106,12 +117,12 @@ constexpr int kMaxLevels = 32;
 // at most, in all the instances; one copy at the outermost level).
 template <class Pair>
 double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, const Table& sf,
-                              Pair&& pair) const {
+                              const char* assigned, Pair&& pair) const {
   if (n == 0) return 0;
   const auto uds = static_cast<std::size_t>(ds);
   const int top = nlev_ - 1;
   const bool rw = w_.is_read_write(ds);
-  double e = compulsory_[uds] + operand_term(ds, chain[0]);
+  double e = compulsory_[uds] + operand_term(ds, chain[0], sf, assigned);
   const auto& rel = relevant_[uds];
   const auto size = static_cast<double>(w_.tensor_size(ds));
   // A data space that is not plain (a sliding window) counts only when it is dense and
@@ -164,15 +175,43 @@ double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, 
   return e;
 }
 
-double PartialBound::operand_term(int ds, int l0) const {
-  // One access per MAC at the innermost level that keeps the data space, shared by the
-  // MACs under one of its instances at most.
+double PartialBound::operand_term(int ds, int l0, const Table& sf, const char* assigned) const {
+  // One access per MAC at the innermost level that keeps the data space; one access serves
+  // at most the MACs under one of its instances that use the same element. Per dim, F = its
+  // spatial factors at that level and below (the chosen factors; for the others at most
+  // their largest, within the fan-outs): MACs that differ in a dim the data space does not
+  // use share elements; within a rank of several dims (a window, P + R) the F of its dims
+  // give at least max F distinct elements, so at most (product of F) / max F share one.
+  // At most the MACs under one instance in all.
   const auto uds = static_cast<std::size_t>(ds);
   const auto& spec = arch_.storage[static_cast<std::size_t>(l0)];
+  double under = std::max<double>(1.0, static_cast<double>(arch_.arithmetic.instances) /
+                                           static_cast<double>(std::max<std::int64_t>(1, spec.instances)));
+  if (under > 1 && (plain_[uds] || dense_[uds])) {
+    double f[kMaxDims];
+    for (int d = 0; d < ndim_; ++d) {
+      if (assigned && !assigned[d]) {
+        f[d] = most_below_[static_cast<std::size_t>(l0)][static_cast<std::size_t>(d)];
+        continue;
+      }
+      f[d] = 1;
+      for (int l = 0; l <= l0; ++l) f[d] *= sf[l][d];
+    }
+    double share = 1;
+    const auto& rel = relevant_[uds];
+    for (int d = 0; d < ndim_; ++d)
+      if (!rel[static_cast<std::size_t>(d)]) share *= f[d];
+    for (const auto& rank : w_.data_spaces[uds].projection) {
+      double prod = 1, biggest = 1;
+      for (const auto& t : rank) {
+        prod *= f[t.dim];
+        biggest = std::max(biggest, f[t.dim]);
+      }
+      share *= prod / biggest;
+    }
+    under = std::min(under, share);
+  }
   const auto& en = energy_.storage(l0);
-  const double under = std::max<double>(
-      1.0, static_cast<double>(arch_.arithmetic.instances) /
-               static_cast<double>(std::max<std::int64_t>(1, spec.instances)));
   double op = 0.999 * static_cast<double>(w_.operations()) *
               (w_.is_read_write(ds) ? en.update_pj : en.read_pj) /
               (std::max(1, spec.block_size) * std::max(1, spec.cluster_size) * under);
@@ -212,7 +251,7 @@ double PartialBound::energy(const MapPoint& p, const char* assigned) const {
   int chain[kMaxLevels];
   for (int ds = 0; ds < nds_; ++ds) {
     const int n = chain_of(p, ds, chain);
-    e += ds_terms(ds, chain, n, tf, sf, [&](const OrderTerms::Pair& t) { e += t.at(1.0); });
+    e += ds_terms(ds, chain, n, tf, sf, assigned, [&](const OrderTerms::Pair& t) { e += t.at(1.0); });
   }
   return e + leakage(p, assigned);
 }
@@ -271,7 +310,7 @@ void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
     const int n = chain_of(p, ds, chain);
     double& base = out.base[static_cast<std::size_t>(ds)];
     double fills = 0;
-    base += ds_terms(ds, chain, n, tf, sf, [&](const OrderTerms::Pair& t) {
+    base += ds_terms(ds, chain, n, tf, sf, nullptr, [&](const OrderTerms::Pair& t) {
       if (t.kstar >= nlev_) base += t.at(1.0);
       else out.pairs.push_back(t);
       fills += t.at(1.0);
@@ -280,7 +319,7 @@ void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
     // that is the outermost level too.
     if (!plain_[static_cast<std::size_t>(ds)] && n > 0) {
       out.innermost[static_cast<std::size_t>(ds)] =
-          operand_term(ds, chain[0]) + (chain[0] == nlev_ - 1 ? compulsory_[static_cast<std::size_t>(ds)] : 0.0);
+          operand_term(ds, chain[0], sf, nullptr) + (chain[0] == nlev_ - 1 ? compulsory_[static_cast<std::size_t>(ds)] : 0.0);
       out.beyond_innermost[static_cast<std::size_t>(ds)] =
           fills + (chain[0] != nlev_ - 1 ? compulsory_[static_cast<std::size_t>(ds)] : 0.0);
     }

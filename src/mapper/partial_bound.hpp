@@ -91,11 +91,12 @@ class PartialBound {
   using Table = double[32][kMaxDims];
   template <class Pair>
   double ds_terms(int ds, const int* chain, int n, const Table& tf, const Table& sf,
-                  Pair&& pair) const;
+                  const char* assigned, Pair&& pair) const;
   // Factors per level and dim of the chosen dims (`assigned` null: all).
   void factor_tables(const MapPoint& p, const char* assigned, Table& tf, Table& sf) const;
-  // The operand term of ds when `l0` is the innermost level keeping it.
-  double operand_term(int ds, int l0) const;
+  // The operand term of ds when `l0` is the innermost level keeping it (`assigned` null:
+  // every dim chosen).
+  double operand_term(int ds, int l0, const Table& sf, const char* assigned) const;
   // The levels that keep ds under p.keep, innermost first; returns their count.
   int chain_of(const MapPoint& p, int ds, int* chain) const;
   const Workload& w_;
@@ -111,6 +112,7 @@ class PartialBound {
   std::vector<int> slot_level_;             // per slot
   std::vector<char> slot_spatial_;          // per slot
   std::vector<std::vector<std::int64_t>> max_factor_;  // [dim][slot] over its factorizations
+  std::vector<std::vector<double>> most_below_;  // [level][dim]
   std::vector<int> last_slot_;  // per level: the last slot at that level or below (-1: none)
   std::vector<std::vector<std::vector<int>>> next_differing_;  // [dim][slot][row]
 };

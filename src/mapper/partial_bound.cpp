@@ -327,10 +327,15 @@ void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
 }
 
 double PartialBound::order_energy(const OrderTerms& t, const MapPoint& p, int ds) const {
-  double e = t.base[static_cast<std::size_t>(ds)];
-  const auto& rel = relevant_[static_cast<std::size_t>(ds)];
+  std::vector<double> all;
+  order_energies(t, p, all);
+  return all[static_cast<std::size_t>(ds)];
+}
+
+void PartialBound::order_energies(const OrderTerms& t, const MapPoint& p, std::vector<double>& out) const {
+  out.assign(t.base.begin(), t.base.end());
   for (const auto& pr : t.pairs) {
-    if (pr.ds != ds) continue;
+    const auto& rel = relevant_[static_cast<std::size_t>(pr.ds)];
     // Level kstar's temporal loops, innermost first: the constrained ones, then the
     // point's order of the free ones (MapSpace::build); all non-trivial.
     double outside = 1;
@@ -342,9 +347,8 @@ double PartialBound::order_energy(const OrderTerms& t, const MapPoint& p, int ds
     for (int d : t.fixed[static_cast<std::size_t>(pr.kstar)]) visit(d);
     if (static_cast<std::size_t>(pr.kstar) < p.perm.size())
       for (int d : p.perm[static_cast<std::size_t>(pr.kstar)]) visit(d);
-    e += pr.at(outside);
+    out[static_cast<std::size_t>(pr.ds)] += pr.at(outside);
   }
-  return e;
 }
 
 double PartialBound::cycles(const MapPoint& p, const char* assigned) const {

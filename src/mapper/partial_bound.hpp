@@ -70,6 +70,8 @@ class PartialBound {
   // of `p` (the reuse of that order at the level where it matters, not the best order's):
   // a lower bound on the data space's energy in that mapping.
   [[nodiscard]] double order_energy(const OrderTerms& terms, const MapPoint& p, int ds) const;
+  // order_energy() of every data space at once, into `out` (resized).
+  void order_energies(const OrderTerms& terms, const MapPoint& p, std::vector<double>& out) const;
   [[nodiscard]] bool plain(int ds) const { return plain_[static_cast<std::size_t>(ds)] != 0; }
   // Leakage of the storage levels, at least (part of energy()).
   [[nodiscard]] double leakage(const MapPoint& p, const char* assigned) const;

@@ -220,16 +220,17 @@ bool Searcher::order_cut(Worker& wk, const MapPoint& p) {
   const TilingBound::Result& tb = *wk.tiling_result;
   double e = tb.fixed;
   const auto& terms = wk.order_terms;
+  auto& own = wk.order_scratch;
+  partial_->order_energies(terms, p, own);
   for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
     const auto u = static_cast<std::size_t>(ds);
     if (!tiling_bound_->plain(ds)) {
       // tb.fixed counts its part beyond the innermost reads in its best order; this order's
       // is at least as large.
-      e += std::max(0.0, partial_->order_energy(terms, p, ds) - terms.innermost[u] -
-                             terms.beyond_innermost[u]);
+      e += std::max(0.0, own[u] - terms.innermost[u] - terms.beyond_innermost[u]);
       continue;
     }
-    e += std::max(tb.ds_energy[u], partial_->order_energy(terms, p, ds));
+    e += std::max(tb.ds_energy[u], own[u]);
   }
   auto& b = wk.bound_scratch;
   b.clear();

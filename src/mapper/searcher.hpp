@@ -111,9 +111,11 @@ struct Worker {
   // end without cutting): the parts each order's bound starts from.
   std::optional<TilingBound::Result> tiling_result;
   PartialBound::OrderTerms order_terms;  // of that tiling
+  std::vector<double> order_scratch;     // per data space (Searcher::order_cut)
   // `scratch` holds the keep masks of the tiling whose loop orders are enumerated: only the
   // loops are rebuilt (Searcher::tiling).
   bool loops_only = false;
+  std::uint32_t polls = 0;  // Searcher::should_stop calls
 
   // Candidates considered: evaluated or ruled out before evaluation.
   [[nodiscard]] std::uint64_t work() const {
@@ -258,6 +260,8 @@ class Searcher {
     if (stop_ && stop_->load(std::memory_order_relaxed)) return true;
     if (sh_.done.load(std::memory_order_relaxed)) return true;
     if (unit_budget_hit(wk)) return true;
+    // The clock is read every 16th call (a call is at least one candidate considered).
+    if ((++wk.polls & 15U) != 0) return false;
     {
       double now = elapsed();
       if (s_.time_budget_s > 0 && now >= s_.time_budget_s) return true;

@@ -31,8 +31,17 @@ namespace detail {
 
 SearchResult Searcher::run() {
   Algorithm a = s_.algorithm;
-  if (a == Algorithm::Auto)
-    a = space_.size() <= 2e7 ? Algorithm::Optimal : Algorithm::Anneal;
+  if (a == Algorithm::Auto) {
+    // The optimal search with its bounds (partial_bound.hpp) proves the optimum of large
+    // spaces too, and answers with its incumbent when stopped first; a run bounded by work
+    // keeps annealing on spaces above 2e7, so that its answer does not change.
+    const bool work_limits = s_.time_budget_s <= 0 &&
+                             (s_.max_evaluations > 0 || s_.search_size > 0 ||
+                              s_.victory_condition > 0 || s_.timeout > 0);
+    const bool bounded = !work_limits && !s_.model.accurate() && !space_.has_imperfect() &&
+                         s_.metrics.front() != Metric::LastLevelAccesses;
+    a = space_.size() <= 2e7 || bounded ? Algorithm::Optimal : Algorithm::Anneal;
+  }
   int threads = s_.threads > 0 ? s_.threads : omp_get_max_threads();
   const bool enumerating =
       a == Algorithm::Optimal || a == Algorithm::Exhaustive || a == Algorithm::LinearPruned;

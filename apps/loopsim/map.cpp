@@ -179,7 +179,9 @@ Subcommand add_map(CLI::App& app) {
   sub->add_option("-o,--output", o->out_dir, "Output directory (default: .)");
   sub->add_option("--algorithm", o->algorithm,
                   "auto, optimal, anneal, exhaustive, linear_pruned, random, random_pruned, "
-                  "hybrid (overrides mapper.algorithm)");
+                  "hybrid (overrides mapper.algorithm). auto: the proving branch and bound "
+                  "(optimal), except annealing on a space above 2e7 mappings when the run is "
+                  "bounded by work");
   sub->add_option("--threads", o->threads, "Threads (overrides mapper.num_threads; 0: all)")
       ->check(CLI::Range(0, 1024));
   sub->add_option("--time-budget", o->time_budget,

@@ -124,7 +124,15 @@ double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, 
   const bool rw = w_.is_read_write(ds);
   double e = compulsory_[uds] + operand_term(ds, chain[0], sf, assigned);
   const auto& rel = relevant_[uds];
-  const auto size = static_cast<double>(w_.tensor_size(ds));
+  // Elements used: the whole box when dense; for a plain data space whose ranks carry
+  // coefficients (strided), one per value of each rank's dim.
+  double size = static_cast<double>(w_.tensor_size(ds));
+  if (!dense_[uds]) {
+    size = 1;
+    for (const auto& rank : w_.data_spaces[uds].projection)
+      for (const auto& t : rank)
+        if (w_.coefficient(t.coeff) != 0) size *= static_cast<double>(w_.bounds[static_cast<std::size_t>(t.dim)]);
+  }
   // A data space that is not plain (a sliding window) counts only when it is dense and
   // read-only, and only its fills: each run of the innermost loop at level k* on a dim it
   // uses (a sweep) fetches every element of the tiles it visits (the first tile whole: it

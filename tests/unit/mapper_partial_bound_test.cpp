@@ -30,13 +30,15 @@ std::string random_problem(std::mt19937& rng, int i, bool gemm) {
   auto pick = [&](std::vector<int> v) { return v[rng() % v.size()]; };
   std::ostringstream prob;
   if (gemm && i % 3 == 0) {
+    // A's rows may be strided (every other row of its box used: not dense).
     prob << "problem:\n  version: 0.4\n  shape:\n    name: gemm\n    dimensions: [M, N, K]\n"
+         << "    coefficients: [{name: Ms, default: 1}]\n"
          << "    data_spaces:\n"
-         << "    - {name: A, projection: [[[M]], [[K]]]}\n"
+         << "    - {name: A, projection: [[[M, Ms]], [[K]]]}\n"
          << "    - {name: B, projection: [[[K]], [[N]]]}\n"
          << "    - {name: Z, projection: [[[M]], [[N]]], read_write: true}\n"
          << "  instance: {M: " << pick({4, 6, 8, 12, 16, 32}) << ", N: " << pick({2, 4, 8, 14, 16})
-         << ", K: " << pick({3, 4, 8, 16, 24}) << "}\n";
+         << ", K: " << pick({3, 4, 8, 16, 24}) << ", Ms: " << pick({1, 2}) << "}\n";
     return write_temp("pb_prob" + std::to_string(i) + ".yaml", prob.str());
   }
   const int stride = pick({1, 1, 2});

@@ -259,6 +259,8 @@ bool Searcher::dfs(Worker& wk, MapPoint& p, int k, bool prune, int t) {
     const int d = dim_order_[static_cast<std::size_t>(k)];
     int n = static_cast<int>(space_.factorizations(d).size());
     for (int i = 0; i < n;) {
+      // Polled here too: the partial bound may cut every child before any leaf is reached.
+      if (should_stop(wk, t)) return false;
       p.factorization[static_cast<std::size_t>(d)] = i;
       if (prune && !work_bounded_ && !spatial_prefix_fits(p, k + 1)) {
         ++wk.stats.constraint_rejected;

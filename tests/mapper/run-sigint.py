@@ -6,7 +6,9 @@
  - on a space where every tiling is cut before evaluation (tests/mapper/all-rejected: a row
    of 11 PEs that must be fully used, no dimension divisible by 11), for every algorithm:
    exit 130 within 1 s, no output files, and the progress line names its metric and says
-   "none yet".
+   "none yet";
+ - on a space whose partial tilings are cut before any leaf is reached (the optimal search's
+   partial bound): a 0.5 s time budget ends the run within 4 s, and SIGINT within 1 s.
 usage: run-sigint.py LOOPSIM SOURCE_DIR"""
 import json, signal, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -75,6 +77,24 @@ for alg, sig in cases:
         ok = rc == 130 and took < 1.0 and progress and not written and "proven" not in err
         check(name, ok, f"exit {rc} {took:.2f} s after the signal; progress line names the "
               f"metric and 'none yet': {progress}; files written: {len(written)}")
+
+# A space whose partial tilings are cut before any leaf (the simple weight-stationary design
+# with VGG-16 conv3_2: the optimal search's partial bound cuts whole subtrees): the time
+# budget and a signal still stop it promptly.
+w = src / "arch-specs" / "simple_weight_stationary"
+ws = [str(w / "arch.yaml"), str(w / "ERT.yaml"), str(w / "ART.yaml"),
+      str(src / "workloads/vgg16/conv3_2.yaml"), "--algorithm", "optimal", "--threads", "1", "-q"]
+with tempfile.TemporaryDirectory() as out:
+    t0 = time.monotonic()
+    p = subprocess.run([loopsim, "map", *ws, "--time-budget", "0.5", "-o", out],
+                       capture_output=True, text=True, timeout=120)
+    took = time.monotonic() - t0
+    check("budget/partial-cuts", p.returncode in (0, 3) and took < 4.0,
+          f"--time-budget 0.5: exit {p.returncode} after {took:.2f} s")
+with tempfile.TemporaryDirectory() as out:
+    rc, took, err = stop(ws, signal.SIGINT, 2.0, out)
+    check("optimal/SIGINT/partial-cuts", took is not None and rc == 130 and took < 1.0,
+          f"exit {rc} {took if took is None else round(took, 2)} s after the signal")
 
 # No stopping rule at all: the default budget is announced at the start (and in --help).
 with tempfile.TemporaryDirectory() as out:

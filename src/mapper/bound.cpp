@@ -12,28 +12,27 @@
 
 namespace loopsim::detail {
 
-TilingBound::TilingBound(const Workload& w, const MapSpace& space, std::vector<Metric> metrics)
-    : w_(w), space_(space), metrics_(std::move(metrics)) {
-  const int nds = w.num_data_spaces();
-  plain_.assign(static_cast<std::size_t>(nds), 1);
-  relevant_.assign(static_cast<std::size_t>(nds),
-                   std::vector<char>(static_cast<std::size_t>(w.num_dims()), 0));
-  for (int ds = 0; ds < nds; ++ds) {
-    for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection) {
-      // A rank with two terms (a sliding window, P + R) couples its dims: the order of
-      // their loops changes the overlap of consecutive tiles, so no single order is best.
-      if (rank.size() != 1) plain_[static_cast<std::size_t>(ds)] = 0;
-      for (const auto& t : rank)
-        relevant_[static_cast<std::size_t>(ds)][static_cast<std::size_t>(t.dim)] = 1;
+Relevance::Relevance(const Workload& w) {
+  const auto nds = static_cast<std::size_t>(w.num_data_spaces());
+  const auto nd = static_cast<std::size_t>(w.num_dims());
+  plain.assign(nds, 1);
+  relevant.assign(nds, std::vector<char>(nd, 0));
+  for (std::size_t ds = 0; ds < nds; ++ds) {
+    std::vector<int> uses(nd, 0);
+    for (const auto& rank : w.data_spaces[ds].projection) {
+      if (rank.size() != 1) plain[ds] = 0;
+      for (const auto& t : rank) {
+        relevant[ds][static_cast<std::size_t>(t.dim)] = 1;
+        ++uses[static_cast<std::size_t>(t.dim)];
+      }
     }
-    // A dim used by two ranks would also couple them.
-    std::vector<int> uses(static_cast<std::size_t>(w.num_dims()), 0);
-    for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection)
-      for (const auto& t : rank) ++uses[static_cast<std::size_t>(t.dim)];
     for (int u : uses)
-      if (u > 1) plain_[static_cast<std::size_t>(ds)] = 0;
+      if (u > 1) plain[ds] = 0;
   }
 }
+
+TilingBound::TilingBound(const Workload& w, const MapSpace& space, std::vector<Metric> metrics)
+    : w_(w), space_(space), metrics_(std::move(metrics)), rel_(w) {}
 
 bool TilingBound::useful() const {
   for (Metric m : metrics_) {
@@ -56,7 +55,7 @@ void TilingBound::order_for(MapPoint& p, int ds) const {
   const auto n = static_cast<std::size_t>(space_.num_levels());
   p.perm.resize(n);
   p.sperm.resize(n);
-  const auto& rel = relevant_[static_cast<std::size_t>(ds)];
+  const auto& rel = rel_.relevant[static_cast<std::size_t>(ds)];
   for (int l = 0; l < space_.num_levels(); ++l) {
     auto& pm = p.perm[static_cast<std::size_t>(l)];
     pm = space_.free_dims(p.factorization, l);
@@ -74,7 +73,7 @@ int TilingBound::evaluations_needed(const MapPoint& tiling) const {
   q.keep = tiling.keep;
   std::vector<std::vector<std::vector<int>>> seen;
   for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
-    if (!plain_[static_cast<std::size_t>(ds)]) continue;
+    if (!rel_.plain[static_cast<std::size_t>(ds)]) continue;
     order_for(q, ds);
     if (std::find(seen.begin(), seen.end(), q.perm) == seen.end()) seen.push_back(q.perm);
   }
@@ -125,7 +124,7 @@ TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& e
   // the last cut first (it is likely to decide the next one too).
   std::vector<int> seq;
   for (int ds = 0; ds < nds; ++ds)
-    if (plain_[static_cast<std::size_t>(ds)]) seq.push_back(ds);
+    if (rel_.plain[static_cast<std::size_t>(ds)]) seq.push_back(ds);
   if (hint && *hint >= 0) {
     auto it = std::find(seq.begin(), seq.end(), *hint);
     if (it != seq.end()) std::rotate(seq.begin(), it, it + 1);
@@ -156,13 +155,13 @@ TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& e
       const double share = e.cycles ? cycles / static_cast<double>(e.cycles) : 1.0;
       for (const auto& st : e.levels) fixed += st.leakage_pj * share;
       for (int d2 = 0; d2 < nds; ++d2)
-        if (!plain_[static_cast<std::size_t>(d2)] && !w_.is_read_write(d2))
+        if (!rel_.plain[static_cast<std::size_t>(d2)] && !w_.is_read_write(d2))
           fixed += 0.999 * innermost_reads(e, ev, d2);
     }
     // Every plain data space whose own order is this one.
     const std::vector<std::vector<int>> evaluated = q.perm;
     for (int d2 = 0; d2 < nds; ++d2) {
-      if (!plain_[static_cast<std::size_t>(d2)] || known[static_cast<std::size_t>(d2)]) continue;
+      if (!rel_.plain[static_cast<std::size_t>(d2)] || known[static_cast<std::size_t>(d2)]) continue;
       order_for(q, d2);
       if (q.perm != evaluated) continue;
       known[static_cast<std::size_t>(d2)] = 1;

@@ -11,6 +11,15 @@
 
 namespace loopsim::detail {
 
+// Per data space: whether it is plain (every rank one dim, no dim in two ranks: a sliding
+// window such as P + R couples its dims, so no single loop order is best for it) and which
+// dims index it. Shared by TilingBound and PartialBound.
+struct Relevance {
+  std::vector<char> plain;                   // per data space
+  std::vector<std::vector<char>> relevant;   // [data space][dim]
+  explicit Relevance(const Workload& w);
+};
+
 class TilingBound {
  public:
   TilingBound(const Workload& w, const MapSpace& space, std::vector<Metric> metrics);
@@ -57,7 +66,7 @@ class TilingBound {
                     const std::vector<double>& incumbent = {}, int* hint = nullptr,
                     double extra = 0) const;
 
-  [[nodiscard]] bool plain(int ds) const { return plain_[static_cast<std::size_t>(ds)] != 0; }
+  [[nodiscard]] bool plain(int ds) const { return rel_.plain[static_cast<std::size_t>(ds)] != 0; }
 
   // The order used for data space ds (exposed for the tests): every level's free temporal
   // loops, the ones irrelevant to ds first (innermost), each group in dimension order.
@@ -67,8 +76,7 @@ class TilingBound {
   const Workload& w_;
   const MapSpace& space_;
   std::vector<Metric> metrics_;
-  std::vector<char> plain_;                   // per data space
-  std::vector<std::vector<char>> relevant_;   // [data space][dim]
+  Relevance rel_;
   static double innermost_reads(const Evaluation& e, const Evaluator& ev, int ds);
 };
 

@@ -44,24 +44,9 @@ bool dense(const Workload& w, int ds) {
 PartialBound::PartialBound(const Workload& w, const ArchSpec& arch, const EnergyTable& energy,
                            const MapSpace& space, std::vector<double> compulsory)
     : w_(w), arch_(arch), energy_(energy), space_(space), compulsory_(std::move(compulsory)),
-      nlev_(space.num_levels()), ndim_(space.num_dims()), nds_(w.num_data_spaces()) {
+      nlev_(space.num_levels()), ndim_(space.num_dims()), nds_(w.num_data_spaces()), rel_(w) {
   usable_ = !space.aborted() && !space.has_imperfect() && nlev_ == arch.num_storage_levels();
-  plain_.assign(static_cast<std::size_t>(nds_), 1);
-  relevant_.assign(static_cast<std::size_t>(nds_),
-                   std::vector<char>(static_cast<std::size_t>(ndim_), 0));
-  for (int ds = 0; ds < nds_; ++ds) {
-    std::vector<int> uses(static_cast<std::size_t>(ndim_), 0);
-    for (const auto& rank : w.data_spaces[static_cast<std::size_t>(ds)].projection) {
-      if (rank.size() != 1) plain_[static_cast<std::size_t>(ds)] = 0;
-      for (const auto& t : rank) {
-        relevant_[static_cast<std::size_t>(ds)][static_cast<std::size_t>(t.dim)] = 1;
-        ++uses[static_cast<std::size_t>(t.dim)];
-      }
-    }
-    for (int u : uses)
-      if (u > 1) plain_[static_cast<std::size_t>(ds)] = 0;
-    dense_.push_back(dense(w, ds) ? 1 : 0);
-  }
+  for (int ds = 0; ds < nds_; ++ds) dense_.push_back(dense(w, ds) ? 1 : 0);
   const auto& slots = space.slots();
   for (const auto& s : slots) {
     slot_level_.push_back(s.level);
@@ -123,7 +108,7 @@ double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, 
   const int top = nlev_ - 1;
   const bool rw = w_.is_read_write(ds);
   double e = compulsory_[uds] + operand_term(ds, chain[0], sf, assigned);
-  const auto& rel = relevant_[uds];
+  const auto& rel = rel_.relevant[uds];
   // Elements used: the whole box when dense; for a plain data space whose ranks carry
   // coefficients (strided), one per value of each rank's dim.
   double size = static_cast<double>(w_.tensor_size(ds));
@@ -140,7 +125,7 @@ double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, 
   // each next tile), and every loop on a dim it does not use outside that one repeats the
   // same sweeps, so the same count as for a plain data space holds; what reaches the parent
   // is not counted (link transfers may serve neighbours).
-  const bool windowed = !plain_[uds];
+  const bool windowed = !rel_.plain[uds];
   if (windowed && (rw || !dense_[uds])) return e;
   for (int i = 0; i + 1 < n; ++i) {
     const int c = chain[i], par = chain[i + 1];
@@ -195,7 +180,7 @@ double PartialBound::operand_term(int ds, int l0, const Table& sf, const char* a
   const auto& spec = arch_.storage[static_cast<std::size_t>(l0)];
   double under = std::max<double>(1.0, static_cast<double>(arch_.arithmetic.instances) /
                                            static_cast<double>(std::max<std::int64_t>(1, spec.instances)));
-  if (under > 1 && (plain_[uds] || dense_[uds])) {
+  if (under > 1 && (rel_.plain[uds] || dense_[uds])) {
     double f[kMaxDims];
     for (int d = 0; d < ndim_; ++d) {
       if (assigned && !assigned[d]) {
@@ -206,7 +191,7 @@ double PartialBound::operand_term(int ds, int l0, const Table& sf, const char* a
       for (int l = 0; l <= l0; ++l) f[d] *= sf[l][d];
     }
     double share = 1;
-    const auto& rel = relevant_[uds];
+    const auto& rel = rel_.relevant[uds];
     for (int d = 0; d < ndim_; ++d)
       if (!rel[static_cast<std::size_t>(d)]) share *= f[d];
     for (const auto& rank : w_.data_spaces[uds].projection) {
@@ -325,7 +310,7 @@ void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
     });
     // The compulsory reads are at the outermost level: beyond the innermost reads unless
     // that is the outermost level too.
-    if (!plain_[static_cast<std::size_t>(ds)] && n > 0) {
+    if (!rel_.plain[static_cast<std::size_t>(ds)] && n > 0) {
       out.innermost[static_cast<std::size_t>(ds)] =
           operand_term(ds, chain[0], sf, nullptr) + (chain[0] == nlev_ - 1 ? compulsory_[static_cast<std::size_t>(ds)] : 0.0);
       out.beyond_innermost[static_cast<std::size_t>(ds)] =
@@ -343,7 +328,7 @@ double PartialBound::order_energy(const OrderTerms& t, const MapPoint& p, int ds
 void PartialBound::order_energies(const OrderTerms& t, const MapPoint& p, std::vector<double>& out) const {
   out.assign(t.base.begin(), t.base.end());
   for (const auto& pr : t.pairs) {
-    const auto& rel = relevant_[static_cast<std::size_t>(pr.ds)];
+    const auto& rel = rel_.relevant[static_cast<std::size_t>(pr.ds)];
     // Level kstar's temporal loops, innermost first: the constrained ones, then the
     // point's order of the free ones (MapSpace::build); all non-trivial.
     double outside = 1;

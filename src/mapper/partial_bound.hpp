@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "loopsim/energy/energy_table.hpp"
+#include "bound.hpp"
 #include "loopsim/mapper/search.hpp"
 
 namespace loopsim::detail {
@@ -72,7 +73,7 @@ class PartialBound {
   [[nodiscard]] double order_energy(const OrderTerms& terms, const MapPoint& p, int ds) const;
   // order_energy() of every data space at once, into `out` (resized).
   void order_energies(const OrderTerms& terms, const MapPoint& p, std::vector<double>& out) const;
-  [[nodiscard]] bool plain(int ds) const { return plain_[static_cast<std::size_t>(ds)] != 0; }
+  [[nodiscard]] bool plain(int ds) const { return rel_.plain[static_cast<std::size_t>(ds)] != 0; }
   // Leakage of the storage levels, at least (part of energy()).
   [[nodiscard]] double leakage(const MapPoint& p, const char* assigned) const;
   // Cycles: operations over the most PEs the spatial slots can still use.
@@ -108,9 +109,8 @@ class PartialBound {
   std::vector<double> compulsory_;
   bool usable_ = true;
   int nlev_ = 0, ndim_ = 0, nds_ = 0;
-  std::vector<char> plain_;                 // per data space: every rank one dim
+  Relevance rel_;
   std::vector<char> dense_;                 // per data space: dense()
-  std::vector<std::vector<char>> relevant_;  // [ds][dim]
   std::vector<int> slot_level_;             // per slot
   std::vector<char> slot_spatial_;          // per slot
   std::vector<std::vector<std::int64_t>> max_factor_;  // [dim][slot] over its factorizations

@@ -57,7 +57,10 @@ void print_search_table(std::ostream& os, const SearchStats& st) {
      << "\n";
   if (!st.proven_optimal && st.gap >= 0)
     os << "Not proven optimal: the first metric is at least " << st.lower_bound
-       << " (compulsory traffic, every PE busy); gap " << significant(100 * st.gap, 3)
+       << (st.lower_bound_from == "unexplored"
+               ? " (the best found, or the bounds of the subtrees the search left unexplored)"
+               : " (compulsory traffic, every PE busy)")
+       << "; gap " << significant(100 * st.gap, 3)
        << "% of the best found\n";
   if (st.answer_from_incumbent)
     os << "The answer is the incumbent (the seeded annealing run before the enumeration), "

@@ -136,6 +136,8 @@ void write_mapper_stats_json(std::ostream& out, const EmitContext& c, const Sear
                  {"lower_bound", s.lower_bound >= 0 ? nlohmann::json(s.lower_bound)
                                                     : nlohmann::json(nullptr)},
                  {"gap", s.gap >= 0 ? nlohmann::json(s.gap) : nlohmann::json(nullptr)},
+                 {"lower_bound_from", s.lower_bound_from.empty() ? nlohmann::json(nullptr)
+                                                                 : nlohmann::json(s.lower_bound_from)},
                  {"rejections", rej}};
   out << j.dump(2) << "\n";
 }

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace loopsim::detail {
 
@@ -69,9 +70,43 @@ PartialBound::PartialBound(const Workload& w, const ArchSpec& arch, const Energy
         most_below_[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)] *=
             std::min(fan, static_cast<double>(max_factor_[static_cast<std::size_t>(d)][s]));
     }
+  // A dim's spatial factors at level l and below multiply to at most the largest such
+  // product of its factorizations (tighter than the product of its per-slot maxima when
+  // the slots together could exceed its bound).
+  spatial_most_.assign(static_cast<std::size_t>(nlev_), std::vector<double>(static_cast<std::size_t>(ndim_), 1.0));
+  for (int d = 0; d < ndim_ && usable_; ++d)
+    for (const auto& row : space.factorizations(d)) {
+      double prod = 1;
+      std::size_t s = 0;
+      for (int l = 0; l < nlev_; ++l) {
+        for (; s < slots.size() && slots[s].level == l; ++s)
+          if (slots[s].st != Spacetime::Time) prod *= static_cast<double>(row[s]);
+        auto& m = spatial_most_[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)];
+        m = std::max(m, prod);
+      }
+    }
+  for (int l = 0; l < nlev_; ++l)
+    for (int d = 0; d < ndim_; ++d)
+      most_below_[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)] =
+          std::min(most_below_[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)],
+                   spatial_most_[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)]);
   last_slot_.assign(static_cast<std::size_t>(nlev_), -1);
   for (std::size_t s = 0; s < slots.size(); ++s)
     for (int l = slots[s].level; l < nlev_; ++l) last_slot_[static_cast<std::size_t>(l)] = static_cast<int>(s);
+  group_.resize(static_cast<std::size_t>(ndim_));
+  group_row_.resize(static_cast<std::size_t>(ndim_));
+  for (int d = 0; d < ndim_ && usable_; ++d) {
+    std::map<std::vector<std::int64_t>, int> ids;
+    const auto& rows = space.factorizations(d);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      std::vector<std::int64_t> key;
+      for (std::size_t s = 0; s < slots.size(); ++s)
+        if (slots[s].st != Spacetime::Time) key.push_back(rows[r][s]);
+      auto [it, added] = ids.emplace(std::move(key), static_cast<int>(ids.size()));
+      if (added) group_row_[static_cast<std::size_t>(d)].push_back(static_cast<int>(r));
+      group_[static_cast<std::size_t>(d)].push_back(it->second);
+    }
+  }
   next_differing_.resize(static_cast<std::size_t>(ndim_));
   for (int d = 0; d < ndim_ && usable_; ++d) {
     const auto& rows = space.factorizations(d);
@@ -345,20 +380,33 @@ void PartialBound::order_energies(const OrderTerms& t, const MapPoint& p, std::v
 }
 
 double PartialBound::cycles(const MapPoint& p, const char* assigned) const {
-  double pes = 1;
+  // Per spatial slot, at most its fan-out and the product of its factors (the chosen ones;
+  // for the other dims their largest there); and per dim, at most the product of its
+  // chosen spatial factors or, not chosen, the largest product its factorizations give.
+  double pes = 1, by_dim = 1;
+  double chosen[kMaxDims];
+  for (int d = 0; d < ndim_; ++d) chosen[d] = 1;
   const auto nslots = static_cast<int>(slot_level_.size());
   for (int s = 0; s < nslots; ++s) {
     if (!slot_spatial_[static_cast<std::size_t>(s)]) continue;
     double most = 1;
-    for (int d = 0; d < ndim_; ++d)
-      most *= static_cast<double>(assigned[d] ? space_.factor(p.factorization, d, s)
-                                              : max_factor_[static_cast<std::size_t>(d)][static_cast<std::size_t>(s)]);
+    for (int d = 0; d < ndim_; ++d) {
+      if (assigned[d]) {
+        const auto f = static_cast<double>(space_.factor(p.factorization, d, s));
+        most *= f;
+        chosen[d] *= f;
+      } else {
+        most *= static_cast<double>(max_factor_[static_cast<std::size_t>(d)][static_cast<std::size_t>(s)]);
+      }
+    }
     const int l = slot_level_[static_cast<std::size_t>(s)];
     const auto& slot = space_.slots()[static_cast<std::size_t>(s)];
     const auto fan = static_cast<double>(slot.st == Spacetime::SpaceX ? arch_.fanout_x(l) : arch_.fanout_y(l));
     pes *= std::min(most, fan);
   }
-  return static_cast<double>(w_.operations()) / pes;
+  for (int d = 0; d < ndim_; ++d)
+    by_dim *= assigned[d] ? chosen[d] : spatial_most_[static_cast<std::size_t>(nlev_ - 1)][static_cast<std::size_t>(d)];
+  return static_cast<double>(w_.operations()) / std::min(pes, by_dim);
 }
 
 int PartialBound::skip_unfit(int d, int level, int row) const {

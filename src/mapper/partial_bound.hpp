@@ -86,6 +86,16 @@ class PartialBound {
   // that differs from it at a slot of that level or below (those in between have the same
   // tiles up to that level, so they do not fit either); the count when none does.
   [[nodiscard]] int skip_unfit(int d, int level, int row) const;
+  // Dim d's factorizations grouped by their spatial factors: the group of `row` (0 ..
+  // groups(d) - 1) and one row of each group. cycles() of a partial tiling depends on a
+  // chosen dim through its group only.
+  [[nodiscard]] int group(int d, int row) const {
+    return group_[static_cast<std::size_t>(d)][static_cast<std::size_t>(row)];
+  }
+  [[nodiscard]] int groups(int d) const { return static_cast<int>(group_row_[static_cast<std::size_t>(d)].size()); }
+  [[nodiscard]] int group_row(int d, int g) const {
+    return group_row_[static_cast<std::size_t>(d)][static_cast<std::size_t>(g)];
+  }
   // The bounds per metric (negative: none), for TilingBound::cuts.
   void metrics(const MapPoint& p, const char* assigned, const std::vector<Metric>& m,
                std::vector<double>& out) const;
@@ -115,8 +125,11 @@ class PartialBound {
   std::vector<char> slot_spatial_;          // per slot
   std::vector<std::vector<std::int64_t>> max_factor_;  // [dim][slot] over its factorizations
   std::vector<std::vector<double>> most_below_;  // [level][dim]
+  std::vector<std::vector<double>> spatial_most_;  // [level][dim]: largest spatial product at or below
   std::vector<int> last_slot_;  // per level: the last slot at that level or below (-1: none)
   std::vector<std::vector<std::vector<int>>> next_differing_;  // [dim][slot][row]
+  std::vector<std::vector<int>> group_;      // [dim][row]: group()
+  std::vector<std::vector<int>> group_row_;  // [dim][group]: its first row
 };
 
 }  // namespace loopsim::detail

@@ -123,8 +123,21 @@ SearchResult Searcher::run() {
       complete = !aborted && units_done.load() == units.size() && !units.empty();
       for (const auto& st : streams) workers.push_back(st.get());
       merge(workers);
+      for (const Worker* w : workers)  // the threads' abandoned subtrees
+        if (w) note(frontier_, w->frontier.unknown ? -1.0 : w->frontier.lb);
     }
 #pragma omp barrier
+  }
+  // The subtrees a stopped optimal search abandoned, and the units it never started.
+  if (!complete && tracks_frontier()) {
+    MapPoint p;
+    p.factorization.assign(static_cast<std::size_t>(space_.num_dims()), 0);
+    p.keep.assign(static_cast<std::size_t>(space_.num_levels()), 0);
+    for (std::size_t u = std::min(next_unit.load(), units.size()); u < units.size() && !frontier_.unknown; ++u) {
+      for (std::size_t i = 0; i < units[u].size(); ++i)
+        p.factorization[static_cast<std::size_t>(dim_order_[i])] = units[u][i];
+      note_keeps(frontier_, p, 0, 0, static_cast<int>(units[u].size()));
+    }
   }
   // An enumeration stopped before it completed: the incumbent search's mapping is the
   // answer when the enumeration found nothing better.
@@ -191,11 +204,17 @@ bool Searcher::keeps_then_dims(Worker& wk, MapPoint& p, int l, int k, bool prune
     int n = static_cast<int>(space_.keep_options(l).size());
     for (int i = 0; i < n; ++i) {
       p.keep[static_cast<std::size_t>(l)] = i;
-      if (!keeps_then_dims(wk, p, l + 1, k, prune, t)) return false;
+      if (!keeps_then_dims(wk, p, l + 1, k, prune, t)) {
+        note_keeps(wk.frontier, p, l, i + 1, k);
+        return false;
+      }
     }
     return true;
   }
-  if (should_stop(wk, t)) return false;
+  if (should_stop(wk, t)) {
+    note(wk.frontier, node_bound(p, k, wk.frontier));
+    return false;
+  }
   if (!space_.keeps_ok(p.keep)) return true;
   if (!spatial_prefix_fits(p, k) || partial_cut(wk, p, k)) {
     ++wk.stats.constraint_rejected;
@@ -214,6 +233,43 @@ bool Searcher::partial_cut(Worker& wk, const MapPoint& p, int k, int* unfit_leve
   if (inc.empty()) return false;
   partial_->metrics(p, assigned, s_.metrics, wk.bound_scratch);
   return TilingBound::cuts(wk.bound_scratch, inc);
+}
+
+bool Searcher::group_cut(Worker& wk, MapPoint& p, int k, double& e_parent) {
+  const int d = dim_order_[static_cast<std::size_t>(k)];
+  const auto uk = static_cast<std::size_t>(k);
+  const std::vector<double>& inc = incumbent_cached(wk);
+  if (inc.empty()) return false;
+  if (wk.group_state.size() <= uk) {
+    wk.group_state.resize(uk + 1);
+    wk.group_inc.resize(uk + 1, -1);
+  }
+  auto& state = wk.group_state[uk];
+  const int g = partial_->group(d, p.factorization[static_cast<std::size_t>(d)]);
+  if (wk.group_inc[uk] != inc.front()) {  // a new node, or a better incumbent: recheck
+    std::fill(state.begin(), state.end(), 0);
+    wk.group_inc[uk] = inc.front();
+  }
+  if (state[static_cast<std::size_t>(g)] == 0) {
+    char assigned[kMaxDims] = {};
+    for (int j = 0; j < k; ++j) assigned[dim_order_[static_cast<std::size_t>(j)]] = 1;
+    if (e_parent < 0) e_parent = partial_->energy(p, assigned);
+    assigned[d] = 1;
+    double cyc = -1;
+    auto& b = wk.bound_scratch;
+    b.clear();
+    for (Metric mt : s_.metrics) {
+      if ((mt == Metric::Delay || mt == Metric::Edp) && cyc < 0) cyc = partial_->cycles(p, assigned);
+      switch (mt) {
+        case Metric::Energy: b.push_back(e_parent); break;
+        case Metric::Delay: b.push_back(cyc); break;
+        case Metric::Edp: b.push_back(e_parent * 1e-12 * cyc); break;
+        case Metric::LastLevelAccesses: b.push_back(-1); break;
+      }
+    }
+    state[static_cast<std::size_t>(g)] = TilingBound::cuts(b, inc) ? 1 : 2;
+  }
+  return state[static_cast<std::size_t>(g)] == 1;
 }
 
 const std::vector<double>& Searcher::incumbent_cached(Worker& wk) {
@@ -258,11 +314,29 @@ bool Searcher::dfs(Worker& wk, MapPoint& p, int k, bool prune, int t) {
   if (k < space_.num_dims()) {
     const int d = dim_order_[static_cast<std::size_t>(k)];
     int n = static_cast<int>(space_.factorizations(d).size());
+    const bool grouped = partial_ && prune && partial_->groups(d) < n;
+    if (grouped) {  // a new node: its groups are not known yet
+      const auto uk = static_cast<std::size_t>(k);
+      if (wk.group_state.size() <= uk) {
+        wk.group_state.resize(uk + 1);
+        wk.group_inc.resize(uk + 1, -1);
+      }
+      wk.group_state[uk].assign(static_cast<std::size_t>(partial_->groups(d)), 0);
+    }
+    double e_parent = -1;
     for (int i = 0; i < n;) {
       // Polled here too: the partial bound may cut every child before any leaf is reached.
-      if (should_stop(wk, t)) return false;
+      if (should_stop(wk, t)) {
+        if (tracks_frontier()) note_children(wk.frontier, p, k, i);
+        return false;
+      }
       p.factorization[static_cast<std::size_t>(d)] = i;
       if (prune && !work_bounded_ && !spatial_prefix_fits(p, k + 1)) {
+        ++wk.stats.constraint_rejected;
+        ++i;
+        continue;
+      }
+      if (grouped && group_cut(wk, p, k, e_parent)) {
         ++wk.stats.constraint_rejected;
         ++i;
         continue;
@@ -276,13 +350,19 @@ bool Searcher::dfs(Worker& wk, MapPoint& p, int k, bool prune, int t) {
         i = next;
         continue;
       }
-      if (!dfs(wk, p, k + 1, prune, t)) return false;
+      if (!dfs(wk, p, k + 1, prune, t)) {
+        if (tracks_frontier()) note_children(wk.frontier, p, k, i + 1);
+        return false;
+      }
       ++i;
     }
     return true;
   }
   // Polled before the checks: a space where every tiling is cut must stop promptly too.
-  if (should_stop(wk, t)) return false;
+  if (should_stop(wk, t)) {
+    if (tracks_frontier()) note(wk.frontier, node_bound(p, space_.num_dims(), wk.frontier));
+    return false;
+  }
   if (!space_.spatial_ok(p.factorization)) {
     ++wk.stats.constraint_rejected;
     return true;
@@ -291,7 +371,11 @@ bool Searcher::dfs(Worker& wk, MapPoint& p, int k, bool prune, int t) {
     ++wk.stats.constraint_rejected;
     return true;
   }
-  if (partial_ && prune) return tiling(wk, p, prune, t);
+  if (partial_ && prune) {
+    if (tiling(wk, p, prune, t)) return true;
+    note(wk.frontier, node_bound(p, space_.num_dims(), wk.frontier));  // its orders left
+    return false;
+  }
   return keeps(wk, p, 0, prune, t);
 }
 
@@ -300,6 +384,7 @@ void Searcher::report_bound() {
   if (st.proven_optimal && result_.eval) {
     st.lower_bound = metric_values(*result_.eval, s_.metrics).front();
     st.gap = 0;
+    st.lower_bound_from = "optimum";
     return;
   }
   if (space_.has_imperfect()) return;  // no bound holds for Timeloop's averaged counts
@@ -315,6 +400,17 @@ void Searcher::report_bound() {
     case Metric::Edp: lb = energy_lb_ * 1e-12 * cycles; break;
     case Metric::LastLevelAccesses: lb = -1; break;
   }
+  // A stopped optimal search: nothing explored beats the best found, nothing left beats the
+  // bounds of the subtrees it abandoned (search_frontier.cpp).
+  if (tracks_frontier() && !frontier_.unknown && lb >= 0) {
+    double left = frontier_.lb;
+    if (result_.eval) left = std::min(left, metric_values(*result_.eval, s_.metrics).front());
+    if (std::isfinite(left) && left > lb) {
+      lb = left;
+      st.lower_bound_from = "unexplored";
+    }
+  }
+  if (lb >= 0 && st.lower_bound_from.empty()) st.lower_bound_from = "compulsory";
   st.lower_bound = lb;
   if (lb > 0 && result_.eval) {
     double best = metric_values(*result_.eval, s_.metrics).front();

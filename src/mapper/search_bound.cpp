@@ -23,12 +23,14 @@ void Searcher::seed_incumbent(int threads) {
   s2.algorithm = Algorithm::Anneal;
   s2.max_evaluations = incumbent_work(space_.size());
   s2.search_size = 0;
-  // Bounded by work (the same incumbent on any machine), and within what is left of the
-  // run's own time budget, which it must not overrun.
+  // Bounded by work (the same incumbent on any machine: a run bounded by time would sample
+  // differently), and stopped at what is left of the run's own time budget, which it must
+  // not overrun.
   s2.time_budget_s = 0;
+  s2.deadline_s = 0;
   if (s_.time_budget_s > 0) {
-    s2.time_budget_s = s_.time_budget_s - elapsed();
-    if (s2.time_budget_s <= 0) return;
+    s2.deadline_s = s_.time_budget_s - elapsed();
+    if (s2.deadline_s <= 0) return;
   }
   s2.timeout = 0;
   s2.victory_condition = 0;

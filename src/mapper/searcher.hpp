@@ -85,6 +85,17 @@ struct Shared {
 };
 
 // Per-thread worker state.
+// What a stopped optimal search left unexplored (search_frontier.cpp): the least first
+// metric bound over the subtrees it abandoned.
+struct Frontier {
+  double lb = std::numeric_limits<double>::infinity();
+  bool unknown = false;  // some subtree had no usable bound, or the budget ran out
+  // Partial bounds it may still compute (about a microsecond each): a stopped run must end
+  // within a second of the signal.
+  std::int64_t budget = 20000;
+  std::vector<double> scratch;
+};
+
 struct Worker {
   Worker(const MapSpace& sp, const MapperSettings& st, Evaluator& e, Shared& shared)
       : space(sp), s(st), ev(e), sh(shared) {}
@@ -112,10 +123,15 @@ struct Worker {
   std::optional<TilingBound::Result> tiling_result;
   PartialBound::OrderTerms order_terms;  // of that tiling
   std::vector<double> order_scratch;     // per data space (Searcher::order_cut)
+  // Per depth of the factorization tree: whether each spatial group of that depth's dim
+  // is cut (Searcher::group_cut; 0 not known yet, 1 cut, 2 not cut).
+  std::vector<std::vector<char>> group_state;
+  std::vector<double> group_inc;  // per depth: the incumbent's first metric group_state is for
   // `scratch` holds the keep masks of the tiling whose loop orders are enumerated: only the
   // loops are rebuilt (Searcher::tiling).
   bool loops_only = false;
   std::uint32_t polls = 0;  // Searcher::should_stop calls
+  Frontier frontier;        // the subtrees this thread abandoned when stopped
 
   // Candidates considered: evaluated or ruled out before evaluation.
   [[nodiscard]] std::uint64_t work() const {
@@ -235,7 +251,10 @@ class Searcher {
   // A stop signal or the time budget (also polled while the mapspace is built).
   bool stop_requested() const {
     if (stop_ && stop_->load(std::memory_order_relaxed)) return true;
-    return s_.time_budget_s > 0 && elapsed() >= s_.time_budget_s;
+    return past_deadline(elapsed());
+  }
+  bool past_deadline(double now) const {
+    return (s_.time_budget_s > 0 && now >= s_.time_budget_s) || (s_.deadline_s > 0 && now >= s_.deadline_s);
   }
 
   // Per chain (a thread, a stream or a work unit) share of a total count: Timeloop divides
@@ -264,7 +283,7 @@ class Searcher {
     if ((++wk.polls & 15U) != 0) return false;
     {
       double now = elapsed();
-      if (s_.time_budget_s > 0 && now >= s_.time_budget_s) return true;
+      if (past_deadline(now)) return true;
       if (omp_get_thread_num() == 0 && progress_ && now - last_progress_ >= 0.5) {
         last_progress_ = now;
         Progress p;
@@ -298,6 +317,11 @@ class Searcher {
   // ruled out: a tile already too large, or a bound strictly worse than the incumbent.
   // `unfit_level` (may be null): the level that overflowed, or -1.
   bool partial_cut(Worker& wk, const MapPoint& p, int k, int* unfit_level = nullptr);
+  // Whether every factorization of dim_order_[k] in the spatial group of p's (the first k
+  // dims chosen) is ruled out at once: the parent's energy bound, which holds for all of
+  // them, with the cycle bound of the group (which cycles() depends on alone). `e_parent`:
+  // that energy bound, computed on first use (negative before).
+  bool group_cut(Worker& wk, MapPoint& p, int k, double& e_parent);
 
   // Whether a loop order of the tiling is ruled out: the tiling bound's fixed part plus, per
   // plain data space, the larger of its energy in its own best order and the partial
@@ -315,6 +339,23 @@ class Searcher {
   // slots can use (the product of the fan-outs, at most the product of the bounds); energy
   // >= energy_lb_ (the MACs and compulsory reads); EDP their product.
   void report_bound();
+  // An optimal search with the partial bound that stops before it completes: the subtrees
+  // it abandons are bounded (search_frontier.cpp), so that its lower bound is the least of
+  // the best found and those bounds, not only the tiling-independent one.
+  [[nodiscard]] bool tracks_frontier() const { return partial_.has_value(); }
+  // The first metric's bound on the completions of p (the keep masks and the first k dims
+  // of dim_order_ chosen); +inf when none can be valid (keeps, fan-out, capacity).
+  double node_bound(const MapPoint& p, int k, Frontier& f);
+  // Dim dim_order_[k]'s factorizations from `from` on (the first k dims chosen).
+  void note_children(Frontier& f, MapPoint& p, int k, int from);
+  // Keep option `from` on at level l, every option at the levels above it, with the first
+  // k dims chosen.
+  void note_keeps(Frontier& f, MapPoint& p, int l, int from, int k);
+  static void note(Frontier& f, double b) {
+    if (b < 0) f.unknown = true;
+    else f.lb = std::min(f.lb, b);
+  }
+  Frontier frontier_;  // all threads' and the units never started
 
   // Lower bound of the first metric of any mapping with this factorization: cycles >=
   // operations / spatial product; energy >= energy_lb_ (MACs and compulsory reads).

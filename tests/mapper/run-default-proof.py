@@ -7,7 +7,10 @@ enumerate: AlexNet conv3 on arch-specs/eyeriss_like with the row-stationary pres
   - the proven EDP is no worse than the hand-written row-stationary mapping that ships in
     mappings/ (evaluated by `loopsim model`: 261.67 J x cycles), and `loopsim model` on the
     written map.yaml gives the same EDP;
-  - bounded by work (`--max-evaluations`), `auto` still anneals on such a space.
+  - bounded by work (`--max-evaluations`), `auto` still anneals on such a space, and reports
+    the compulsory lower bound;
+  - stopped after 0.5 s, the optimal search reports a lower bound from the subtrees it left
+    unexplored: above the compulsory one, and no higher than the optimum proven above.
 usage: run-default-proof.py LOOPSIM SOURCE_DIR"""
 import json, os, sys
 from pathlib import Path
@@ -53,4 +56,16 @@ w = h.run(["map", *arch, layer, "--dataflow", "row-stationary", "--threads", "2"
 if w.returncode == 0:
     s = stats(tmp / "work", "loopsim-mapper")["search"]
     h.check(s["algorithm"] == "anneal", f"bounded by work, auto anneals (got {s['algorithm']})")
+    h.check(s["lower_bound_from"] == "compulsory", f"with the compulsory bound ({s['lower_bound_from']})")
+    compulsory = s["lower_bound"]
+    q = h.run(["map", *arch, layer, "--dataflow", "row-stationary", "--threads", "2",
+               "--time-budget", "0.5", "-o", str(tmp / "short")])
+    if q.returncode == 0 and p.returncode == 0:
+        s = stats(tmp / "short", "loopsim-mapper")["search"]
+        lb = s["lower_bound"]
+        h.check(not s["proven_optimal"] and s["lower_bound_from"] == "unexplored",
+                f"stopped after 0.5 s: bound from the unexplored subtrees ({s['lower_bound_from']})")
+        h.check(compulsory < lb <= edp * (1 + 1e-9),
+                f"compulsory {compulsory:.4g} < bound {lb:.6g} <= proven optimum {edp:.6g}")
+        h.check("left unexplored" in q.stdout + q.stderr, "the search table names where the bound comes from")
 h.finish()

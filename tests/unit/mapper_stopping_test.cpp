@@ -49,6 +49,67 @@ io::MapperInputs golden(const std::string& extra = "") {
   return io::load_mapper_inputs(files);
 }
 
+// A random small GEMM space (tests/golden/matmul_2x2_pe's hierarchy with random bounds,
+// buffer sizes and mesh): its input files, and a description for messages.
+struct RandomSpace {
+  std::vector<std::string> files;
+  std::string what;
+};
+
+RandomSpace random_space(std::mt19937& rng, int space) {
+  auto pick = [&](std::vector<int> v) { return v[rng() % v.size()]; };
+  int m = pick({1, 2, 3, 4}), n = pick({2, 3, 4}), k = pick({1, 2, 4});
+  int glb = pick({8, 16, 64}), acc = pick({1, 2, 4}), mx = pick({1, 2, 4}), my = pick({1, 2});
+  std::string arch = R"(architecture:
+  version: 0.4
+  nodes:
+  - !Container
+    name: system
+    attributes: {technology: "45nm"}
+  - !Component
+    name: DRAM
+    class: DRAM
+    attributes: {type: "LPDDR4", width: 8, datawidth: 8}
+  - !Component
+    name: glb
+    class: SRAM
+    attributes: {depth: )" + std::to_string(glb) + R"(, width: 8, datawidth: 8}
+  - !Container
+    name: PE
+    spatial: {meshX: )" + std::to_string(mx) + ", meshY: " + std::to_string(my) + R"(}
+  - !Component
+    name: acc
+    class: regfile
+    attributes: {depth: )" + std::to_string(acc) + R"(, width: 8, datawidth: 8}
+  - !Component
+    name: mac
+    class: intmac
+    attributes: {width: 8}
+)";
+  std::string prob = R"(problem:
+  version: 0.4
+  shape:
+    name: matmul
+    dimensions: [M, N, K]
+    data_spaces:
+    - {name: A, projection: [[[M]], [[K]]]}
+    - {name: B, projection: [[[K]], [[N]]]}
+    - {name: Z, projection: [[[M]], [[N]]], read_write: true}
+  instance: {M: )" + std::to_string(m) + ", N: " + std::to_string(n) + ", K: " +
+                     std::to_string(k) + "}\n";
+  std::string cons = R"(constraints:
+  targets:
+  - {target: acc, type: bypass, keep: [Z], bypass: [A, B]}
+)";
+  std::vector<std::string> files = {write_temp("arch" + std::to_string(space) + ".yaml", arch),
+                                    write_temp("prob" + std::to_string(space) + ".yaml", prob),
+                                    write_temp("cons" + std::to_string(space) + ".yaml", cons)};
+  std::ostringstream what;
+  what << "space " << space << ": M" << m << " N" << n << " K" << k << " glb " << glb
+       << " acc " << acc << " mesh " << mx << "x" << my;
+  return {files, what.str()};
+}
+
 }  // namespace
 
 // --max-evaluations (and search_size) bound the search by work: 1, 2 and 3 threads give the
@@ -93,54 +154,9 @@ TEST(MapperStopping, WorkBoundGivesTheSameAnswerOnAnyThreadCount) {
 // optimum itself as the bound and a gap of 0.
 TEST(MapperStopping, LowerBoundNeverExceedsTheOptimum) {
   std::mt19937 rng(2026);
-  auto pick = [&](std::vector<int> v) { return v[rng() % v.size()]; };
   for (int space = 0; space < 20; ++space) {
-    int m = pick({1, 2, 3, 4}), n = pick({2, 3, 4}), k = pick({1, 2, 4});
-    int glb = pick({8, 16, 64}), acc = pick({1, 2, 4}), mx = pick({1, 2, 4}), my = pick({1, 2});
-    std::string arch = R"(architecture:
-  version: 0.4
-  nodes:
-  - !Container
-    name: system
-    attributes: {technology: "45nm"}
-  - !Component
-    name: DRAM
-    class: DRAM
-    attributes: {type: "LPDDR4", width: 8, datawidth: 8}
-  - !Component
-    name: glb
-    class: SRAM
-    attributes: {depth: )" + std::to_string(glb) + R"(, width: 8, datawidth: 8}
-  - !Container
-    name: PE
-    spatial: {meshX: )" + std::to_string(mx) + ", meshY: " + std::to_string(my) + R"(}
-  - !Component
-    name: acc
-    class: regfile
-    attributes: {depth: )" + std::to_string(acc) + R"(, width: 8, datawidth: 8}
-  - !Component
-    name: mac
-    class: intmac
-    attributes: {width: 8}
-)";
-    std::string prob = R"(problem:
-  version: 0.4
-  shape:
-    name: matmul
-    dimensions: [M, N, K]
-    data_spaces:
-    - {name: A, projection: [[[M]], [[K]]]}
-    - {name: B, projection: [[[K]], [[N]]]}
-    - {name: Z, projection: [[[M]], [[N]]], read_write: true}
-  instance: {M: )" + std::to_string(m) + ", N: " + std::to_string(n) + ", K: " +
-                       std::to_string(k) + "}\n";
-    std::string cons = R"(constraints:
-  targets:
-  - {target: acc, type: bypass, keep: [Z], bypass: [A, B]}
-)";
-    std::vector<std::string> files = {write_temp("arch" + std::to_string(space) + ".yaml", arch),
-                                      write_temp("prob" + std::to_string(space) + ".yaml", prob),
-                                      write_temp("cons" + std::to_string(space) + ".yaml", cons)};
+    const RandomSpace rs = random_space(rng, space);
+    const auto& files = rs.files;
     for (Metric metric : {Metric::Edp, Metric::Energy, Metric::Delay}) {
       MapperSettings s;
       s.metrics = {metric};
@@ -159,14 +175,59 @@ TEST(MapperStopping, LowerBoundNeverExceedsTheOptimum) {
       const double lb = cut.r.stats.lower_bound;
       EXPECT_GT(lb, 0) << "space " << space;
       EXPECT_LE(lb, optimum * (1 + 1e-9))
-          << "space " << space << " metric " << to_string(metric) << ": M" << m << " N" << n
-          << " K" << k << " glb " << glb << " acc " << acc << " mesh " << mx << "x" << my;
+          << rs.what << " metric " << to_string(metric);
       if (cut.r.best) {
         double best = metric_values(*cut.r.eval, s.metrics).front();
         EXPECT_NEAR(cut.r.stats.gap, (best - lb) / best, 1e-12);
       }
     }
   }
+}
+
+// An optimal search stopped before it completes (here by a hard deadline, at a point that
+// varies from run to run) bounds what it left unexplored: the least of the best found and
+// the partial bounds of the subtrees it abandoned and of the units it never started. That
+// bound never exceeds the optimum of exhaustive enumeration, is at least the compulsory
+// one, and is tighter than it on some of these spaces.
+TEST(MapperStopping, StoppedOptimalSearchBoundsWhatItLeftUnexplored) {
+  std::mt19937 rng(2027);
+  int stopped = 0, tighter = 0;
+  for (int space = 0; space < 20; ++space) {
+    const RandomSpace rs = random_space(rng, space);
+    MapperSettings s;
+    s.threads = 2;
+    s.algorithm = Algorithm::LinearPruned;
+    SearchRun full = search(io::load_mapper_inputs(rs.files), s);
+    ASSERT_TRUE(full.r.best) << rs.what;
+    const double optimum = metric_values(*full.r.eval, s.metrics).front();
+    s.algorithm = Algorithm::Random;
+    s.max_evaluations = 50;
+    const double compulsory = search(io::load_mapper_inputs(rs.files), s).r.stats.lower_bound;
+    s.max_evaluations = 0;
+    s.algorithm = Algorithm::Optimal;
+    for (double deadline : {2e-5, 1e-4, 4e-4, 2e-3}) {
+      s.deadline_s = deadline;
+      SearchRun cut = search(io::load_mapper_inputs(rs.files), s);
+      const auto& st = cut.r.stats;
+      if (st.proven_optimal) {
+        EXPECT_DOUBLE_EQ(st.lower_bound, optimum) << rs.what;
+        continue;
+      }
+      ++stopped;
+      EXPECT_LE(st.lower_bound, optimum * (1 + 1e-9)) << rs.what << " deadline " << deadline;
+      EXPECT_GE(st.lower_bound, compulsory * (1 - 1e-12)) << rs.what;
+      if (st.lower_bound_from == "unexplored") {
+        EXPECT_GT(st.lower_bound, compulsory) << rs.what;
+        ++tighter;
+      } else {
+        EXPECT_EQ(st.lower_bound_from, "compulsory") << rs.what;
+      }
+    }
+  }
+  EXPECT_GT(stopped, 0);
+  EXPECT_GT(tighter, 0) << stopped << " runs stopped";
+  std::printf("%d of 80 runs stopped, %d with a bound tighter than the compulsory one\n",
+              stopped, tighter);
 }
 
 // Every tiling cut (a 2x2 array that must be fully used, with no spatial loop allowed): the

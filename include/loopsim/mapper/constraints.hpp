@@ -83,6 +83,10 @@ struct MapperSettings {
   std::int64_t max_permutations_per_if_visit = 16;
   std::uint64_t seed = 1;
   double time_budget_s = 0;           // 0: no limit
+  // A hard stop (seconds) that leaves a run bounded by work (the optimal search's
+  // incumbent search within the caller's time budget): past it the run ends as interrupted
+  // by time, its answer is no longer the same on any machine. 0: none.
+  double deadline_s = 0;
   // Whether the files give a stopping rule (timeout, victory_condition, search_size,
   // time_budget_s or max_evaluations, even 0 = no limit, as Timeloop reads them); without
   // one, `loopsim map` applies its default budget.

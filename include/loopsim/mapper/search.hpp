@@ -153,11 +153,14 @@ struct SearchStats {
   bool interrupted = false;
   std::string algorithm;
   double space_size = 0;
-  // A lower bound on the first metric over the whole space (compulsory traffic, all PEs
-  // busy; the optimum itself when proven) and the relative gap (best - bound) / best of the
+  // A lower bound on the first metric over the whole space (lower_bound_from) and the relative gap (best - bound) / best of the
   // best found; -1 when there is no bound (last_level_accesses) or nothing was found.
   double lower_bound = -1;
   double gap = -1;
+  // What the bound comes from: "optimum" (proven), "compulsory" (compulsory traffic, all PEs
+  // busy) or "unexplored" (an optimal search stopped early: the least of the best found and
+  // the bounds of the subtrees it left unexplored).
+  std::string lower_bound_from;
   std::string empty_reason;  // set when the constraints leave no mapping at all
 };
 

@@ -47,6 +47,10 @@ PartialBound::PartialBound(const Workload& w, const ArchSpec& arch, const Energy
     : w_(w), arch_(arch), energy_(energy), space_(space), compulsory_(std::move(compulsory)),
       nlev_(space.num_levels()), ndim_(space.num_dims()), nds_(w.num_data_spaces()), rel_(w) {
   usable_ = !space.aborted() && !space.has_imperfect() && nlev_ == arch.num_storage_levels();
+  for (const auto& spec : arch.storage)
+    has_bandwidth_ = has_bandwidth_ || (spec.read_bandwidth && *spec.read_bandwidth > 0) ||
+                     (spec.write_bandwidth && *spec.write_bandwidth > 0) ||
+                     (spec.shared_bandwidth && *spec.shared_bandwidth > 0);
   for (int ds = 0; ds < nds_; ++ds) dense_.push_back(dense(w, ds) ? 1 : 0);
   const auto& slots = space.slots();
   for (const auto& s : slots) {
@@ -187,6 +191,21 @@ double PartialBound::ds_terms(int ds, const int* chain, int n, const Table& tf, 
     OrderTerms::Pair t;
     t.ds = ds;
     t.kstar = kstar;
+    t.c = c;
+    t.par = par;
+    {
+      const double ic = static_cast<double>(std::max<std::int64_t>(1, cs.instances));
+      const double ip = static_cast<double>(std::max<std::int64_t>(1, ps.instances));
+      t.fill_w = 0.999 * size * spread_c * repeats / ic;
+      if (rw) t.fill_off_w = 0.999 * size * spread_c / ic;
+      if (!windowed) {
+        t.served_w = 0.999 * size * spread_p * repeats / ip;
+        if (rw) {
+          t.read_off_w = 0.999 * size * spread_p / ip;
+          t.read_w = t.read_off_w * repeats;
+        }
+      }
+    }
     const double fill_once = 0.999 * size * spread_c * energy_.storage(c).fill_pj / per_c;
     t.fill = fill_once * repeats;
     if (rw) t.fill_off = fill_once;
@@ -270,17 +289,23 @@ int PartialBound::chain_of(const MapPoint& p, int ds, int* chain) const {
   return n;
 }
 
-double PartialBound::energy(const MapPoint& p, const char* assigned) const {
+double PartialBound::energy(const MapPoint& p, const char* assigned, double* bw_cycles) const {
   if (nlev_ > kMaxLevels) return 0;
   // Temporal and spatial factor per level and chosen dim (1 elsewhere).
   Table tf, sf;
   factor_tables(p, assigned, tf, sf);
   double e = static_cast<double>(w_.operations()) * energy_.compute().compute_pj;
   int chain[kMaxLevels];
+  const bool words = bw_cycles && has_bandwidth_;
+  double reads[kMaxLevels] = {}, writes[kMaxLevels] = {};
   for (int ds = 0; ds < nds_; ++ds) {
     const int n = chain_of(p, ds, chain);
-    e += ds_terms(ds, chain, n, tf, sf, assigned, [&](const OrderTerms::Pair& t) { e += t.at(1.0); });
+    e += ds_terms(ds, chain, n, tf, sf, assigned, [&](const OrderTerms::Pair& t) {
+      e += t.at(1.0);
+      if (words) add_words(t, 1.0, reads, writes);
+    });
   }
+  if (bw_cycles) *bw_cycles = words ? words_cycles(reads, writes) : 0.0;
   return e + leakage(p, assigned);
 }
 
@@ -321,6 +346,7 @@ double PartialBound::leakage(const MapPoint& p, const char* assigned) const {
 
 void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
   out.pairs.clear();
+  out.settled.clear();
   out.base.assign(static_cast<std::size_t>(nds_), 0.0);
   out.beyond_innermost.assign(static_cast<std::size_t>(nds_), 0.0);
   out.innermost.assign(static_cast<std::size_t>(nds_), 0.0);
@@ -339,8 +365,12 @@ void PartialBound::prepare(const MapPoint& p, OrderTerms& out) const {
     double& base = out.base[static_cast<std::size_t>(ds)];
     double fills = 0;
     base += ds_terms(ds, chain, n, tf, sf, nullptr, [&](const OrderTerms::Pair& t) {
-      if (t.kstar >= nlev_) base += t.at(1.0);
-      else out.pairs.push_back(t);
+      if (t.kstar >= nlev_) {
+        base += t.at(1.0);
+        out.settled.push_back(t);
+      } else {
+        out.pairs.push_back(t);
+      }
       fills += t.at(1.0);
     });
     // The compulsory reads are at the outermost level: beyond the innermost reads unless
@@ -360,23 +390,70 @@ double PartialBound::order_energy(const OrderTerms& t, const MapPoint& p, int ds
   return all[static_cast<std::size_t>(ds)];
 }
 
-void PartialBound::order_energies(const OrderTerms& t, const MapPoint& p, std::vector<double>& out) const {
+double PartialBound::outside(const OrderTerms& t, const OrderTerms::Pair& pr, const MapPoint& p) const {
+  const auto& rel = rel_.relevant[static_cast<std::size_t>(pr.ds)];
+  // Level kstar's temporal loops, innermost first: the constrained ones, then the point's
+  // order of the free ones (MapSpace::build); all non-trivial.
+  double out = 1;
+  bool inside = true;  // before (inside) the level's innermost loop on a relevant dim
+  auto visit = [&](int d) {
+    if (rel[static_cast<std::size_t>(d)]) inside = false;
+    else if (!inside) out *= t.tf[static_cast<std::size_t>(pr.kstar * ndim_ + d)];
+  };
+  for (int d : t.fixed[static_cast<std::size_t>(pr.kstar)]) visit(d);
+  if (static_cast<std::size_t>(pr.kstar) < p.perm.size())
+    for (int d : p.perm[static_cast<std::size_t>(pr.kstar)]) visit(d);
+  return out;
+}
+
+void PartialBound::order_energies(const OrderTerms& t, const MapPoint& p, std::vector<double>& out,
+                                  int level, double* bw_cycles) const {
   out.assign(t.base.begin(), t.base.end());
+  const bool words = bw_cycles && has_bandwidth_ && nlev_ <= kMaxLevels;
+  double reads[kMaxLevels] = {}, writes[kMaxLevels] = {};
+  if (words)
+    for (const auto& pr : t.settled) add_words(pr, 1.0, reads, writes);
   for (const auto& pr : t.pairs) {
-    const auto& rel = rel_.relevant[static_cast<std::size_t>(pr.ds)];
-    // Level kstar's temporal loops, innermost first: the constrained ones, then the
-    // point's order of the free ones (MapSpace::build); all non-trivial.
-    double outside = 1;
-    bool inside = true;  // before (inside) the level's innermost loop on a relevant dim
-    auto visit = [&](int d) {
-      if (rel[static_cast<std::size_t>(d)]) inside = false;
-      else if (!inside) outside *= t.tf[static_cast<std::size_t>(pr.kstar * ndim_ + d)];
-    };
-    for (int d : t.fixed[static_cast<std::size_t>(pr.kstar)]) visit(d);
-    if (static_cast<std::size_t>(pr.kstar) < p.perm.size())
-      for (int d : p.perm[static_cast<std::size_t>(pr.kstar)]) visit(d);
-    out[static_cast<std::size_t>(pr.ds)] += pr.at(outside);
+    const double o = level >= 0 && pr.kstar != level ? 1.0 : outside(t, pr, p);
+    out[static_cast<std::size_t>(pr.ds)] += pr.at(o);
+    if (words) add_words(pr, o, reads, writes);
   }
+  if (bw_cycles) *bw_cycles = words ? words_cycles(reads, writes) : 0.0;
+}
+
+void PartialBound::add_words(const OrderTerms::Pair& pr, double o, double* reads, double* writes) const {
+  writes[pr.c] += std::max(0.0, pr.fill_w * o - pr.fill_off_w);
+  if (w_.is_read_write(pr.ds)) {
+    writes[pr.par] += pr.served_w * o;  // updates
+    reads[pr.par] += std::max(0.0, pr.read_w * o - pr.read_off_w);
+  } else {
+    reads[pr.par] += pr.served_w * o;
+  }
+}
+
+double PartialBound::words_cycles(const double* reads, const double* writes) const {
+  // The evaluator's level cycles are its per-instance reads over the read bandwidth (and
+  // fills plus updates over the write bandwidth, both over the shared one) when above the
+  // compute cycles; the counts here are at most those per-instance counts.
+  double cyc = 0;
+  for (int l = 0; l < nlev_; ++l) {
+    const auto& spec = arch_.storage[static_cast<std::size_t>(l)];
+    if (spec.read_bandwidth && *spec.read_bandwidth > 0) cyc = std::max(cyc, reads[l] / *spec.read_bandwidth);
+    if (spec.write_bandwidth && *spec.write_bandwidth > 0) cyc = std::max(cyc, writes[l] / *spec.write_bandwidth);
+    if (spec.shared_bandwidth && *spec.shared_bandwidth > 0)
+      cyc = std::max(cyc, (reads[l] + writes[l]) / *spec.shared_bandwidth);
+  }
+  return cyc;
+}
+
+double PartialBound::bandwidth_cycles(const OrderTerms& t, const MapPoint& p, int level,
+                                      bool best) const {
+  if (!has_bandwidth_ || nlev_ > kMaxLevels) return 0;
+  double reads[kMaxLevels] = {}, writes[kMaxLevels] = {};
+  for (const auto& pr : t.settled) add_words(pr, 1.0, reads, writes);
+  for (const auto& pr : t.pairs)
+    add_words(pr, best || (level >= 0 && pr.kstar != level) ? 1.0 : outside(t, pr, p), reads, writes);
+  return words_cycles(reads, writes);
 }
 
 double PartialBound::cycles(const MapPoint& p, const char* assigned) const {
@@ -439,10 +516,10 @@ int PartialBound::fits_level(const MapPoint& p, const char* assigned) const {
 void PartialBound::metrics(const MapPoint& p, const char* assigned, const std::vector<Metric>& m,
                            std::vector<double>& out) const {
   out.clear();
-  double e = -1, cyc = -1;
+  double e = -1, cyc = -1, bw = 0;
   for (Metric mt : m) {
-    if ((mt == Metric::Energy || mt == Metric::Edp) && e < 0) e = energy(p, assigned);
-    if ((mt == Metric::Delay || mt == Metric::Edp) && cyc < 0) cyc = cycles(p, assigned);
+    if (e < 0) e = energy(p, assigned, &bw);
+    if (cyc < 0) cyc = std::max(cycles(p, assigned), bw);
     switch (mt) {
       case Metric::Energy: out.push_back(e); break;
       case Metric::Delay: out.push_back(cyc); break;

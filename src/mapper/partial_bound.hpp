@@ -37,7 +37,9 @@ class PartialBound {
   // the compulsory traffic, and for each data space whose ranks are single dimensions the
   // fills of every level keeping it and the accesses at the level above that serve them,
   // with the reuse the best loop order could give.
-  [[nodiscard]] double energy(const MapPoint& p, const char* assigned) const;
+  // `bw_cycles` (may be null): the cycles the levels' bandwidths allow for those fills and
+  // accesses (bandwidth_cycles() in the best order).
+  [[nodiscard]] double energy(const MapPoint& p, const char* assigned, double* bw_cycles = nullptr) const;
   // The parts of a full tiling's bound that do not depend on the loop order (prepare()),
   // so that order_energy() costs a few operations per order.
   struct OrderTerms {
@@ -50,12 +52,17 @@ class PartialBound {
       double fill = 0, fill_off = 0;  // fills of c
       double served = 0, cut = 0;     // reads (updates: read-write data) of the parent
       double read = 0, read_off = 0;  // read-write data: reads of the parent (partial sums back)
+      // The same in words per instance of the level (fills at c; at the parent, reads and
+      // updates), for the levels' bandwidths.
+      int c = 0, par = 0;
+      double fill_w = 0, fill_off_w = 0, served_w = 0, read_w = 0, read_off_w = 0;
       [[nodiscard]] double at(double o) const {
         return std::max(0.0, fill * o - fill_off) + std::max(0.0, served * o - cut) +
                std::max(0.0, read * o - read_off);
       }
     };
     std::vector<Pair> pairs;
+    std::vector<Pair> settled;  // the pairs no loop order changes (no level k*)
     std::vector<double> base;             // per data space
     // Per data space that is not plain: its terms beyond the reads at the innermost level
     // keeping it (for TilingBound's `extra`, which evaluates those reads itself).
@@ -71,8 +78,19 @@ class PartialBound {
   // of `p` (the reuse of that order at the level where it matters, not the best order's):
   // a lower bound on the data space's energy in that mapping.
   [[nodiscard]] double order_energy(const OrderTerms& terms, const MapPoint& p, int ds) const;
-  // order_energy() of every data space at once, into `out` (resized).
-  void order_energies(const OrderTerms& terms, const MapPoint& p, std::vector<double>& out) const;
+  // Cycles at least those the levels' specified bandwidths allow for the accesses of the
+  // pairs in the loop orders of `p` (`level` >= 0: only that level's order counts, the
+  // others as the best; `best`: every level as the best order); 0 when no level keeping
+  // data has a bandwidth.
+  [[nodiscard]] double bandwidth_cycles(const OrderTerms& terms, const MapPoint& p, int level = -1,
+                                        bool best = false) const;
+  [[nodiscard]] bool has_bandwidth() const { return has_bandwidth_; }
+  // order_energy() of every data space at once, into `out` (resized). `level` >= 0: only
+  // that level's loop order counts (the others as the best order): a bound for every
+  // order of the tiling with the same order at that level.
+  // `bw_cycles` (may be null): bandwidth_cycles() for the same orders.
+  void order_energies(const OrderTerms& terms, const MapPoint& p, std::vector<double>& out,
+                      int level = -1, double* bw_cycles = nullptr) const;
   [[nodiscard]] bool plain(int ds) const { return rel_.plain[static_cast<std::size_t>(ds)] != 0; }
   // Leakage of the storage levels, at least (part of energy()).
   [[nodiscard]] double leakage(const MapPoint& p, const char* assigned) const;
@@ -105,6 +123,13 @@ class PartialBound {
   template <class Pair>
   double ds_terms(int ds, const int* chain, int n, const Table& tf, const Table& sf,
                   const char* assigned, Pair&& pair) const;
+  // The product of the temporal factors at pr.kstar of the dims pr's data space does not
+  // use that lie outside that level's innermost loop on one it uses, in p's order.
+  double outside(const OrderTerms& t, const OrderTerms::Pair& pr, const MapPoint& p) const;
+  // bandwidth_cycles()'s parts: a pair's words at its levels with reuse o; the cycles of
+  // those counts.
+  void add_words(const OrderTerms::Pair& pr, double o, double* reads, double* writes) const;
+  double words_cycles(const double* reads, const double* writes) const;
   // Factors per level and dim of the chosen dims (`assigned` null: all).
   void factor_tables(const MapPoint& p, const char* assigned, Table& tf, Table& sf) const;
   // The operand term of ds when `l0` is the innermost level keeping it (`assigned` null:
@@ -118,6 +143,8 @@ class PartialBound {
   const MapSpace& space_;
   std::vector<double> compulsory_;
   bool usable_ = true;
+  bool has_bandwidth_ = false;
+
   int nlev_ = 0, ndim_ = 0, nds_ = 0;
   Relevance rel_;
   std::vector<char> dense_;                 // per data space: dense()

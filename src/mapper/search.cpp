@@ -282,11 +282,16 @@ const std::vector<double>& Searcher::incumbent_cached(Worker& wk) {
 }
 
 bool Searcher::order_cut(Worker& wk, const MapPoint& p) {
+  double bw = 0;
+  partial_->order_energies(wk.order_terms, p, wk.order_scratch, -1, &bw);
+  return order_bound_cuts(wk, wk.order_scratch, bw);
+}
+
+bool Searcher::order_bound_cuts(Worker& wk, const std::vector<double>& own, double bw_cycles) {
   const TilingBound::Result& tb = *wk.tiling_result;
+  const double cycles = std::max(tb.cycles, bw_cycles);
   double e = tb.fixed;
   const auto& terms = wk.order_terms;
-  auto& own = wk.order_scratch;
-  partial_->order_energies(terms, p, own);
   for (int ds = 0; ds < w_.num_data_spaces(); ++ds) {
     const auto u = static_cast<std::size_t>(ds);
     if (!tiling_bound_->plain(ds)) {
@@ -302,8 +307,8 @@ bool Searcher::order_cut(Worker& wk, const MapPoint& p) {
   for (Metric mt : s_.metrics) {
     switch (mt) {
       case Metric::Energy: b.push_back(e); break;
-      case Metric::Delay: b.push_back(tb.cycles); break;
-      case Metric::Edp: b.push_back(e * 1e-12 * tb.cycles); break;
+      case Metric::Delay: b.push_back(cycles); break;
+      case Metric::Edp: b.push_back(e * 1e-12 * cycles); break;
       case Metric::LastLevelAccesses: b.push_back(-1); break;
     }
   }
@@ -447,6 +452,7 @@ bool Searcher::tiling(Worker& wk, MapPoint& p, bool prune, int t) {
   // Loop orders: the free temporal dims of each level in every order and, for each, the
   // orders of the spatial loops within each axis (spatial_orders).
   first_orders(p);
+  wk.level_cut.assign(static_cast<std::size_t>(space_.num_levels()), 0);
   space_.build(p, wk.scratch);
   struct LoopsOnly {
     bool& flag;
@@ -459,6 +465,21 @@ bool Searcher::tiling(Worker& wk, MapPoint& p, bool prune, int t) {
     if (should_stop(wk, t)) return false;
     if (partial_ && prune && wk.tiling_result && order_cut(wk, p)) {
       ++wk.stats.constraint_rejected;
+      // When one level's order alone rules it out, so are the orders of the levels below
+      // that follow with the same order there: set them to their last order, so that the
+      // next step moves that level on, and count what they skip (the enumeration
+      // positions of the later orders stay those of the full enumeration).
+      if (const int top = level_cut(wk, p); top > 0) {
+        std::int64_t rank = 0, span = 1;
+        for (int l = 0; l < top; ++l) {
+          auto& pm = p.perm[static_cast<std::size_t>(l)];
+          rank += permutation_rank(pm) * span;
+          for (std::size_t k = 2; k <= pm.size(); ++k) span *= static_cast<std::int64_t>(k);
+          std::sort(pm.begin(), pm.end(), std::greater<>());
+        }
+        wk.stats.constraint_rejected += static_cast<std::uint64_t>(span - 1 - rank);
+        perm_index += span - 1 - rank;
+      }
       ++perm_index;
     } else {
       std::vector<std::int64_t> order(p.factorization.begin(), p.factorization.end());
@@ -481,6 +502,7 @@ bool Searcher::tiling(Worker& wk, MapPoint& p, bool prune, int t) {
       if (std::next_permutation(pm.begin(), pm.end())) break;
     }
     if (l2 == space_.num_levels()) return true;
+    for (int l = 0; l <= l2; ++l) wk.level_cut[static_cast<std::size_t>(l)] = 0;  // changed
   }
 }
 

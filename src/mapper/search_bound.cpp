@@ -17,6 +17,36 @@ std::int64_t incumbent_work(double space_size) {
 
 }  // namespace
 
+std::int64_t permutation_rank(const std::vector<int>& pm) {
+  // Lexicographic rank among the permutations of the same (distinct) elements, as
+  // std::next_permutation visits them from the sorted one.
+  std::int64_t rank = 0;
+  for (std::size_t i = 0; i < pm.size(); ++i) {
+    std::int64_t smaller = 0;
+    for (std::size_t j = i + 1; j < pm.size(); ++j) smaller += pm[j] < pm[i] ? 1 : 0;
+    rank = rank * static_cast<std::int64_t>(pm.size() - i) + smaller;
+  }
+  return rank;
+}
+
+int Searcher::level_cut(Worker& wk, const MapPoint& p) {
+  for (int l = space_.num_levels() - 1; l >= 1; --l) {
+    auto& state = wk.level_cut[static_cast<std::size_t>(l)];
+    if (state == 0) {
+      bool has_pair = false;
+      for (const auto& pr : wk.order_terms.pairs) has_pair = has_pair || pr.kstar == l;
+      state = 2;
+      if (has_pair) {
+        double bw = 0;
+        partial_->order_energies(wk.order_terms, p, wk.order_scratch, l, &bw);
+        if (order_bound_cuts(wk, wk.order_scratch, bw)) state = 1;
+      }
+    }
+    if (state == 1) return l;
+  }
+  return 0;
+}
+
 void Searcher::seed_incumbent(int threads) {
   if (s_.metrics.front() == Metric::LastLevelAccesses) return;
   MapperSettings s2 = s_;

@@ -85,6 +85,10 @@ struct Shared {
 };
 
 // Per-thread worker state.
+// The lexicographic rank of a permutation of distinct elements among all of them, in the
+// order std::next_permutation visits them from the sorted one (search_bound.cpp).
+std::int64_t permutation_rank(const std::vector<int>& pm);
+
 // What a stopped optimal search left unexplored (search_frontier.cpp): the least first
 // metric bound over the subtrees it abandoned.
 struct Frontier {
@@ -123,6 +127,9 @@ struct Worker {
   std::optional<TilingBound::Result> tiling_result;
   PartialBound::OrderTerms order_terms;  // of that tiling
   std::vector<double> order_scratch;     // per data space (Searcher::order_cut)
+  // Per level: whether its current loop order alone rules out the tiling's orders
+  // (Searcher::level_cut; 0 not known, 1 yes, 2 no).
+  std::vector<signed char> level_cut;
   // Per depth of the factorization tree: whether each spatial group of that depth's dim
   // is cut (Searcher::group_cut; 0 not known yet, 1 cut, 2 not cut).
   std::vector<std::vector<char>> group_state;
@@ -327,6 +334,15 @@ class Searcher {
   // plain data space, the larger of its energy in its own best order and the partial
   // bound's share for this order (both bound its energy in this order).
   bool order_cut(Worker& wk, const MapPoint& p);
+  // The outermost level L >= 1 whose loop order alone (the other levels' orders as the best
+  // ones) rules out the order of p, so every order with the same loops at L is ruled out
+  // and the rest of the levels below it can be skipped; 0 when none does. Cached per level
+  // in wk.level_cut until its order changes (search_bound.cpp).
+  int level_cut(Worker& wk, const MapPoint& p);
+  // Whether the order-energy bound `own` (per data space, PartialBound::order_energies),
+  // with the cycles at least `bw_cycles` (PartialBound::bandwidth_cycles), rules out the
+  // orders it holds for.
+  bool order_bound_cuts(Worker& wk, const std::vector<double>& own, double bw_cycles);
   // The incumbent's metrics, re-read when its first metric changed.
   const std::vector<double>& incumbent_cached(Worker& wk);
 

@@ -51,17 +51,27 @@ std::string random_problem(std::mt19937& rng, int i, bool gemm) {
 }
 
 // A random small hierarchy: DRAM with vector accesses, an optional buffer with a 2-D mesh
-// under it, a register file per PE.
+// under it, a register file per PE; DRAM and the buffer with or without read, write or
+// shared bandwidths.
 std::string random_arch(std::mt19937& rng, int i) {
   auto pick = [&](std::vector<int> v) { return v[rng() % v.size()]; };
+  auto bandwidth = [&]() -> std::string {
+    switch (rng() % 4) {
+      case 0: return "";
+      case 1: return ", read_bandwidth: " + std::to_string(pick({1, 2, 4}));
+      case 2: return ", read_bandwidth: " + std::to_string(pick({1, 4})) +
+                     ", write_bandwidth: " + std::to_string(pick({1, 2}));
+      default: return ", shared_bandwidth: " + std::to_string(pick({1, 2, 8}));
+    }
+  };
   std::ostringstream arch;
   arch << "architecture:\n  version: 0.4\n  nodes:\n  - !Container\n    name: system\n"
        << "    attributes: {technology: \"45nm\"}\n  - !Component\n    name: DRAM\n"
        << "    class: DRAM\n    attributes: {type: \"LPDDR4\", width: " << pick({8, 64})
-       << ", datawidth: 8}\n";
+       << ", datawidth: 8" << bandwidth() << "}\n";
   if (int glb = pick({0, 64, 512}); glb > 0)
     arch << "  - !Component\n    name: glb\n    class: SRAM\n    attributes: {depth: " << glb
-         << ", width: " << pick({8, 32}) << ", datawidth: 8}\n";
+         << ", width: " << pick({8, 32}) << ", datawidth: 8" << bandwidth() << "}\n";
   arch << "  - !Container\n    name: PE\n    spatial: {meshX: " << pick({1, 2, 4})
        << ", meshY: " << pick({1, 3}) << "}\n  - !Component\n    name: rf\n    class: regfile\n"
        << "    attributes: {depth: " << pick({4, 16, 64}) << ", width: 8, datawidth: 8}\n"
@@ -79,7 +89,7 @@ std::vector<std::string> design(const std::string& name) {
 TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
   std::mt19937 rng(4242);
   std::uint64_t checked = 0, designs_checked = 0, full = 0, tight = 0, ordered = 0,
-                ordered_tight = 0;
+                ordered_tight = 0, bandwidth_bound = 0;
   const std::vector<std::string> shipped = {"eyeriss_like", "simba_like",
                                             "simple_weight_stationary", "simple_output_stationary"};
   for (int i = 0; i < 48; ++i) {
@@ -149,6 +159,13 @@ TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
       // In the mapping's own loop orders, each data space's share bounds its energy.
       detail::PartialBound::OrderTerms terms;
       bound.prepare(p, terms);
+      // The cycles the bandwidths allow in this order, and with only one level's order.
+      for (int l = -1; l < space.num_levels(); ++l) {
+        const double bw = bound.bandwidth_cycles(terms, p, l);
+        EXPECT_LE(bw, static_cast<double>(e.cycles) * (1 + 1e-9))
+            << files.front() << " " << files.back() << " trial " << trial << " level " << l;
+        if (l < 0 && bw > static_cast<double>(e.compute.cycles)) ++bandwidth_bound;
+      }
       for (int ds = 0; ds < w.num_data_spaces(); ++ds) {
         double own = 0;
         for (const auto& st : e.levels) own += st.data_spaces[static_cast<std::size_t>(ds)].energy_total_pj;
@@ -161,6 +178,10 @@ TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
         if (k > 0) assigned[order[k - 1]] = 1;
         EXPECT_TRUE(bound.fits(p, assigned)) << files.front() << " " << files.back() << " k=" << k;
         const double eb = bound.energy(p, assigned), cb = bound.cycles(p, assigned);
+        std::vector<double> delay;
+        bound.metrics(p, assigned, {Metric::Delay}, delay);  // with the bandwidths
+        EXPECT_LE(delay.front(), static_cast<double>(e.cycles) * (1 + 1e-9))
+            << files.front() << " " << files.back() << " trial " << trial << " k=" << k;
         EXPECT_LE(eb, e.energy_pj * (1 + 1e-9))
             << files.front() << " " << files.back() << " trial " << trial << " k=" << k;
         EXPECT_LE(cb, static_cast<double>(e.cycles) * (1 + 1e-9)) << files.back() << " k=" << k;
@@ -172,7 +193,9 @@ TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
     }
   }
   std::cout << "checked " << checked << " on designs " << designs_checked << " full " << full << " tight " << tight << " ordered " << ordered
-            << " ordered tight " << ordered_tight << "\n";
+            << " ordered tight " << ordered_tight << " bandwidth-bound " << bandwidth_bound << "\n";
+  // Mappings whose bandwidth cycles exceed the compute cycles were bounded that way.
+  EXPECT_GE(bandwidth_bound, 20u);
   EXPECT_GE(designs_checked, 200u);
   EXPECT_GE(checked, 3000u);
   // The bound says something on full tilings: within 30% of the evaluated energy on one random

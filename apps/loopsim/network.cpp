@@ -78,6 +78,8 @@ std::string mapping_id(const std::string& key) {
 }
 
 int run_network(const NetworkOptions& o) {
+  // The architecture files as the layers' searches read them (templates rendered).
+  if (render_only(o.common, o.arch_files)) return 0;
   Diagnostics diag(o.common.strict);
   // From here a Ctrl-C skips the shapes not yet started and writes what is done.
   std::optional<StopSignals> stop_signals(std::in_place);

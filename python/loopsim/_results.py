@@ -130,7 +130,8 @@ class Evaluation:
 
 class MapResult(Evaluation):
     """The best mapping of a search: an Evaluation plus ``search`` (stats.json's search
-    object: evaluated, valid, proven_optimal, lower_bound, gap, rejections ...)."""
+    object: evaluated, valid, proven_optimal, lower_bound, lower_bound_from, gap,
+    rejections ...)."""
 
     def __init__(self, out, warnings):
         super().__init__(out, warnings)

@@ -5,7 +5,8 @@ Checks: one search per distinct layer shape (24, counted by hand in
 tests/unit/network_test.cpp) and 30 cache hits over 54 layers; the totals in
 network.stats.json equal the sums of the rows of layers.csv; layers of one shape get one
 result; --mapping-dir re-evaluates the same mappings with no search; Ctrl-C (SIGINT)
-writes what is done and exits 130.
+writes what is done and exits 130; --render-only prints the resolved architecture and
+runs nothing.
 Usage: cli_test.py LOOPSIM REPO
 """
 import csv
@@ -99,6 +100,14 @@ with tempfile.TemporaryDirectory() as tmp:
     check(s3["interrupted"] and not s3["complete"], "Ctrl-C: marked interrupted, incomplete")
     check(0 < len(rows3) < 54 and s3["layers_mapped"] == len(rows3),
           f"Ctrl-C: the finished layers are written ({len(rows3)})")
+
+# --render-only prints the architecture as the layers' searches read it, and runs nothing.
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "never")
+    p = run(out, "--render-only")
+    check(p.returncode == 0 and "name: shared_glb" in p.stdout and "depth: 13824" in p.stdout,
+          f"--render-only prints the resolved architecture (exit {p.returncode})")
+    check(not os.path.exists(out), "--render-only writes no outputs")
 
 print("FAILED" if failures else "OK", len(failures), "failure(s)")
 sys.exit(1 if failures else 0)

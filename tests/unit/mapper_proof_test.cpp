@@ -35,17 +35,7 @@ Space random_space(std::mt19937& rng, int i) {
       q = pick({1, 2}), stride = pick({1, 2});
   int mx = pick({1, 2, 4}), rf = pick({2, 4, 8}), glb = pick({0, 16, 64});
   std::ostringstream arch;
-  arch << R"(architecture:
-  version: 0.4
-  nodes:
-  - !Container
-    name: system
-    attributes: {technology: "45nm"}
-  - !Component
-    name: DRAM
-    class: DRAM
-    attributes: {type: "LPDDR4", width: 8, datawidth: 8}
-)";
+  arch << loopsim::testing::arch_with_dram();
   if (glb > 0)
     arch << "  - !Component\n    name: glb\n    class: SRAM\n    attributes: {depth: " << glb
          << ", width: 8, datawidth: 8}\n";

@@ -60,17 +60,7 @@ RandomSpace random_space(std::mt19937& rng, int space) {
   auto pick = [&](std::vector<int> v) { return v[rng() % v.size()]; };
   int m = pick({1, 2, 3, 4}), n = pick({2, 3, 4}), k = pick({1, 2, 4});
   int glb = pick({8, 16, 64}), acc = pick({1, 2, 4}), mx = pick({1, 2, 4}), my = pick({1, 2});
-  std::string arch = R"(architecture:
-  version: 0.4
-  nodes:
-  - !Container
-    name: system
-    attributes: {technology: "45nm"}
-  - !Component
-    name: DRAM
-    class: DRAM
-    attributes: {type: "LPDDR4", width: 8, datawidth: 8}
-  - !Component
+  std::string arch = loopsim::testing::arch_with_dram() + R"(  - !Component
     name: glb
     class: SRAM
     attributes: {depth: )" + std::to_string(glb) + R"(, width: 8, datawidth: 8}

@@ -23,4 +23,13 @@ inline std::string write_temp(const std::string& name, const std::string& text) 
   return p.string();
 }
 
+// The start of a v0.4 architecture: the system container at 45 nm and an LPDDR4 DRAM with
+// 8-bit words `dram_width` bits wide; the random test hierarchies continue it.
+inline std::string arch_with_dram(int dram_width = 8) {
+  return "architecture:\n  version: 0.4\n  nodes:\n  - !Container\n    name: system\n"
+         "    attributes: {technology: \"45nm\"}\n  - !Component\n    name: DRAM\n"
+         "    class: DRAM\n    attributes: {type: \"LPDDR4\", width: " +
+         std::to_string(dram_width) + ", datawidth: 8}\n";
+}
+
 }  // namespace loopsim::testing

@@ -52,8 +52,9 @@ std::string random_problem(std::mt19937& rng, int i, bool gemm) {
 
 // A random small hierarchy: DRAM with vector accesses, an optional buffer with a 2-D mesh
 // under it, a register file per PE; DRAM and the buffer with or without read, write or
-// shared bandwidths.
-std::string random_arch(std::mt19937& rng, int i) {
+// shared bandwidths; half of them with an ERT whose buffer and register files leak (up to
+// a few times their access energy per cycle). Returns its files.
+std::vector<std::string> random_arch(std::mt19937& rng, int i) {
   auto pick = [&](std::vector<int> v) { return v[rng() % v.size()]; };
   auto bandwidth = [&]() -> std::string {
     switch (rng() % 4) {
@@ -64,19 +65,39 @@ std::string random_arch(std::mt19937& rng, int i) {
       default: return ", shared_bandwidth: " + std::to_string(pick({1, 2, 8}));
     }
   };
+  const int dram_width = pick({8, 64});
   std::ostringstream arch;
-  arch << "architecture:\n  version: 0.4\n  nodes:\n  - !Container\n    name: system\n"
-       << "    attributes: {technology: \"45nm\"}\n  - !Component\n    name: DRAM\n"
-       << "    class: DRAM\n    attributes: {type: \"LPDDR4\", width: " << pick({8, 64})
-       << ", datawidth: 8" << bandwidth() << "}\n";
-  if (int glb = pick({0, 64, 512}); glb > 0)
+  arch << loopsim::testing::arch_with_dram(dram_width);
+  arch.seekp(-2, std::ios_base::end);  // reopen DRAM's attributes for its bandwidth
+  arch << bandwidth() << "}\n";
+  const int glb = pick({0, 64, 512});
+  if (glb > 0)
     arch << "  - !Component\n    name: glb\n    class: SRAM\n    attributes: {depth: " << glb
          << ", width: " << pick({8, 32}) << ", datawidth: 8" << bandwidth() << "}\n";
-  arch << "  - !Container\n    name: PE\n    spatial: {meshX: " << pick({1, 2, 4})
-       << ", meshY: " << pick({1, 3}) << "}\n  - !Component\n    name: rf\n    class: regfile\n"
+  const int mx = pick({1, 2, 4}), my = pick({1, 3});
+  arch << "  - !Container\n    name: PE\n    spatial: {meshX: " << mx << ", meshY: " << my
+       << "}\n  - !Component\n    name: rf\n    class: regfile\n"
        << "    attributes: {depth: " << pick({4, 16, 64}) << ", width: 8, datawidth: 8}\n"
        << "  - !Component\n    name: mac\n    class: intmac\n    attributes: {width: 8}\n";
-  return write_temp("pb_arch" + std::to_string(i) + ".yaml", arch.str());
+  std::vector<std::string> files{write_temp("pb_arch" + std::to_string(i) + ".yaml", arch.str())};
+  if (rng() % 2 != 0) return files;
+  auto table = [](const std::string& name, double access, double leak) {
+    std::ostringstream t;
+    t << "  - name: " << name << "\n    actions:\n    - {name: read, energy: " << access
+      << "}\n    - {name: write, energy: " << access << "}\n    - {name: update, energy: "
+      << access << "}\n    - {name: leak, energy: " << leak << "}\n";
+    return t.str();
+  };
+  const int pes = mx * my;
+  std::ostringstream ert;
+  ert << "ERT:\n  version: 0.4\n  tables:\n"
+      << table("system.DRAM[1..1]", 8.0 * dram_width, 0.0);
+  if (glb > 0) ert << table("system.glb[1..1]", 6.0, 6.0 * pick({0, 1, 4}));
+  ert << table("system.PE.rf[1.." + std::to_string(pes) + "]", 0.1, 0.1 * pick({1, 3}))
+      << "  - name: system.PE.mac[1.." << pes << "]\n    actions:\n"
+      << "    - {name: compute, energy: 0.25}\n";
+  files.push_back(write_temp("pb_ert" + std::to_string(i) + ".yaml", ert.str()));
+  return files;
 }
 
 std::vector<std::string> design(const std::string& name) {
@@ -89,13 +110,13 @@ std::vector<std::string> design(const std::string& name) {
 TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
   std::mt19937 rng(4242);
   std::uint64_t checked = 0, designs_checked = 0, full = 0, tight = 0, ordered = 0,
-                ordered_tight = 0, bandwidth_bound = 0;
+                ordered_tight = 0, bandwidth_bound = 0, leaky = 0;
   const std::vector<std::string> shipped = {"eyeriss_like", "simba_like",
                                             "simple_weight_stationary", "simple_output_stationary"};
   for (int i = 0; i < 48; ++i) {
     std::vector<std::string> files =
         i < 24 ? design(shipped[static_cast<std::size_t>(i) % shipped.size()])
-               : std::vector<std::string>{random_arch(rng, i)};
+               : random_arch(rng, i);
     files.push_back(random_problem(rng, i, i >= 24));
     auto in = io::load_mapper_inputs(files);
     const Workload& w = in.model.workload;
@@ -156,6 +177,9 @@ TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
         continue;
       }
       const Evaluation& e = ev.result();
+      double leak = 0;
+      for (const auto& st : e.levels) leak += st.leakage_pj;
+      if (leak > 0.1 * e.energy_pj) ++leaky;
       // In the mapping's own loop orders, each data space's share bounds its energy.
       detail::PartialBound::OrderTerms terms;
       bound.prepare(p, terms);
@@ -193,7 +217,10 @@ TEST(MapperPartialBound, NeverExceedsTheEvaluationOfACompletion) {
     }
   }
   std::cout << "checked " << checked << " on designs " << designs_checked << " full " << full << " tight " << tight << " ordered " << ordered
-            << " ordered tight " << ordered_tight << " bandwidth-bound " << bandwidth_bound << "\n";
+            << " ordered tight " << ordered_tight << " bandwidth-bound " << bandwidth_bound
+            << " leakage above 10% " << leaky << "\n";
+  // Mappings where leakage is more than a tenth of the energy were checked.
+  EXPECT_GE(leaky, 100u);
   // Mappings whose bandwidth cycles exceed the compute cycles were bounded that way.
   EXPECT_GE(bandwidth_bound, 20u);
   EXPECT_GE(designs_checked, 200u);

@@ -177,8 +177,8 @@ TEST(MapperStopping, LowerBoundNeverExceedsTheOptimum) {
 // An optimal search stopped before it completes (here by a hard deadline, at a point that
 // varies from run to run) bounds what it left unexplored: the least of the best found and
 // the partial bounds of the subtrees it abandoned and of the units it never started. That
-// bound never exceeds the optimum of exhaustive enumeration, is at least the compulsory
-// one, and is tighter than it on some of these spaces.
+// bound never exceeds the optimum of exhaustive enumeration and, when it is used, is
+// tighter than the compulsory one (on most of these runs).
 TEST(MapperStopping, StoppedOptimalSearchBoundsWhatItLeftUnexplored) {
   std::mt19937 rng(2027);
   int stopped = 0, tighter = 0;
@@ -205,11 +205,12 @@ TEST(MapperStopping, StoppedOptimalSearchBoundsWhatItLeftUnexplored) {
       }
       ++stopped;
       EXPECT_LE(st.lower_bound, optimum * (1 + 1e-9)) << rs.what << " deadline " << deadline;
-      EXPECT_GE(st.lower_bound, compulsory * (1 - 1e-12)) << rs.what;
       if (st.lower_bound_from == "unexplored") {
         EXPECT_GT(st.lower_bound, compulsory) << rs.what;
         ++tighter;
       } else {
+        // A deadline met while the mapspace is still being built leaves a partial space,
+        // whose compulsory bound may be lower than the whole space's (still a bound).
         EXPECT_EQ(st.lower_bound_from, "compulsory") << rs.what;
       }
     }

@@ -42,6 +42,19 @@ bool TilingBound::useful() const {
   return false;
 }
 
+void TilingBound::bounds_of(const std::vector<Metric>& metrics, double energy_pj, double cycles,
+                            std::vector<double>& out) {
+  out.clear();
+  for (Metric mt : metrics) {
+    switch (mt) {
+      case Metric::Energy: out.push_back(energy_pj); break;
+      case Metric::Delay: out.push_back(cycles); break;
+      case Metric::Edp: out.push_back(energy_pj * 1e-12 * cycles); break;
+      case Metric::LastLevelAccesses: out.push_back(-1); break;
+    }
+  }
+}
+
 bool TilingBound::cuts(const std::vector<double>& bounds, const std::vector<double>& incumbent) {
   for (std::size_t i = 0; i < bounds.size() && i < incumbent.size(); ++i) {
     if (bounds[i] < 0) return false;
@@ -108,16 +121,7 @@ TilingBound::Result TilingBound::operator()(const MapPoint& tiling, Evaluator& e
   res.ds_energy.assign(static_cast<std::size_t>(nds), -1.0);
   double fixed = 0, cycles = 0, known_energy = 0;
   auto bound_now = [&] {
-    double energy = fixed + known_energy;
-    res.bounds.clear();
-    for (Metric mt : metrics_) {
-      switch (mt) {
-        case Metric::Energy: res.bounds.push_back(energy); break;
-        case Metric::Delay: res.bounds.push_back(cycles); break;
-        case Metric::Edp: res.bounds.push_back(energy * 1e-12 * cycles); break;
-        case Metric::LastLevelAccesses: res.bounds.push_back(-1); break;
-      }
-    }
+    bounds_of(metrics_, fixed + known_energy, cycles, res.bounds);
     return res.bounds.front();
   };
   // The data spaces in the order their own loop orders are evaluated: the one that decided

@@ -34,6 +34,9 @@ class TilingBound {
   // cannot make the mapping better, so the next one may decide; a bound beyond the
   // tolerance decides). A negative bound is unknown.
   static bool cuts(const std::vector<double>& bounds, const std::vector<double>& incumbent);
+  // The bounds per metric (negative: none) from bounds on the energy (pJ) and the cycles.
+  static void bounds_of(const std::vector<Metric>& metrics, double energy_pj, double cycles,
+                        std::vector<double>& out);
 
   // Distinct loop orders the bound evaluates for this tiling (at most one per data space).
   [[nodiscard]] int evaluations_needed(const MapPoint& tiling) const;

@@ -98,7 +98,7 @@ PartialBound::PartialBound(const Workload& w, const ArchSpec& arch, const Energy
   for (std::size_t s = 0; s < slots.size(); ++s)
     for (int l = slots[s].level; l < nlev_; ++l) last_slot_[static_cast<std::size_t>(l)] = static_cast<int>(s);
   group_.resize(static_cast<std::size_t>(ndim_));
-  group_row_.resize(static_cast<std::size_t>(ndim_));
+  group_count_.assign(static_cast<std::size_t>(ndim_), 0);
   for (int d = 0; d < ndim_ && usable_; ++d) {
     std::map<std::vector<std::int64_t>, int> ids;
     const auto& rows = space.factorizations(d);
@@ -106,10 +106,10 @@ PartialBound::PartialBound(const Workload& w, const ArchSpec& arch, const Energy
       std::vector<std::int64_t> key;
       for (std::size_t s = 0; s < slots.size(); ++s)
         if (slots[s].st != Spacetime::Time) key.push_back(rows[r][s]);
-      auto [it, added] = ids.emplace(std::move(key), static_cast<int>(ids.size()));
-      if (added) group_row_[static_cast<std::size_t>(d)].push_back(static_cast<int>(r));
+      auto it = ids.emplace(std::move(key), static_cast<int>(ids.size())).first;
       group_[static_cast<std::size_t>(d)].push_back(it->second);
     }
+    group_count_[static_cast<std::size_t>(d)] = static_cast<int>(ids.size());
   }
   next_differing_.resize(static_cast<std::size_t>(ndim_));
   for (int d = 0; d < ndim_ && usable_; ++d) {
@@ -446,14 +446,11 @@ double PartialBound::words_cycles(const double* reads, const double* writes) con
   return cyc;
 }
 
-double PartialBound::bandwidth_cycles(const OrderTerms& t, const MapPoint& p, int level,
-                                      bool best) const {
-  if (!has_bandwidth_ || nlev_ > kMaxLevels) return 0;
-  double reads[kMaxLevels] = {}, writes[kMaxLevels] = {};
-  for (const auto& pr : t.settled) add_words(pr, 1.0, reads, writes);
-  for (const auto& pr : t.pairs)
-    add_words(pr, best || (level >= 0 && pr.kstar != level) ? 1.0 : outside(t, pr, p), reads, writes);
-  return words_cycles(reads, writes);
+double PartialBound::bandwidth_cycles(const OrderTerms& t, const MapPoint& p, int level) const {
+  std::vector<double> energies;
+  double bw = 0;
+  order_energies(t, p, energies, level, &bw);
+  return bw;
 }
 
 double PartialBound::cycles(const MapPoint& p, const char* assigned) const {
@@ -515,18 +512,9 @@ int PartialBound::fits_level(const MapPoint& p, const char* assigned) const {
 
 void PartialBound::metrics(const MapPoint& p, const char* assigned, const std::vector<Metric>& m,
                            std::vector<double>& out) const {
-  out.clear();
-  double e = -1, cyc = -1, bw = 0;
-  for (Metric mt : m) {
-    if (e < 0) e = energy(p, assigned, &bw);
-    if (cyc < 0) cyc = std::max(cycles(p, assigned), bw);
-    switch (mt) {
-      case Metric::Energy: out.push_back(e); break;
-      case Metric::Delay: out.push_back(cyc); break;
-      case Metric::Edp: out.push_back(e * 1e-12 * cyc); break;
-      case Metric::LastLevelAccesses: out.push_back(-1); break;
-    }
-  }
+  double bw = 0;
+  const double e = energy(p, assigned, &bw);
+  TilingBound::bounds_of(m, e, std::max(cycles(p, assigned), bw), out);
 }
 
 }  // namespace loopsim::detail

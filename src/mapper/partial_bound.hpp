@@ -80,10 +80,9 @@ class PartialBound {
   [[nodiscard]] double order_energy(const OrderTerms& terms, const MapPoint& p, int ds) const;
   // Cycles at least those the levels' specified bandwidths allow for the accesses of the
   // pairs in the loop orders of `p` (`level` >= 0: only that level's order counts, the
-  // others as the best; `best`: every level as the best order); 0 when no level keeping
-  // data has a bandwidth.
-  [[nodiscard]] double bandwidth_cycles(const OrderTerms& terms, const MapPoint& p, int level = -1,
-                                        bool best = false) const;
+  // others as the best); 0 when no level keeping data has a bandwidth. The same as
+  // order_energies()'s `bw_cycles`.
+  [[nodiscard]] double bandwidth_cycles(const OrderTerms& terms, const MapPoint& p, int level = -1) const;
   [[nodiscard]] bool has_bandwidth() const { return has_bandwidth_; }
   // order_energy() of every data space at once, into `out` (resized). `level` >= 0: only
   // that level's loop order counts (the others as the best order): a bound for every
@@ -104,16 +103,13 @@ class PartialBound {
   // that differs from it at a slot of that level or below (those in between have the same
   // tiles up to that level, so they do not fit either); the count when none does.
   [[nodiscard]] int skip_unfit(int d, int level, int row) const;
-  // Dim d's factorizations grouped by their spatial factors: the group of `row` (0 ..
-  // groups(d) - 1) and one row of each group. cycles() of a partial tiling depends on a
-  // chosen dim through its group only.
+  // Dim d's factorizations grouped by their spatial factors: the group of `row`, from 0 to
+  // groups(d) - 1. cycles() of a partial tiling depends on a chosen dim through its group
+  // only.
   [[nodiscard]] int group(int d, int row) const {
     return group_[static_cast<std::size_t>(d)][static_cast<std::size_t>(row)];
   }
-  [[nodiscard]] int groups(int d) const { return static_cast<int>(group_row_[static_cast<std::size_t>(d)].size()); }
-  [[nodiscard]] int group_row(int d, int g) const {
-    return group_row_[static_cast<std::size_t>(d)][static_cast<std::size_t>(g)];
-  }
+  [[nodiscard]] int groups(int d) const { return group_count_[static_cast<std::size_t>(d)]; }
   // The bounds per metric (negative: none), for TilingBound::cuts.
   void metrics(const MapPoint& p, const char* assigned, const std::vector<Metric>& m,
                std::vector<double>& out) const;
@@ -156,7 +152,7 @@ class PartialBound {
   std::vector<int> last_slot_;  // per level: the last slot at that level or below (-1: none)
   std::vector<std::vector<std::vector<int>>> next_differing_;  // [dim][slot][row]
   std::vector<std::vector<int>> group_;      // [dim][row]: group()
-  std::vector<std::vector<int>> group_row_;  // [dim][group]: its first row
+  std::vector<int> group_count_;             // [dim]: groups()
 };
 
 }  // namespace loopsim::detail

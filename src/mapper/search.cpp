@@ -224,8 +224,8 @@ bool Searcher::keeps_then_dims(Worker& wk, MapPoint& p, int l, int k, bool prune
 }
 
 bool Searcher::partial_cut(Worker& wk, const MapPoint& p, int k, int* unfit_level) {
-  char assigned[kMaxDims] = {};
-  for (int j = 0; j < k; ++j) assigned[dim_order_[static_cast<std::size_t>(j)]] = 1;
+  char assigned[kMaxDims];
+  assigned_prefix(k, assigned);
   const int unfit = partial_->fits_level(p, assigned);
   if (unfit_level) *unfit_level = unfit;
   if (unfit >= 0) return true;
@@ -240,34 +240,19 @@ bool Searcher::group_cut(Worker& wk, MapPoint& p, int k, double& e_parent) {
   const auto uk = static_cast<std::size_t>(k);
   const std::vector<double>& inc = incumbent_cached(wk);
   if (inc.empty()) return false;
-  if (wk.group_state.size() <= uk) {
-    wk.group_state.resize(uk + 1);
-    wk.group_inc.resize(uk + 1, -1);
-  }
-  auto& state = wk.group_state[uk];
+  auto& state = wk.group_state[uk];  // sized by dfs() for this node
   const int g = partial_->group(d, p.factorization[static_cast<std::size_t>(d)]);
   if (wk.group_inc[uk] != inc.front()) {  // a new node, or a better incumbent: recheck
     std::fill(state.begin(), state.end(), 0);
     wk.group_inc[uk] = inc.front();
   }
   if (state[static_cast<std::size_t>(g)] == 0) {
-    char assigned[kMaxDims] = {};
-    for (int j = 0; j < k; ++j) assigned[dim_order_[static_cast<std::size_t>(j)]] = 1;
+    char assigned[kMaxDims];
+    assigned_prefix(k, assigned);
     if (e_parent < 0) e_parent = partial_->energy(p, assigned);
     assigned[d] = 1;
-    double cyc = -1;
-    auto& b = wk.bound_scratch;
-    b.clear();
-    for (Metric mt : s_.metrics) {
-      if ((mt == Metric::Delay || mt == Metric::Edp) && cyc < 0) cyc = partial_->cycles(p, assigned);
-      switch (mt) {
-        case Metric::Energy: b.push_back(e_parent); break;
-        case Metric::Delay: b.push_back(cyc); break;
-        case Metric::Edp: b.push_back(e_parent * 1e-12 * cyc); break;
-        case Metric::LastLevelAccesses: b.push_back(-1); break;
-      }
-    }
-    state[static_cast<std::size_t>(g)] = TilingBound::cuts(b, inc) ? 1 : 2;
+    TilingBound::bounds_of(s_.metrics, e_parent, partial_->cycles(p, assigned), wk.bound_scratch);
+    state[static_cast<std::size_t>(g)] = TilingBound::cuts(wk.bound_scratch, inc) ? 1 : 2;
   }
   return state[static_cast<std::size_t>(g)] == 1;
 }
@@ -302,17 +287,8 @@ bool Searcher::order_bound_cuts(Worker& wk, const std::vector<double>& own, doub
     }
     e += std::max(tb.ds_energy[u], own[u]);
   }
-  auto& b = wk.bound_scratch;
-  b.clear();
-  for (Metric mt : s_.metrics) {
-    switch (mt) {
-      case Metric::Energy: b.push_back(e); break;
-      case Metric::Delay: b.push_back(cycles); break;
-      case Metric::Edp: b.push_back(e * 1e-12 * cycles); break;
-      case Metric::LastLevelAccesses: b.push_back(-1); break;
-    }
-  }
-  return TilingBound::cuts(b, incumbent_cached(wk));
+  TilingBound::bounds_of(s_.metrics, e, cycles, wk.bound_scratch);
+  return TilingBound::cuts(wk.bound_scratch, incumbent_cached(wk));
 }
 
 bool Searcher::dfs(Worker& wk, MapPoint& p, int k, bool prune, int t) {

@@ -11,8 +11,8 @@ double Searcher::node_bound(const MapPoint& p, int k, Frontier& f) {
   if (f.budget-- <= 0) return -1;  // unknown
   if (!space_.keeps_ok(p.keep) || !spatial_prefix_fits(p, k))
     return std::numeric_limits<double>::infinity();
-  char assigned[kMaxDims] = {};
-  for (int j = 0; j < k; ++j) assigned[dim_order_[static_cast<std::size_t>(j)]] = 1;
+  char assigned[kMaxDims];
+  assigned_prefix(k, assigned);
   if (partial_->fits_level(p, assigned) >= 0) return std::numeric_limits<double>::infinity();
   partial_->metrics(p, assigned, s_.metrics, f.scratch);
   return f.scratch.empty() ? -1.0 : f.scratch.front();

@@ -84,7 +84,6 @@ struct Shared {
   }
 };
 
-// Per-thread worker state.
 // The lexicographic rank of a permutation of distinct elements among all of them, in the
 // order std::next_permutation visits them from the sorted one (search_bound.cpp).
 std::int64_t permutation_rank(const std::vector<int>& pm);
@@ -100,6 +99,7 @@ struct Frontier {
   std::vector<double> scratch;
 };
 
+// Per-thread worker state.
 struct Worker {
   Worker(const MapSpace& sp, const MapperSettings& st, Evaluator& e, Shared& shared)
       : space(sp), s(st), ev(e), sh(shared) {}
@@ -324,6 +324,11 @@ class Searcher {
   // ruled out: a tile already too large, or a bound strictly worse than the incumbent.
   // `unfit_level` (may be null): the level that overflowed, or -1.
   bool partial_cut(Worker& wk, const MapPoint& p, int k, int* unfit_level = nullptr);
+  // assigned[d] = 1 for the first k dims of dim_order_, 0 for the others.
+  void assigned_prefix(int k, char* assigned) const {
+    std::fill(assigned, assigned + kMaxDims, 0);
+    for (int j = 0; j < k; ++j) assigned[dim_order_[static_cast<std::size_t>(j)]] = 1;
+  }
   // Whether every factorization of dim_order_[k] in the spatial group of p's (the first k
   // dims chosen) is ruled out at once: the parent's energy bound, which holds for all of
   // them, with the cycle bound of the group (which cycles() depends on alone). `e_parent`:
